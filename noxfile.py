@@ -1,0 +1,122 @@
+"""Test automation for the knee-SSL workspace.
+
+Members are discovered on disk (every ``packages/*/pyproject.toml`` and ``apps/*/pyproject.toml``):
+
+- ``tests(<member>)``: the member's tests in the workspace environment (all members + the dev group,
+  versions from ``uv.lock``);
+- ``wheel(<member>)``: builds the member's wheel, installs it ALONE into a fresh environment with only its
+  declared dependencies and its ``test`` dependency group (versions constrained by ``uv.lock``) and runs its
+  tests against the installed wheel, so a missing dependency or a stray import of another member fails;
+- ``lint``: ``ruff check`` and ``ruff format --check``.
+
+Narrow a run with ``uv run nox -s "tests(oa-tasks)"``, ``uv run nox -k oa-tasks`` or
+``KNEE_SSL_MEMBERS=oa-tasks,lowdata-eval uv run nox``. Extra arguments after ``--`` go to pytest.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.error_on_missing_interpreters = True
+nox.needs_version = ">=2024.10.9"
+
+ROOT = Path(__file__).resolve().parent
+PYTEST_ARGS = ["-p", "no:cacheprovider"]
+
+
+def _members() -> list[tuple[str, Path]]:
+    found = []
+    for manifest in sorted(
+        [*ROOT.glob("packages/*/pyproject.toml"), *ROOT.glob("apps/*/pyproject.toml")]
+    ):
+        name = tomllib.loads(manifest.read_text(encoding="utf-8"))["project"]["name"]
+        found.append((name, manifest.parent))
+    wanted = {m.strip() for m in os.environ.get("KNEE_SSL_MEMBERS", "").split(",") if m.strip()}
+    unknown = wanted - {name for name, _ in found}
+    if unknown:
+        raise SystemExit(f"KNEE_SSL_MEMBERS names unknown members {sorted(unknown)}")
+    return [(n, p) for n, p in found if not wanted or n in wanted]
+
+
+MEMBERS = _members()
+NAMES = [name for name, _ in MEMBERS]
+PATHS = [str(path.relative_to(ROOT)) for _, path in MEMBERS]
+
+
+def _locked_version(package: str) -> str:
+    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    for entry in lock["package"]:
+        if entry["name"] == package:
+            return str(entry["version"])
+    raise SystemExit(f"{package} is not in uv.lock; run `uv lock`")
+
+
+def _uv_env(session: nox.Session) -> dict[str, str]:
+    return {"UV_PROJECT_ENVIRONMENT": str(session.virtualenv.location)}
+
+
+@nox.session
+@nox.parametrize("member", PATHS, ids=NAMES)
+def tests(session: nox.Session, member: str) -> None:
+    """Run one member's tests in the workspace environment."""
+    session.run_install(
+        "uv",
+        "sync",
+        "--frozen",
+        "--all-packages",
+        "--group",
+        "dev",
+        "--active",
+        env=_uv_env(session),
+    )
+    session.run("pytest", f"{member}/tests", *PYTEST_ARGS, *session.posargs)
+
+
+@nox.session
+@nox.parametrize("member", PATHS, ids=NAMES)
+def wheel(session: nox.Session, member: str) -> None:
+    """Build one member's wheel, install it alone with its test group, and run its tests against it."""
+    manifest = tomllib.loads((ROOT / member / "pyproject.toml").read_text(encoding="utf-8"))
+    name = manifest["project"]["name"]
+    module = name.replace("-", "_")
+    test_requirements = manifest.get("dependency-groups", {}).get("test", [])
+    tmp = Path(session.create_tmp())
+    dist = tmp / "dist"
+    for old in dist.glob("*.whl"):
+        old.unlink()
+    session.run("uv", "build", "--package", name, "--wheel", "--out-dir", str(dist), external=True)
+    constraints = tmp / "constraints.txt"
+    session.run(
+        "uv",
+        "export",
+        "--frozen",
+        "--all-packages",
+        "--all-groups",
+        "--no-emit-workspace",
+        "--no-hashes",
+        "--quiet",
+        "--output-file",
+        str(constraints),
+        external=True,
+    )
+    (built,) = dist.glob("*.whl")
+    session.install(str(built), *test_requirements, "--constraint", str(constraints))
+    location = session.run(
+        "python", "-c", f"import {module}; print({module}.__file__)", silent=True
+    )
+    if location is None or "site-packages" not in str(location):
+        session.error(f"{module} was imported from {location!r}, not from the installed wheel")
+    session.run("pytest", f"{member}/tests", *PYTEST_ARGS, *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check over the whole workspace."""
+    session.install(f"ruff=={_locked_version('ruff')}")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")

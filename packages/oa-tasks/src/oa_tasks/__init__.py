@@ -1,0 +1,71 @@
+"""oa-tasks: OAI / MOST cohort tables -> KL, 4-year incidence and progression labels.
+
+Typical use::
+
+    from oa_tasks import read_cohort, build_labels, LabelConfig, assign_splits
+
+    data = read_cohort("oai", "path/to/OAI")          # tidy readings, replacements, demographics
+    labels = build_labels(data, "incidence", LabelConfig(horizon_months=48))
+    table = labels.labels.assign(split=assign_splits(labels.labels, seed=0))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oa_tasks.cohort_data import CohortData, ReadReport
+from oa_tasks.cohort_table import cohort_summary, to_markdown, write_cohort_table
+from oa_tasks.errors import (
+    CodeError,
+    CohortFileNotFoundError,
+    FileFormatError,
+    LabelDefinitionError,
+    OATasksError,
+    SchemaError,
+)
+from oa_tasks.labels import EXCLUSION_REASONS, TASKS, LabelConfig, LabelSet, build_labels
+from oa_tasks.most import read_most
+from oa_tasks.oai import read_oai
+from oa_tasks.readings import ReadingPriority
+from oa_tasks.splits import assign_splits, external_test_split
+from oa_tasks.visits import HorizonRule
+
+__version__ = "0.1.0"
+
+
+def read_cohort(
+    cohort: str, root: str | Path, *, priority: ReadingPriority | None = None
+) -> CohortData:
+    """Read an ``"oai"`` or ``"most"`` cohort folder into tidy tables."""
+    if cohort == "oai":
+        return read_oai(Path(root), priority=priority)
+    if cohort == "most":
+        return read_most(Path(root))
+    raise LabelDefinitionError(f"unknown cohort {cohort!r}; expected 'oai' or 'most'")
+
+
+__all__ = [
+    "EXCLUSION_REASONS",
+    "TASKS",
+    "CodeError",
+    "CohortData",
+    "CohortFileNotFoundError",
+    "FileFormatError",
+    "HorizonRule",
+    "LabelConfig",
+    "LabelDefinitionError",
+    "LabelSet",
+    "OATasksError",
+    "ReadReport",
+    "ReadingPriority",
+    "SchemaError",
+    "assign_splits",
+    "build_labels",
+    "cohort_summary",
+    "external_test_split",
+    "read_cohort",
+    "read_most",
+    "read_oai",
+    "to_markdown",
+    "write_cohort_table",
+]

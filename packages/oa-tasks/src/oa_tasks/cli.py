@@ -1,0 +1,279 @@
+"""``oa-tasks`` command line: ``synth``, ``labels`` and ``cohort-table``.
+
+Heavy imports happen inside the commands so ``--help`` is instant. Errors of the library
+(:class:`oa_tasks.OATasksError`) are printed as one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+COHORTS = ("oai", "most")
+HORIZON_RULES = ("exact", "nearest", "first-at-or-after", "last-at-or-before")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    from oa_tasks.errors import OATasksError
+
+    try:
+        return int(args.handler(args))
+    except OATasksError as exc:
+        print(f"oa-tasks {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oa-tasks",
+        description="OAI / MOST tables -> KL, 4-year incidence and progression labels.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    synth = commands.add_parser("synth", help="write a synthetic cohort in the real file formats")
+    synth.add_argument("--cohort", choices=COHORTS, required=True)
+    synth.add_argument(
+        "--participants",
+        type=_positive_int,
+        default=None,
+        help="number of participants (default: the full cohort, 4796 OAI / 3026 MOST)",
+    )
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("--out", type=Path, required=True, help="output folder")
+    synth.set_defaults(handler=_synth)
+
+    labels = commands.add_parser(
+        "labels", help="build one task's labels (one row per included knee)"
+    )
+    _add_source_arguments(labels)
+    labels.add_argument("--task", choices=("kl", "incidence", "progression"), required=True)
+    labels.add_argument("--out", type=Path, required=True, help="labels file (.csv or .parquet)")
+    labels.add_argument(
+        "--exclusions", type=Path, default=None, help="CSV of excluded knees with their reason"
+    )
+    labels.add_argument(
+        "--split-fractions",
+        type=_fractions,
+        default=(0.7, 0.1, 0.2),
+        help="train,val,test shares of participants (default 0.7,0.1,0.2)",
+    )
+    labels.add_argument("--split-seed", type=int, default=0)
+    labels.add_argument(
+        "--external-test",
+        action="store_true",
+        help="external-validation mode: every knee goes to the test split",
+    )
+    labels.add_argument(
+        "--all-visits",
+        action="store_true",
+        help="kl task: one row per knee and visit instead of baseline only",
+    )
+    labels.set_defaults(handler=_labels)
+
+    table = commands.add_parser("cohort-table", help="paper-style cohort table (Markdown + CSV)")
+    _add_source_arguments(table)
+    table.add_argument("--task", choices=("incidence", "progression"), required=True)
+    table.add_argument(
+        "--out", type=Path, required=True, help="Markdown file; the CSV goes beside it"
+    )
+    table.set_defaults(handler=_cohort_table)
+    demo = commands.add_parser(
+        "demo",
+        help="synthesize OAI and MOST, build every label set and the cohort tables into one folder",
+    )
+    demo.add_argument("--out", type=Path, default=Path("runs/oa-tasks-demo"))
+    demo.add_argument(
+        "--participants",
+        type=_positive_int,
+        default=None,
+        help="participants per cohort (default: full size)",
+    )
+    demo.add_argument("--seed", type=int, default=0)
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cohort", choices=COHORTS, required=True)
+    parser.add_argument("--root", type=Path, required=True, help="folder holding the cohort files")
+    parser.add_argument("--horizon-months", type=_positive_int, default=48)
+    parser.add_argument(
+        "--horizon-rule",
+        choices=HORIZON_RULES,
+        default=None,
+        help="visit matching for the horizon (default: oai exact, most nearest)",
+    )
+    parser.add_argument(
+        "--reading-priority",
+        default="15,37,42=37",
+        help="OAI reading-project priority; 'a=b' recodes a to b (default 15,37,42=37)",
+    )
+    parser.add_argument(
+        "--count-partial-replacement",
+        action="store_true",
+        help="count partial knee replacements as events (default: total only)",
+    )
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _fractions(text: str) -> tuple[float, float, float]:
+    parts = [float(p) for p in text.split(",")]
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"expected three comma-separated shares, got {text!r}")
+    return parts[0], parts[1], parts[2]
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from oa_tasks.synth import FULL_SIZE, write_synthetic_cohort
+
+    n = args.participants or FULL_SIZE[args.cohort]
+    start = time.perf_counter()
+    paths = write_synthetic_cohort(args.cohort, n, args.seed, args.out)
+    elapsed = time.perf_counter() - start
+    print(
+        f"wrote a synthetic {args.cohort.upper()} cohort of {n} participants to {args.out} "
+        f"in {elapsed:.1f} s:",
+        file=sys.stderr,
+    )
+    for path in paths:
+        print(f"  {path.name}", file=sys.stderr)
+    return 0
+
+
+def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from oa_tasks import LabelConfig, read_cohort
+    from oa_tasks.readings import ReadingPriority
+    from oa_tasks.visits import HorizonRule
+
+    data = read_cohort(
+        args.cohort, args.root, priority=ReadingPriority.parse(args.reading_priority)
+    )
+    for line in data.report.summary_lines():
+        print(f"[{args.cohort}] {line}", file=sys.stderr)
+    config = LabelConfig(
+        horizon_months=args.horizon_months,
+        horizon_rule=HorizonRule(args.horizon_rule) if args.horizon_rule else None,
+        count_partial_replacement=args.count_partial_replacement,
+        kl_visits="all" if getattr(args, "all_visits", False) else "baseline",
+    )
+    return data, config
+
+
+def _labels(args: argparse.Namespace) -> int:
+    from oa_tasks import assign_splits, build_labels, external_test_split
+    from oa_tasks.errors import OATasksError
+
+    if args.out.suffix.lower() not in (".csv", ".parquet"):
+        raise OATasksError(f"--out must end in .csv or .parquet, got {args.out.name}")
+    data, config = _load(args)
+    result = build_labels(data, args.task, config)
+    labels = result.labels
+    split = (
+        external_test_split(labels)
+        if args.external_test
+        else assign_splits(labels, args.split_fractions, args.split_seed)
+    )
+    labels = labels.assign(split=split.to_numpy())
+    _write_atomic(labels, args.out)
+    if args.exclusions is not None:
+        _write_atomic(result.exclusions, args.exclusions)
+    _print_summary(args, result, labels)
+    return 0
+
+
+def _print_summary(args: argparse.Namespace, result, labels) -> None:  # type: ignore[no-untyped-def]
+    where = (
+        f" (horizon visit at {result.horizon_visit_month} months)"
+        if result.horizon_visit_month
+        else ""
+    )
+    print(
+        f"{args.task}: {len(labels)} knees of {labels['participant_id'].nunique()} participants "
+        f"included{where} -> {args.out}",
+        file=sys.stderr,
+    )
+    counts = labels["label"].value_counts().sort_index()
+    shares = ", ".join(f"label {k}: {v} ({v / max(len(labels), 1):.1%})" for k, v in counts.items())
+    print(f"  {shares}", file=sys.stderr)
+    print(f"  splits: {labels['split'].value_counts().to_dict()}", file=sys.stderr)
+    report = result.exclusion_report()
+    print(f"  excluded knees: {int(report['n_knees'].sum())}", file=sys.stderr)
+    for row in report.itertuples(index=False):
+        print(f"    {row.reason:<36} {row.n_knees:>7}  {row.description}", file=sys.stderr)
+
+
+def _cohort_table(args: argparse.Namespace) -> int:
+    from oa_tasks import build_labels, cohort_summary, write_cohort_table
+    from oa_tasks.errors import OATasksError
+
+    data, config = _load(args)
+    if data.demographics.empty:
+        raise OATasksError(
+            f"no demographic file found in {args.root}: the cohort table needs sex, age, height, weight, "
+            "BMI and ethnicity (OAI: Enrollees + AllClinical00; MOST: MOSTV0ENROLL)"
+        )
+    result = build_labels(data, args.task, config)
+    table = cohort_summary(result.labels, data.demographics)
+    title = f"{args.cohort.upper()} {args.task} cohort ({args.horizon_months}-month horizon)"
+    csv_path = write_cohort_table(table, args.out, title)
+    print(f"wrote {args.out} and {csv_path}", file=sys.stderr)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """OAI as the development cohort (train/val/test) and MOST as the external test cohort."""
+    size = [] if args.participants is None else ["--participants", str(args.participants)]
+    for cohort in COHORTS:
+        root = args.out / cohort
+        main(["synth", "--cohort", cohort, *size, "--seed", str(args.seed), "--out", str(root)])
+        tasks = (
+            ("kl", "incidence", "progression") if cohort == "oai" else ("incidence", "progression")
+        )
+        for task in tasks:
+            split = ["--split-seed", str(args.seed)] if cohort == "oai" else ["--external-test"]
+            labels = args.out / "labels" / f"{cohort}_{task}.parquet"
+            exclusions = args.out / "labels" / f"{cohort}_{task}_exclusions.csv"
+            common = ["--cohort", cohort, "--root", str(root), "--task", task]
+            status = main(
+                ["labels", *common, "--out", str(labels), "--exclusions", str(exclusions), *split]
+            )
+            if status:
+                return status
+            if task != "kl":
+                table = args.out / "tables" / f"{cohort}_{task}.md"
+                status = main(["cohort-table", *common, "--out", str(table)])
+                if status:
+                    return status
+    print(
+        f"demo finished: labels in {args.out / 'labels'}, cohort tables in {args.out / 'tables'}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _write_atomic(frame, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Write a table through a temporary file and a rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    if path.suffix.lower() == ".parquet":
+        frame.to_parquet(tmp, index=False)
+    else:
+        frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The oa-tasks command line, end to end, exactly as the README shows it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from oa_tasks.cli import main
+
+LABEL_COLUMNS = {
+    "participant_id",
+    "side",
+    "task",
+    "label",
+    "baseline_kl",
+    "baseline_visit_month",
+    "split",
+}
+
+
+@pytest.fixture(scope="module")
+def oai_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("oai")
+    assert (
+        main(
+            ["synth", "--cohort", "oai", "--participants", "400", "--seed", "1", "--out", str(root)]
+        )
+        == 0
+    )
+    return root
+
+
+@pytest.mark.parametrize("task", ["kl", "incidence", "progression"])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_labels_command(oai_root: Path, tmp_path: Path, task: str, suffix: str) -> None:
+    out, exclusions = tmp_path / f"labels{suffix}", tmp_path / "excluded.csv"
+    args = [
+        "labels",
+        "--cohort",
+        "oai",
+        "--root",
+        str(oai_root),
+        "--task",
+        task,
+        "--out",
+        str(out),
+        "--exclusions",
+        str(exclusions),
+    ]
+    assert main(args) == 0
+    labels = (
+        pd.read_parquet(out)
+        if suffix == ".parquet"
+        else pd.read_csv(out, dtype={"participant_id": str})
+    )
+    assert set(labels.columns) >= LABEL_COLUMNS
+    assert set(labels["task"]) == {task}
+    assert set(labels["split"]) == {"train", "val", "test"}
+    assert labels["participant_id"].str.fullmatch(r"9\d{6}").all()
+    excluded = pd.read_csv(exclusions, dtype={"participant_id": str})
+    assert {"participant_id", "side", "task", "reason"} <= set(excluded.columns)
+    assert excluded["reason"].notna().all()
+    merged = labels.merge(excluded, on=["participant_id", "side"])
+    assert merged.empty  # a knee is either included or excluded
+
+
+def test_external_test_and_horizon_options(oai_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ext.csv"
+    args = [
+        "labels",
+        "--cohort",
+        "oai",
+        "--root",
+        str(oai_root),
+        "--task",
+        "incidence",
+        "--out",
+        str(out),
+        "--external-test",
+        "--horizon-months",
+        "24",
+    ]
+    assert main(args) == 0
+    labels = pd.read_csv(out)
+    assert set(labels["split"]) == {"test"}
+    assert set(labels["horizon_visit_month"]) == {24}
+
+
+def test_cohort_table_command(oai_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tables" / "incidence.md"
+    args = [
+        "cohort-table",
+        "--cohort",
+        "oai",
+        "--root",
+        str(oai_root),
+        "--task",
+        "incidence",
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    text = out.read_text()
+    assert "| No. of patients |" in text
+    assert "Men Patients" in text
+    assert out.with_suffix(".csv").exists()
+
+
+def test_errors_are_one_line_with_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "labels",
+        "--cohort",
+        "oai",
+        "--root",
+        str(tmp_path),
+        "--task",
+        "kl",
+        "--out",
+        str(tmp_path / "x.csv"),
+    ]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("oa-tasks labels: error: OAI KL file(s)")
+    assert "Traceback" not in err
+    assert main([*args[:-1], str(tmp_path / "x.json")]) == 2
+    assert "--out must end in .csv or .parquet" in capsys.readouterr().err
+
+
+def test_console_script_help_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "oa_tasks.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    for command in ("synth", "labels", "cohort-table"):
+        assert command in result.stdout

@@ -37,19 +37,10 @@ def oai_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_labels_command(oai_root: Path, tmp_path: Path, task: str, suffix: str) -> None:
     out, exclusions = tmp_path / f"labels{suffix}", tmp_path / "excluded.csv"
-    args = [
-        "labels",
-        "--cohort",
-        "oai",
-        "--root",
-        str(oai_root),
-        "--task",
-        task,
-        "--out",
-        str(out),
-        "--exclusions",
-        str(exclusions),
-    ]
+    args = (
+        f"labels --cohort oai --root {oai_root} --task {task} --out {out} --exclusions {exclusions}"
+    )
+    args = args.split()
     assert main(args) == 0
     labels = (
         pd.read_parquet(out)
@@ -69,20 +60,8 @@ def test_labels_command(oai_root: Path, tmp_path: Path, task: str, suffix: str) 
 
 def test_external_test_and_horizon_options(oai_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "ext.csv"
-    args = [
-        "labels",
-        "--cohort",
-        "oai",
-        "--root",
-        str(oai_root),
-        "--task",
-        "incidence",
-        "--out",
-        str(out),
-        "--external-test",
-        "--horizon-months",
-        "24",
-    ]
+    args = f"labels --cohort oai --root {oai_root} --task incidence --out {out} --external-test"
+    args = [*args.split(), "--horizon-months", "24"]
     assert main(args) == 0
     labels = pd.read_csv(out)
     assert set(labels["split"]) == {"test"}
@@ -91,17 +70,7 @@ def test_external_test_and_horizon_options(oai_root: Path, tmp_path: Path) -> No
 
 def test_cohort_table_command(oai_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "tables" / "incidence.md"
-    args = [
-        "cohort-table",
-        "--cohort",
-        "oai",
-        "--root",
-        str(oai_root),
-        "--task",
-        "incidence",
-        "--out",
-        str(out),
-    ]
+    args = f"cohort-table --cohort oai --root {oai_root} --task incidence --out {out}".split()
     assert main(args) == 0
     text = out.read_text()
     assert "| No. of patients |" in text
@@ -112,17 +81,7 @@ def test_cohort_table_command(oai_root: Path, tmp_path: Path) -> None:
 def test_errors_are_one_line_with_status_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = [
-        "labels",
-        "--cohort",
-        "oai",
-        "--root",
-        str(tmp_path),
-        "--task",
-        "kl",
-        "--out",
-        str(tmp_path / "x.csv"),
-    ]
+    args = f"labels --cohort oai --root {tmp_path} --task kl --out {tmp_path / 'x.csv'}".split()
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("oa-tasks labels: error: OAI KL file(s)")

@@ -117,6 +117,21 @@ def require_codes(parsed: ParsedCodes, allowed: Iterable[float], *, file: str, n
         )
 
 
+def coded_column(
+    frame: pd.DataFrame, column: str, *, file: str, allowed: Iterable[float] | None = None
+) -> pd.Series:
+    """Numeric values of ``frame[column]`` (NaN for missing codes), checked against ``allowed``.
+
+    Returns an all-NaN Series when the column is absent (optional columns).
+    """
+    if column not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    parsed = parse_codes(frame[column], file=file, name=column)
+    if allowed is not None:
+        require_codes(parsed, allowed, file=file, name=column)
+    return parsed.value
+
+
 def split_unknown_grades(
     parsed: ParsedCodes, allowed: Iterable[float]
 ) -> tuple[ParsedCodes, dict[str, int]]:

@@ -11,14 +11,14 @@ because user exports differ. BMI is computed from height and weight where it is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from oa_tasks.codes import parse_codes, require_codes
+from oa_tasks.codes import coded_column
 from oa_tasks.cohort_data import DEMOGRAPHIC_COLUMNS
 from oa_tasks.errors import SchemaError
 
@@ -117,19 +117,16 @@ def parse_demographics(frames: Mapping[Path, pd.DataFrame], spec: DemographicsSp
 def _coded(
     merged: pd.DataFrame, column: str, codes: Mapping[int, str], origin: Mapping[str, Path]
 ) -> pd.Series:
-    if column not in merged.columns:
-        return pd.Series("unknown", index=range(len(merged)), dtype=object)
-    file = str(origin[column])
-    parsed = parse_codes(merged[column].reset_index(drop=True), file=file, name=column)
-    require_codes(parsed, codes, file=file, name=column)
+    values = _number(merged, column, origin, allowed=codes)
     mapping = {float(k): v for k, v in codes.items()}
-    return parsed.value.map(mapping).fillna("unknown").astype(object)
+    return values.map(mapping).fillna("unknown").astype(object)
 
 
-def _number(merged: pd.DataFrame, column: str, origin: Mapping[str, Path]) -> pd.Series:
-    if column not in merged.columns:
-        return pd.Series(np.nan, index=range(len(merged)), dtype="float64")
-    parsed = parse_codes(
-        merged[column].reset_index(drop=True), file=str(origin[column]), name=column
-    )
-    return parsed.value
+def _number(
+    merged: pd.DataFrame,
+    column: str,
+    origin: Mapping[str, Path],
+    allowed: Iterable[float] | None = None,
+) -> pd.Series:
+    file = str(origin.get(column, "demographics"))
+    return coded_column(merged.reset_index(drop=True), column, file=file, allowed=allowed)

@@ -319,12 +319,15 @@ def _knee_matrix(data: CohortData, horizon: int) -> dict[str, object]:
 def _replacement_status(
     repl: pd.DataFrame, horizon: int, observed_at_h: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Place each knee's replacement relative to the horizon.
+    """Place each knee's confirmed replacement relative to the horizon visit at ``horizon`` months.
 
-    ``within``: before ``horizon`` months by days (OAI), by the first visit that recorded it (MOST), or
-    known to be before because the last visit before it was already past... (never: that means after).
-    ``timing_unknown``: a replacement whose days and visits leave it undecided, unless the horizon X-ray
-    shows a graded (native) knee, which places it after the horizon visit.
+    - ``within``: ``days_from_baseline <= horizon * 365.25 / 12`` when days are known (OAI), else
+      ``first_visit_month_after <= horizon`` when the recording visit is known (MOST).
+    - decided after the horizon: no days, no recording visit, but the last visit before the replacement is
+      at or after the horizon visit.
+    - ``timing_unknown``: none of the above, unless the horizon X-ray shows a graded (native) knee, which
+      places the replacement after the horizon visit.
+    - ``month``: months from baseline of the replacement (days / 30.44, rounded up) or its recording visit.
     """
     present = repl["kind"].notna().to_numpy()
     days = repl["days_from_baseline"].to_numpy(dtype="float64", na_value=np.nan)

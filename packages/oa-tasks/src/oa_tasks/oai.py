@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from oa_tasks.codes import parse_codes, parse_kl_grades, require_codes
+from oa_tasks.codes import coded_column, parse_codes, parse_kl_grades, require_codes
 from oa_tasks.cohort_data import (
     DEATH_COLUMNS,
     DEMOGRAPHIC_COLUMNS,
@@ -180,12 +180,14 @@ def read_oai_outcomes(path: Path) -> pd.DataFrame:
     for side in ("R", "L"):
         prefix = f"V99E{side}K"
         require_columns(frame, [f"{prefix}RPCF", f"{prefix}DAYS"], path)
-        status = _coded(frame, f"{prefix}RPCF", path, (0, 1, 2, 3))
+        status = coded_column(frame, f"{prefix}RPCF", file=path.name, allowed=(0, 1, 2, 3))
         confirmed = status.eq(CONFIRMED_REPLACEMENT).to_numpy()
-        days = parse_codes(frame[f"{prefix}DAYS"], file=path.name, name=f"{prefix}DAYS").value
-        last_visit = _coded(frame, f"{prefix}VSPR", path, range(12))
-        kind = _coded(frame, f"{prefix}TLPR", path, (1, 2)).map({1.0: "total", 2.0: "partial"})
-        on_baseline = _coded(frame, f"{prefix}BLRP", path, (0, 1)).eq(1)
+        days = coded_column(frame, f"{prefix}DAYS", file=path.name)
+        last_visit = coded_column(frame, f"{prefix}VSPR", file=path.name, allowed=range(12))
+        kind = coded_column(frame, f"{prefix}TLPR", file=path.name, allowed=(1, 2)).map(
+            {1.0: "total", 2.0: "partial"}
+        )
+        on_baseline = coded_column(frame, f"{prefix}BLRP", file=path.name, allowed=(0, 1)).eq(1)
         last_month = last_visit.map(
             lambda v: OAI_VISIT_MONTHS.get(f"{int(v):02d}") if v == v else None
         )
@@ -204,14 +206,6 @@ def read_oai_outcomes(path: Path) -> pd.DataFrame:
         )
     out = pd.concat(rows, ignore_index=True)
     return out[list(REPLACEMENT_COLUMNS)]
-
-
-def _coded(frame: pd.DataFrame, column: str, path: Path, allowed: Iterable[int]) -> pd.Series:
-    if column not in frame.columns:
-        return pd.Series(float("nan"), index=frame.index)
-    parsed = parse_codes(frame[column], file=path.name, name=column)
-    require_codes(parsed, allowed, file=path.name, name=column)
-    return parsed.value
 
 
 def _read_demographics(root: Path, report: ReadReport) -> pd.DataFrame:

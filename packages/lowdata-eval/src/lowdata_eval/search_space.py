@@ -1,0 +1,97 @@
+"""The hyperparameter search space of Appendix C and the one-cycle schedule it drives.
+
+Per trial: optimizer in {Adam, SGD, AdamW}; learning rate and weight decay log-uniform; epochs an integer;
+the one-cycle multiplier an integer. The schedule peaks at ``max_lr = lr * multiplier`` (the paper's Eq. 1)
+and starts and ends far below it (:class:`torch.optim.lr_scheduler.OneCycleLR`, ``div_factor=25``).
+The default ranges below are this package's; pass another :class:`SearchSpace` to change them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import optuna
+import torch
+from torch import nn
+
+from lowdata_eval.errors import LowDataEvalError
+
+OPTIMIZERS: tuple[str, ...] = ("adam", "sgd", "adamw")
+
+
+@dataclass(frozen=True)
+class SearchSpace:
+    """Ranges of the tuned hyperparameters (inclusive).
+
+    Attributes:
+        optimizers: candidate optimizers, a subset of ``("adam", "sgd", "adamw")``.
+        lr: base learning rate range, sampled log-uniformly.
+        weight_decay: weight decay range, sampled log-uniformly.
+        epochs: training epochs range (integers).
+        lr_multiplier: one-cycle multiplier range (integers); ``max_lr = lr * multiplier``.
+    """
+
+    optimizers: tuple[str, ...] = OPTIMIZERS
+    lr: tuple[float, float] = (1e-5, 1e-2)
+    weight_decay: tuple[float, float] = (1e-6, 1e-2)
+    epochs: tuple[int, int] = (5, 50)
+    lr_multiplier: tuple[int, int] = (1, 10)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.optimizers) - set(OPTIMIZERS)
+        if unknown or not self.optimizers:
+            raise LowDataEvalError(
+                f"optimizers must be a non-empty subset of {OPTIMIZERS}, got {self.optimizers}"
+            )
+        for name in ("lr", "weight_decay", "epochs", "lr_multiplier"):
+            low, high = getattr(self, name)
+            if not 0 < low <= high:
+                raise LowDataEvalError(
+                    f"{name} range must satisfy 0 < low <= high, got {(low, high)}"
+                )
+
+    def suggest(self, trial: optuna.Trial) -> Hyperparams:
+        """Sample one configuration for ``trial``."""
+        return Hyperparams(
+            optimizer=str(trial.suggest_categorical("optimizer", list(self.optimizers))),
+            lr=trial.suggest_float("lr", *self.lr, log=True),
+            weight_decay=trial.suggest_float("weight_decay", *self.weight_decay, log=True),
+            epochs=trial.suggest_int("epochs", *self.epochs),
+            lr_multiplier=trial.suggest_int("lr_multiplier", *self.lr_multiplier),
+        )
+
+
+@dataclass(frozen=True)
+class Hyperparams:
+    """One trial's configuration."""
+
+    optimizer: str
+    lr: float
+    weight_decay: float
+    epochs: int
+    lr_multiplier: int
+
+    @property
+    def max_lr(self) -> float:
+        """The one-cycle peak: ``lr * lr_multiplier``."""
+        return self.lr * self.lr_multiplier
+
+    def make_optimizer(self, parameters: Iterable[nn.Parameter]) -> torch.optim.Optimizer:
+        """The optimizer (SGD with Nesterov momentum 0.9; one-cycle cycles the momentum / beta1)."""
+        params = [p for p in parameters if p.requires_grad]
+        if self.optimizer == "adam":
+            return torch.optim.Adam(params, lr=self.lr, weight_decay=self.weight_decay)
+        if self.optimizer == "adamw":
+            return torch.optim.AdamW(params, lr=self.lr, weight_decay=self.weight_decay)
+        return torch.optim.SGD(
+            params, lr=self.lr, momentum=0.9, nesterov=True, weight_decay=self.weight_decay
+        )
+
+    def make_scheduler(
+        self, optimizer: torch.optim.Optimizer, steps_per_epoch: int
+    ) -> torch.optim.lr_scheduler.OneCycleLR:
+        """One-cycle schedule over ``epochs * steps_per_epoch`` steps peaking at :attr:`max_lr`."""
+        return torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=self.max_lr, total_steps=max(1, self.epochs * steps_per_epoch)
+        )

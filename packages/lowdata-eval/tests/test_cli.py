@@ -1,0 +1,48 @@
+"""The lowdata-eval command line: probe two methods, then report tables and paired comparisons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from lowdata_eval.cli import main
+
+
+def test_probe_and_report(tmp_path: Path, synthetic, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    table = synthetic.table(200)
+    labels = tmp_path / "incidence.parquet"
+    table.to_parquet(labels)
+    for method, signal in (("imagenet", 0.3), ("moco", 1.5)):
+        features = tmp_path / f"{method}.npy"
+        np.save(features, synthetic.features(table["label"].to_numpy(), signal=signal, seed=1))
+        args = (
+            f"probe --features {features} --labels {labels} --task-kind binary --method {method} "
+            f"--experiment knee --fractions 0.5 --seeds 0-2 --trials 6 --run-dir {tmp_path / 'run'}"
+        )
+        assert main(args.split()) == 0
+    assert "[3/3] knee/moco/incidence/lp/frac=0.5/seed=2" in capsys.readouterr().err
+    results = pd.read_csv(tmp_path / "run" / "results.csv")
+    assert len(results) == 6
+    assert main(["report", "--run-dir", str(tmp_path / "run")]) == 0
+    markdown = (tmp_path / "run" / "tables" / "knee_incidence.md").read_text()
+    assert "| moco |" in markdown
+    assert "(" in markdown
+    comparisons = pd.read_csv(tmp_path / "run" / "tables" / "comparisons.csv")
+    assert comparisons.loc[0, "method"] == "moco"
+    assert comparisons.loc[0, "median_difference"] > 0
+
+
+def test_probe_errors(tmp_path: Path, synthetic, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    table = synthetic.table(20)
+    labels = tmp_path / "t.csv"
+    table.to_csv(labels, index=False)
+    features = tmp_path / "f.npy"
+    np.save(features, np.zeros((3, 4), dtype=np.float32))
+    args = f"probe --features {features} --labels {labels} --task-kind binary --method m --run-dir {tmp_path}"
+    assert main(args.split()) == 2
+    assert "expected [N, D] with N = 40" in capsys.readouterr().err
+    assert main(["report", "--run-dir", str(tmp_path / "nothing")]) == 2
+    assert "results.csv not found" in capsys.readouterr().err
+    assert main([*args.split(), "--storage", "sqlite:///x.db"]) == 2

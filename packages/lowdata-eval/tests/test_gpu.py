@@ -1,0 +1,55 @@
+"""CUDA path of fine-tuning: bf16 autocast, channels_last, on-device per-sample augmentation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from lowdata_eval import (
+    EncoderWithHead,
+    FineTuneAugment,
+    Hyperparams,
+    ImageSplits,
+    TaskKind,
+    TaskSpec,
+    fit_finetune,
+)
+
+
+@pytest.mark.gpu
+def test_finetune_on_cuda_bf16_channels_last(synthetic) -> None:  # type: ignore[no-untyped-def]
+    table = synthetic.table(200)
+    labels = table["label"].to_numpy()
+    images = torch.from_numpy(synthetic.images(labels, size=40))
+    task = TaskSpec(TaskKind.BINARY)
+    targets = task.target_tensor(labels)
+    parts = {
+        s: torch.from_numpy(np.flatnonzero(table["split"] == s)) for s in ("train", "val", "test")
+    }
+    data = ImageSplits(*[(images[i], targets[i]) for i in parts.values()])
+    seen = {}
+
+    def factory(n: int) -> torch.nn.Module:
+        model = EncoderWithHead(synthetic.encoder(), 8, n)
+        model.register_forward_hook(
+            lambda m, i, o: seen.update(
+                dtype=o.dtype, cl=i[0].is_contiguous(memory_format=torch.channels_last)
+            )
+        )
+        return model
+
+    params = Hyperparams(optimizer="adamw", lr=3e-3, weight_decay=1e-4, epochs=6, lr_multiplier=3)
+    result = fit_finetune(
+        factory,
+        data,
+        task,
+        params,
+        lambda e, v: None,
+        seed=0,
+        augment=FineTuneAugment(crop=32, resize=36),
+        batch_size=32,
+        device="cuda",
+    )
+    assert seen["dtype"] == torch.bfloat16
+    assert seen["cl"]
+    assert result.test_metric > 0.8

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The GPU checks of this repository, in one run on a lent device machine (see README "Contributing").
+# Expects the missing wheels in .whl/ (optuna and its needs; the image has torch, numpy, pandas, scipy, ...).
+# Writes its logs under $OUT when set.
+set -u
+out=${OUT:-/tmp/device-out}
+mkdir -p "$out"
+if compgen -G '.whl/*.whl' >/dev/null; then
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
+    || exit 1
+fi
+export PYTHONPATH=/tmp/site:$PWD/packages/lowdata-eval/src:$PWD/packages/oa-tasks/src PYTHONUNBUFFERED=1
+nvidia-smi -L | tee "$out/device.txt"
+python3 -c "import torch, optuna; print('torch', torch.__version__, torch.cuda.get_device_name(), 'optuna', optuna.__version__)" \
+  | tee -a "$out/device.txt"
+python3 -m pytest packages/lowdata-eval/tests/test_gpu.py packages/lowdata-eval/tests/test_training.py \
+  -q -p no:cacheprovider -rs 2>&1 | tee "$out/pytest_gpu.log"
+python3 benchmarks/lp_search.py --device cuda 2>&1 | tee "$out/lp_search_cuda.txt"
+python3 benchmarks/lp_search.py --device cpu --baseline-trials 1 2>&1 | tee "$out/lp_search_cpu16.txt"

@@ -11,7 +11,7 @@ from lowdata_eval.cli import main
 
 
 def test_probe_and_report(tmp_path: Path, synthetic, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
-    table = synthetic.table(200)
+    table = synthetic.table(200).assign(baseline_kl=lambda t: t.index % 2)
     labels = tmp_path / "incidence.parquet"
     table.to_parquet(labels)
     for method, signal in (("imagenet", 0.3), ("moco", 1.5)):
@@ -25,7 +25,12 @@ def test_probe_and_report(tmp_path: Path, synthetic, capsys: pytest.CaptureFixtu
     assert "[3/3] knee/moco/incidence/lp/frac=0.5/seed=2" in capsys.readouterr().err
     results = pd.read_csv(tmp_path / "run" / "results.csv")
     assert len(results) == 6
-    assert main(["report", "--run-dir", str(tmp_path / "run")]) == 0
+    report = f"report --run-dir {tmp_path / 'run'} --labels {labels} --stratify-col baseline_kl"
+    assert main(report.split()) == 0
+    strata = pd.read_csv(tmp_path / "run" / "tables" / "stratified_auroc_by_baseline_kl.csv")
+    assert set(strata["stratum"]) == {0, 1}
+    assert len(strata) == 4  # 2 methods x 2 strata (one fraction, one protocol)
+    assert strata["mean"].between(0, 1).all()
     markdown = (tmp_path / "run" / "tables" / "knee_incidence.md").read_text()
     assert "| moco |" in markdown
     assert "(" in markdown

@@ -235,3 +235,28 @@ def test_sqlite_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(StorageError, match="SQLite is not safe"):
         open_storage(tmp_path, "sqlite:///x.db")
+
+
+def test_ft_protocol_end_to_end(tmp_path: Path, synthetic) -> None:  # type: ignore[no-untyped-def]
+    from lowdata_eval import EncoderWithHead, FineTuneAugment, SearchSpace, finetune_fits
+
+    table = synthetic.table(80)
+    images = synthetic.images(table["label"].to_numpy(), size=36)
+    task = TaskSpec(TaskKind.BINARY)
+    spec = ProtocolSpec("knee", "random", "incidence", "ft", fractions=[0.5], seeds=[0])
+    make_fit = finetune_fits(
+        images,
+        task_targets(table, spec, task),
+        task,
+        lambda n: EncoderWithHead(synthetic.encoder(), 8, n),
+        FineTuneAugment(crop=32, resize=36),
+        batch_size=16,
+    )
+    config = StudyConfig(n_trials=3, space=SearchSpace(epochs=(2, 3), lr=(1e-3, 1e-2)))
+    results = run_protocol(spec, table, make_fit, tmp_path, open_storage(tmp_path), config)
+    row = results.iloc[0]
+    assert row["n_complete"] + row["n_pruned"] == 3
+    assert row["n_train"] == (table["split"] == "train").sum() // 2
+    assert 0.0 <= row["test_metric"] <= 1.0
+    trials = pd.read_parquet(tmp_path / "trials.parquet")
+    assert set(trials["param_epochs"]) <= {2, 3}

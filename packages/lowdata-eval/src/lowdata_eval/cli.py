@@ -74,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--baseline", default="imagenet", help="method every other is compared with"
     )
+    report.add_argument(
+        "--labels", type=Path, default=None, help="the run's labels table (binary task)"
+    )
+    report.add_argument(
+        "--stratify-col", default=None, help="e.g. baseline_kl: AUROC within each stratum"
+    )
+    report.add_argument("--label-col", default="label")
+    report.add_argument("--split-col", default="split")
     report.set_defaults(handler=_report)
     return parser
 
@@ -218,8 +226,57 @@ def _report(args: argparse.Namespace) -> int:
                 }
             )
     pd.DataFrame(comparisons).to_csv(tables / "comparisons.csv", index=False)
+    if args.stratify_col:
+        _stratified(args, results, tables)
     print(f"tables -> {tables}", file=sys.stderr)
     return 0
+
+
+def _stratified(args: argparse.Namespace, results, tables: Path) -> None:  # type: ignore[no-untyped-def]
+    """Mean (SD) over seeds of the test AUROC within each stratum, from each study's best test logits."""
+    import numpy as np
+    import pandas as pd
+
+    from lowdata_eval.errors import DataError
+    from lowdata_eval.metrics import stratified_auroc
+
+    if args.labels is None:
+        raise DataError("--stratify-col needs --labels, the labels table the run was made from")
+    table = _read_table(args.labels)
+    test = table[table[args.split_col] == "test"]
+    rows = []
+    for result in results.itertuples(index=False):
+        logits = np.load(args.run_dir / "predictions" / result.test_logits_file)
+        if logits.shape != (len(test), 1):
+            raise DataError(
+                f"{result.test_logits_file} holds {logits.shape}; the test split of {args.labels} has "
+                f"{len(test)} rows (a binary task is needed)"
+            )
+        strata = stratified_auroc(test[args.label_col], logits[:, 0], test[args.stratify_col])
+        for stratum in strata.itertuples(index=False):
+            rows.append(
+                {
+                    "method": result.method,
+                    "task": result.task,
+                    "fraction": result.fraction,
+                    "protocol": result.protocol,
+                    "seed": result.seed,
+                    "stratum": stratum.stratum,
+                    "n": stratum.n,
+                    "n_positive": stratum.n_positive,
+                    "auroc": stratum.auroc,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    summary = frame.groupby(["task", "method", "fraction", "protocol", "stratum"]).agg(
+        mean=("auroc", "mean"),
+        sd=("auroc", "std"),
+        n=("n", "first"),
+        n_positive=("n_positive", "first"),
+    )
+    summary.reset_index().to_csv(
+        tables / f"stratified_auroc_by_{args.stratify_col}.csv", index=False
+    )
 
 
 def _markdown(table, title: str) -> str:  # type: ignore[no-untyped-def]

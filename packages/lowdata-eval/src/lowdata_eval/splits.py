@@ -7,8 +7,9 @@
 2. A pool of ``G`` groups keeps ``T = max(1, round(fraction * G))`` of them, shared among the strata by the
    largest-remainder rule on ``fraction * G_s`` (ties broken by stratum order), so every stratum is within one
    group of its share.
-3. A stratum present in the pool but allotted no group at this fraction still gets one (with a warning):
-   every class stays represented where the pool allows, at the price of a subset slightly above the fraction.
+3. If the kept rows lack a class (a label value) that the pool has, the first group in seeded order that has
+   it is added, with a warning: every class stays represented where the pool allows (AUROC and balanced
+   accuracy need them), at the price of a subset slightly above the fraction.
 4. Within a stratum, groups are taken in the order of a permutation drawn from ``seed`` and the pool
    (``"train"`` or ``"val"``) only. The subsets of a seed are therefore identical for every method (the
    paired design), different across seeds, and cut from one permutation at every fraction, so a larger
@@ -31,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 
 class UnderrepresentedClassWarning(UserWarning):
-    """A class got no group at the requested fraction and was given one."""
+    """A class had no example at the requested fraction and a group holding it was added."""
 
 
 def proportional_subsample(
@@ -87,24 +88,46 @@ def _choose_groups(
     sizes = strata.value_counts().sort_index()
     target = max(1, round(fraction * len(strata)))
     counts = _largest_remainder(sizes.to_numpy(), fraction, target)
-    starved = [str(s) for s, k in zip(sizes.index, counts, strict=True) if k == 0]
-    if starved:
-        message = (
-            f"{pool_name} pool: at fraction {fraction:g} the class(es) {starved} would get no "
-            f"{group_col}; keeping one of each so every class is represented"
-        )
-        warnings.warn(message, UnderrepresentedClassWarning, stacklevel=3)
-        counts = np.maximum(counts, 1)
     rng = np.random.default_rng([seed, zlib.crc32(pool_name.encode())])
-    keep: set[object] = set()
+    keep: list[object] = []
+    reserve: list[object] = []
     for (stratum, _), k in zip(sizes.items(), counts, strict=True):
         members = strata.index[strata == stratum].to_numpy()
-        order = rng.permutation(len(members))
-        keep.update(members[order[:k]].tolist())
+        order = members[rng.permutation(len(members))]
+        keep.extend(order[:k].tolist())
+        reserve.extend(order[k:].tolist())
+    extra, missing = _groups_for_missing_classes(pool, set(keep), reserve, labels, group_col)
+    if missing:
+        warnings.warn(
+            f"{pool_name} pool: at fraction {fraction:g} the class(es) {missing} had no example; added "
+            f"{len(extra)} {group_col} so every class is represented",
+            UnderrepresentedClassWarning,
+            stacklevel=4,
+        )
     logger.debug(
         "%s pool: kept %d of %d groups at fraction %g", pool_name, len(keep), len(strata), fraction
     )
-    return keep
+    return set(keep) | set(extra)
+
+
+def _groups_for_missing_classes(
+    pool: pd.DataFrame, keep: set[object], reserve: list[object], labels: list[str], group_col: str
+) -> tuple[list[object], list[str]]:
+    """Groups (first in seeded order) that bring back the classes the kept rows lack; and those classes."""
+    present = {(c, v) for c in labels for v in pool.loc[pool[group_col].isin(keep), c]}
+    wanted = {(c, v) for c in labels for v in pool[c]} - present
+    missing = sorted(f"{c}={v}" for c, v in wanted)
+    extra: list[object] = []
+    if wanted:
+        rows = pool.set_index(group_col)[labels]
+        for group in reserve:
+            found = {(c, v) for c in labels for v in rows.loc[[group], c]} & wanted
+            if found:
+                extra.append(group)
+                wanted -= found
+            if not wanted:
+                break
+    return extra, missing
 
 
 def _largest_remainder(sizes: np.ndarray, fraction: float, target: int) -> np.ndarray:

@@ -1,0 +1,154 @@
+"""Evaluation of a scrubber against gold PHI spans.
+
+For gold spans ``G`` and predicted spans ``P`` of a document:
+
+- **span recall**: share of gold spans whose every character is covered by predictions (a partly covered
+  span leaks, so it counts as missed); per type too.
+- **span precision**: share of predicted spans that overlap at least one gold span.
+- **token recall**: share of gold PHI tokens (whitespace-separated pieces inside gold spans) fully covered.
+- **F2**: ``5 P R / (4 P + R)`` from span precision and recall (recall weighs four times more).
+- **document leak rate**: share of documents with at least one gold span not fully covered.
+- 95 % confidence intervals: percentile bootstrap over documents (1,000 resamples, seeded).
+- **over-redaction** on clean text (:func:`over_redaction`): the share of allow-listed terms (eponyms, grades,
+  abbreviations, measurements) that survive scrubbing, and the share of clean characters redacted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from report_deid.phi_types import PHI_TYPES
+
+Spans = list[tuple[int, int, str]]
+#: ``detect(text)`` -> predicted spans ``(start, end, type)``.
+Detect = Callable[[str], Spans]
+
+
+@dataclass(frozen=True)
+class DocumentScore:
+    """Counts of one document."""
+
+    gold_types: tuple[str, ...]
+    gold_caught: tuple[bool, ...]
+    n_predicted: int
+    n_predicted_true: int
+    gold_tokens: int
+    gold_tokens_caught: int
+
+
+def score_document(text: str, gold: Sequence[dict[str, object]], predicted: Spans) -> DocumentScore:
+    """Compare the predicted spans of one document with its gold spans."""
+    covered = np.zeros(len(text) + 1, dtype=bool)
+    for start, end, _ in predicted:
+        covered[start:end] = True
+    gold_mask = np.zeros(len(text) + 1, dtype=bool)
+    types, caught = [], []
+    tokens = tokens_caught = 0
+    for span in gold:
+        start, end = int(span["start"]), int(span["end"])  # type: ignore[call-overload]
+        gold_mask[start:end] = True
+        types.append(str(span["type"]))
+        caught.append(bool(covered[start:end].all()))
+        for match in re.finditer(r"\S+", text[start:end]):
+            tokens += 1
+            tokens_caught += bool(covered[start + match.start() : start + match.end()].all())
+    true_predictions = sum(bool(gold_mask[start:end].any()) for start, end, _ in predicted)
+    return DocumentScore(
+        tuple(types), tuple(caught), len(predicted), true_predictions, tokens, tokens_caught
+    )
+
+
+def _metrics(scores: Sequence[DocumentScore]) -> dict[str, float]:
+    gold = sum(len(s.gold_types) for s in scores)
+    caught = sum(sum(s.gold_caught) for s in scores)
+    predicted = sum(s.n_predicted for s in scores)
+    true_predicted = sum(s.n_predicted_true for s in scores)
+    recall = caught / gold if gold else 1.0
+    precision = true_predicted / predicted if predicted else 1.0
+    f2 = 5 * precision * recall / (4 * precision + recall) if precision + recall else 0.0
+    tokens = sum(s.gold_tokens for s in scores)
+    return {
+        "span_recall": recall,
+        "span_precision": precision,
+        "f2": f2,
+        "token_recall": sum(s.gold_tokens_caught for s in scores) / tokens if tokens else 1.0,
+        "doc_leak_rate": float(np.mean([not all(s.gold_caught) for s in scores]))
+        if scores
+        else 0.0,
+    }
+
+
+def evaluate(
+    records: Iterable[dict[str, object]],
+    detect: Detect,
+    *,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+) -> dict[str, object]:
+    """Evaluate ``detect`` on gold records ``{"text", "phi": [{"start", "end", "type"}]}``.
+
+    Returns:
+        ``span_recall, span_precision, token_recall, f2, doc_leak_rate`` (floats), ``ci95`` (their bootstrap
+        intervals), ``per_type`` (``{type: {"recall", "n"}}``) and ``n_documents``, ``n_spans``.
+    """
+    scores = []
+    for record in records:
+        text = str(record["text"])
+        scores.append(score_document(text, record["phi"], detect(text)))  # type: ignore[arg-type]
+    result: dict[str, object] = dict(_metrics(scores))
+    rng = np.random.default_rng(seed)
+    samples = [
+        _metrics([scores[i] for i in rng.integers(0, len(scores), len(scores))])
+        for _ in range(n_bootstrap)
+    ]
+    result["ci95"] = (
+        {
+            key: [
+                float(np.percentile([s[key] for s in samples], 2.5)),
+                float(np.percentile([s[key] for s in samples], 97.5)),
+            ]
+            for key in ("span_recall", "span_precision", "token_recall", "f2", "doc_leak_rate")
+        }
+        if scores
+        else {}
+    )
+    per_type = {}
+    for entity in PHI_TYPES:
+        flags = [
+            c
+            for s in scores
+            for t, c in zip(s.gold_types, s.gold_caught, strict=True)
+            if t == entity
+        ]
+        if flags:
+            per_type[entity] = {"recall": float(np.mean(flags)), "n": len(flags)}
+    result["per_type"] = per_type
+    result["n_documents"] = len(scores)
+    result["n_spans"] = sum(len(s.gold_types) for s in scores)
+    return result
+
+
+def over_redaction(
+    texts: Iterable[str], detect: Detect, allowed: Callable[[str], list[tuple[int, int]]]
+) -> dict[str, float]:
+    """On PHI-free texts: survival of allow-listed terms and the share of characters redacted."""
+    terms = survived = characters = redacted = 0
+    for text in texts:
+        spans = detect(text)
+        covered = np.zeros(len(text), dtype=bool)
+        for start, end, _ in spans:
+            covered[start:end] = True
+        for start, end in allowed(text):
+            terms += 1
+            survived += not covered[start:end].any()
+        characters += len(text)
+        redacted += int(covered.sum())
+    return {
+        "allow_list_survival": survived / terms if terms else 1.0,
+        "clean_chars_redacted": redacted / characters if characters else 0.0,
+        "n_allow_list_terms": float(terms),
+    }

@@ -56,12 +56,28 @@ def make_images(labels: np.ndarray, size: int = 40, seed: int = 0) -> np.ndarray
     return images
 
 
+def make_image_splits(n_participants: int, size: int = 40):  # type: ignore[no-untyped-def]
+    """A binary task on tiny images, split 70/10/20 by participant: ``(ImageSplits, TaskSpec)``."""
+    from lowdata_eval import ImageSplits, TaskKind, TaskSpec
+
+    table = make_table(n_participants)
+    labels = table["label"].to_numpy()
+    images = torch.from_numpy(make_images(labels, size=size))
+    task = TaskSpec(TaskKind.BINARY)
+    targets = task.target_tensor(labels)
+    parts = [
+        torch.from_numpy(np.flatnonzero(table["split"] == s)) for s in ("train", "val", "test")
+    ]
+    return ImageSplits(*[(images[i], targets[i]) for i in parts]), task
+
+
 class Synthetic:
     """The helpers above, as the ``synthetic`` fixture (importlib mode cannot import conftest)."""
 
     table = staticmethod(make_table)
     features = staticmethod(make_features)
     images = staticmethod(make_images)
+    image_splits = staticmethod(make_image_splits)
     encoder = TinyEncoder
 
 

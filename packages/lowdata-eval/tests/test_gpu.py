@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 from lowdata_eval import (
     EncoderWithHead,
     FineTuneAugment,
     Hyperparams,
-    ImageSplits,
-    TaskKind,
-    TaskSpec,
     fit_finetune,
 )
 
 
 @pytest.mark.gpu
 def test_finetune_on_cuda_bf16_channels_last(synthetic) -> None:  # type: ignore[no-untyped-def]
-    table = synthetic.table(200)
-    labels = table["label"].to_numpy()
-    images = torch.from_numpy(synthetic.images(labels, size=40))
-    task = TaskSpec(TaskKind.BINARY)
-    targets = task.target_tensor(labels)
-    parts = {
-        s: torch.from_numpy(np.flatnonzero(table["split"] == s)) for s in ("train", "val", "test")
-    }
-    data = ImageSplits(*[(images[i], targets[i]) for i in parts.values()])
+    data, task = synthetic.image_splits(200)
     seen = {}
 
     def factory(n: int) -> torch.nn.Module:

@@ -28,13 +28,8 @@ pools = st.tuples(
 fractions = st.sampled_from([0.01, 0.05, 0.1, 0.25, 0.5, 1.0])
 
 
-def strata(frame: pd.DataFrame) -> pd.Series:
-    return frame.groupby("participant_id")["label"].max()
-
-
-@settings(max_examples=60, deadline=None)
-@given(pools, fractions, st.integers(0, 1000))
-def test_whole_groups_fraction_and_stratification(sizes, fraction: float, seed: int) -> None:  # type: ignore[no-untyped-def]
+def subsample_pools(sizes, fraction: float, seed: int):  # type: ignore[no-untyped-def]
+    """The two pools drawn from ``sizes``, and their subsets (class warnings silenced)."""
     n_train, n_val, data_seed, classes = sizes
     train, val = (
         pool(n_train, data_seed, classes),
@@ -42,7 +37,17 @@ def test_whole_groups_fraction_and_stratification(sizes, fraction: float, seed: 
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnderrepresentedClassWarning)
-        sub_train, sub_val = proportional_subsample(train, val, fraction, seed)
+        return train, val, proportional_subsample(train, val, fraction, seed)
+
+
+def strata(frame: pd.DataFrame) -> pd.Series:
+    return frame.groupby("participant_id")["label"].max()
+
+
+@settings(max_examples=60, deadline=None)
+@given(pools, fractions, st.integers(0, 1000))
+def test_whole_groups_fraction_and_stratification(sizes, fraction: float, seed: int) -> None:  # type: ignore[no-untyped-def]
+    train, val, (sub_train, sub_val) = subsample_pools(sizes, fraction, seed)
     for full, sub in ((train, sub_train), (val, sub_val)):
         assert set(sub.index) <= set(full.index)
         chosen = set(sub["participant_id"])
@@ -64,14 +69,9 @@ def test_whole_groups_fraction_and_stratification(sizes, fraction: float, seed: 
 @settings(max_examples=30, deadline=None)
 @given(pools, fractions, st.integers(0, 1000))
 def test_deterministic_and_paired(sizes, fraction: float, seed: int) -> None:  # type: ignore[no-untyped-def]
-    n_train, n_val, data_seed, classes = sizes
-    train, val = (
-        pool(n_train, data_seed, classes),
-        pool(n_val, data_seed + 1, classes, offset=10_000),
-    )
+    train, val, first = subsample_pools(sizes, fraction, seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnderrepresentedClassWarning)
-        first = proportional_subsample(train, val, fraction, seed)
         # another method asks for the same (fraction, seed), with the rows in another order
         second = proportional_subsample(train.sample(frac=1, random_state=2), val, fraction, seed)
     assert set(first[0].index) == set(second[0].index)

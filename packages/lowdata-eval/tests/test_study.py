@@ -237,6 +237,7 @@ def test_sqlite_is_refused(tmp_path: Path) -> None:
         open_storage(tmp_path, "sqlite:///x.db")
 
 
+@pytest.mark.filterwarnings("ignore::lowdata_eval.splits.UnderrepresentedClassWarning")
 def test_ft_protocol_end_to_end(tmp_path: Path, synthetic) -> None:  # type: ignore[no-untyped-def]
     from lowdata_eval import EncoderWithHead, FineTuneAugment, SearchSpace, finetune_fits
 

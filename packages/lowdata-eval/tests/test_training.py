@@ -11,7 +11,6 @@ from lowdata_eval import (
     FeatureSplits,
     FineTuneAugment,
     Hyperparams,
-    ImageSplits,
     SearchSpace,
     TaskKind,
     TaskSpec,
@@ -123,15 +122,8 @@ def test_linear_probe_multiclass_and_multilabel(synthetic) -> None:  # type: ign
 
 
 def test_finetune_end_to_end_on_tiny_images(synthetic) -> None:  # type: ignore[no-untyped-def]
-    table = synthetic.table(120)
-    labels = table["label"].to_numpy()
-    images = torch.from_numpy(synthetic.images(labels, size=40))
-    task = TaskSpec(TaskKind.BINARY)
-    targets = task.target_tensor(labels)
-    parts = {
-        s: torch.from_numpy(np.flatnonzero(table["split"] == s)) for s in ("train", "val", "test")
-    }
-    data = ImageSplits(*[(images[i], targets[i]) for i in parts.values()])
+    data, task = synthetic.image_splits(120)
+    images = data.train[0]
     augment = FineTuneAugment(crop=32, resize=36, scale=(0.8, 1.0))
     params = Hyperparams(optimizer="adamw", lr=3e-3, weight_decay=1e-4, epochs=6, lr_multiplier=3)
     result = fit_finetune(

@@ -152,13 +152,7 @@ def _result_row(
     best = best_completed_trial(study)
     counted = study.get_trials(deepcopy=False, states=COUNTED_STATES)
     return {
-        "study": key.name,
-        "experiment": key.experiment,
-        "method": key.method,
-        "task": key.task,
-        "protocol": key.protocol,
-        "fraction": key.fraction,
-        "seed": key.seed,
+        **key.coordinates(),
         "n_train": n_train,
         "n_val": n_val,
         "n_test": n_test,

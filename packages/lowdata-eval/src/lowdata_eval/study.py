@@ -58,6 +58,18 @@ class StudyKey:
             f"frac={self.fraction:g}/seed={self.seed}"
         )
 
+    def coordinates(self) -> dict[str, object]:
+        """``study`` (the name) and the six coordinates, as the leading columns of every output table."""
+        return {
+            "study": self.name,
+            "experiment": self.experiment,
+            "method": self.method,
+            "task": self.task,
+            "protocol": self.protocol,
+            "fraction": self.fraction,
+            "seed": self.seed,
+        }
+
     @property
     def slug(self) -> str:
         """The name as a file-system-safe string."""
@@ -174,13 +186,7 @@ def trials_frame(study: optuna.Study, key: StudyKey) -> pd.DataFrame:
         worker = attrs.get(WORKER_ATTR) or {}
         rows.append(
             {
-                "study": key.name,
-                "experiment": key.experiment,
-                "method": key.method,
-                "task": key.task,
-                "protocol": key.protocol,
-                "fraction": key.fraction,
-                "seed": key.seed,
+                **key.coordinates(),
                 "trial": trial.number,
                 "state": trial.state.name,
                 **{f"param_{name}": value for name, value in trial.params.items()},

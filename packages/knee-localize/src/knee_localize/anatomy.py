@@ -1,0 +1,145 @@
+"""A knee drawn as attenuation in millimetres, in the knee's own frame.
+
+Frame: origin on the tibial plateau at the joint centre, ``x`` towards the medial side (the midline of the
+body), ``y`` distal (down the image). All lengths in millimetres before the knee's scale factor.
+
+Structures and their attenuation (arbitrary units, summed): soft tissue of the leg; femur (shaft, two
+condyles, cortex brighter than marrow); tibia (plateau and shaft); fibula (lateral); patella (over the
+femur in a PA view); osteophytes at the joint margins; subchondral sclerosis under the medial plateau; or a
+total knee implant (metal femoral component and tibial tray) instead of the joint.
+
+How the KL grade and the latent risk shape the knee (:class:`KneeSpec`):
+
+===========  ===========  ===========  ===============  =========
+KL           medial JSW   lateral JSW  osteophyte (mm)  sclerosis
+===========  ===========  ===========  ===============  =========
+0            5.5          6.0          0                0
+1            4.8          5.8          1.0              0
+2            3.6          5.4          2.5              0.08
+3            2.0          4.6          4.0              0.18
+4            0.4          3.6          6.0              0.30
+===========  ===========  ===========  ===============  =========
+
+A latent risk ``r`` narrows the medial joint space by ``0.3 r`` mm and adds ``0.04 r`` sclerosis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MEDIAL_JSW = (5.5, 4.8, 3.6, 2.0, 0.4)
+LATERAL_JSW = (6.0, 5.8, 5.4, 4.6, 3.6)
+OSTEOPHYTE = (0.0, 1.0, 2.5, 4.0, 6.0)
+SCLEROSIS = (0.0, 0.0, 0.08, 0.18, 0.30)
+BONE, CORTEX, SOFT, METAL = 0.55, 0.35, 0.22, 2.5
+
+
+@dataclass(frozen=True)
+class KneeSpec:
+    """One knee: grade, latent risk, implant, and its pose in the image.
+
+    Attributes:
+        kl: Kellgren-Lawrence grade 0-4.
+        risk: latent progression risk (standard normal scale).
+        implant: a total knee replacement instead of the native joint.
+        scale: anatomical size factor (about 0.9-1.1).
+        angle_deg: in-plane rotation.
+    """
+
+    kl: int
+    risk: float = 0.0
+    implant: bool = False
+    scale: float = 1.0
+    angle_deg: float = 0.0
+
+    @property
+    def medial_jsw(self) -> float:
+        """Medial joint-space width in mm."""
+        return max(0.2, MEDIAL_JSW[self.kl] - 0.3 * self.risk)
+
+    @property
+    def lateral_jsw(self) -> float:
+        """Lateral joint-space width in mm."""
+        return LATERAL_JSW[self.kl]
+
+
+def _ellipse(
+    x: np.ndarray, y: np.ndarray, cx: float, cy: float, rx: float, ry: float
+) -> np.ndarray:
+    return ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1.0
+
+
+def _bone(mask: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Marrow everywhere in ``mask``, plus a brighter cortex where ``mask`` is not ``inner``."""
+    return BONE * mask + CORTEX * (mask & ~inner)
+
+
+def knee_attenuation(x: np.ndarray, y: np.ndarray, spec: KneeSpec) -> np.ndarray:
+    """Attenuation of one knee at local coordinates ``x, y`` (mm, arrays of one shape).
+
+    The femoral condyles sit ``medial_jsw`` and ``lateral_jsw`` above the plateau (``y = 0``).
+    """
+    x, y = x / spec.scale, y / spec.scale
+    out = SOFT * (np.abs(x) <= 62) * (1.0 - 0.5 * (x / 62.0) ** 2)
+    if spec.implant:
+        femur_shaft = (np.abs(x) <= 15) & (y <= -40)
+        out += _bone(femur_shaft, np.abs(x) <= 11)
+        component = (
+            _ellipse(x, y, 0.0, -22.0, 38.0, 22.0)
+            & (y <= -2.0)
+            & ~_ellipse(x, y, 0.0, -26.0, 30.0, 17.0)
+        )
+        tray = (np.abs(x) <= 36) & (y >= 4.0) & (y <= 10.0)
+        stem = (np.abs(x) <= 6) & (y > 10.0) & (y <= 45.0)
+        tibia = (np.abs(x) <= 34) & (y >= 10.0) & (y <= 30.0) | (np.abs(x) <= 15) & (y > 30.0)
+        out += _bone(tibia, np.abs(x) <= 12) + METAL * (component | tray | stem)
+        out += _bone(
+            _ellipse(x, y, -41.0, 30.0, 8.0, 9.0) | ((np.abs(x + 43.0) <= 5) & (y > 30)),
+            np.abs(x + 43) <= 2,
+        )
+        return out
+    medial_gap, lateral_gap = spec.medial_jsw, spec.lateral_jsw
+    medial_condyle = _ellipse(x, y, 19.0, -medial_gap - 19.0, 18.0, 19.0)
+    lateral_condyle = _ellipse(x, y, -19.0, -lateral_gap - 19.0, 17.0, 19.0)
+    notch = _ellipse(x, y, 0.0, -medial_gap - 8.0, 6.0, 12.0)
+    metaphysis = (np.abs(x) <= 36 - 0.35 * np.clip(-y - 30.0, 0, 60)) & (y <= -20.0) & (y >= -90.0)
+    femur_shaft = (np.abs(x) <= 15) & (y <= -60.0)
+    femur = (medial_condyle | lateral_condyle | metaphysis | femur_shaft) & ~notch
+    femur_inner = (
+        _ellipse(x, y, 19.0, -medial_gap - 19.0, 15.5, 16.5)
+        | _ellipse(x, y, -19.0, -lateral_gap - 19.0, 14.5, 16.5)
+        | ((np.abs(x) <= 11) & (y <= -40.0))
+    )
+    plateau = (np.abs(x) <= 37.0) & (y >= 0.0) & (y <= 22.0)
+    tibia_shaft = (np.abs(x) <= 37.0 - 0.6 * np.clip(y - 22.0, 0, 38)) & (y > 22.0)
+    tibia = plateau | tibia_shaft
+    tibia_inner = (np.abs(x) <= 34.0) & (y >= 2.5) & (y <= 22.0) | (np.abs(x) <= 11.0) & (y > 40.0)
+    fibula = _ellipse(x, y, -41.0, 30.0, 8.0, 9.0) | ((np.abs(x + 43.0) <= 5.0) & (y > 30.0))
+    patella = _ellipse(x, y, 0.0, -medial_gap - 32.0, 22.0, 26.0)
+    out += (
+        _bone(femur, femur_inner)
+        + _bone(tibia, tibia_inner)
+        + _bone(fibula, np.abs(x + 43.0) <= 2.0)
+    )
+    out += 0.25 * patella
+    size = OSTEOPHYTE[spec.kl]
+    if size > 0:
+        for side in (1.0, -1.0):  # medial, lateral margins of tibia and femur
+            tip = side * (37.0 + size)
+            tibial = (
+                (np.sign(x) == side)
+                & (np.abs(x) > 37.0)
+                & (np.abs(x) <= 37.0 + size)
+                & (y >= 0.5)
+                & (y <= 0.5 + size * (1.0 - (np.abs(x) - 37.0) / max(size, 1e-6)) * 1.2)
+            )
+            femoral = _ellipse(
+                x, y, tip - side * size / 2.0, -medial_gap - 4.0, size / 2.0 + 0.5, size * 0.8
+            )
+            out += (BONE + CORTEX) * (tibial | (femoral & ~femur))
+    sclerosis = SCLEROSIS[spec.kl] + 0.04 * max(spec.risk, 0.0)
+    if sclerosis > 0:
+        out += sclerosis * ((x >= 4.0) & (x <= 36.0) & (y >= 0.0) & (y <= 6.0 + 10.0 * sclerosis))
+    return out

@@ -1,0 +1,11 @@
+"""Exception types raised by knee-localize."""
+
+from __future__ import annotations
+
+
+class KneeLocalizeError(Exception):
+    """Base class of every error raised by knee-localize."""
+
+
+class RadiographReadError(KneeLocalizeError):
+    """A file that is not a readable radiograph (not DICOM or image, truncated, no pixel data, ...)."""

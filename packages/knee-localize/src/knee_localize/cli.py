@@ -1,12 +1,13 @@
-"""``knee-localize`` command line. Implemented so far: ``phantom``.
+"""``knee-localize`` command line: ``phantom``, ``train``, ``evaluate``, ``predict``.
 
-The localizer commands of the design (``train``, ``evaluate``, ``predict``) are not implemented yet; see
-the package README.
+Heavy imports happen inside the commands, so ``--help`` is instant. Library errors print one line and exit
+with status 2; ``predict`` exits 0 when at least one input succeeded and 1 when none did.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -15,10 +16,22 @@ from pathlib import Path
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    from knee_localize.errors import KneeLocalizeError
+
+    try:
+        return int(args.handler(args))
+    except KneeLocalizeError as exc:
+        print(f"knee-localize {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="knee-localize", description="Bilateral knee radiographs."
+        prog="knee-localize", description="Bilateral knee radiographs -> knee ROIs."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+
     phantom = commands.add_parser(
         "phantom", help="synthetic bilateral PA radiographs (DICOM) + boxes.csv"
     )
@@ -33,7 +46,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar=("LOW", "HIGH"),
         help="pixel spacing range (default 0.12 0.18)",
     )
-    args = parser.parse_args(argv)
+    phantom.set_defaults(handler=_phantom)
+
+    train = commands.add_parser("train", help="train the localizer on DIR/boxes.csv")
+    train.add_argument("--data", type=Path, required=True)
+    train.add_argument("--out", type=Path, required=True, help="MODEL.safetensors (+ MODEL.json)")
+    train.add_argument("--epochs", type=int, default=None, help="overview epochs (default 50)")
+    train.add_argument(
+        "--refine-epochs", type=int, default=None, help="refinement epochs (default 30)"
+    )
+    train.add_argument("--backbone", choices=("resnet18", "resnet34"), default="resnet18")
+    train.add_argument(
+        "--imagenet-weights", type=Path, default=None, help="local torchvision ResNet weights"
+    )
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--input-px", type=int, default=128, help="input side of both networks (multiple of 32)"
+    )
+    train.set_defaults(handler=_train)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="localization quality on DIR/boxes.csv (JSON on stdout)"
+    )
+    evaluate.add_argument("--model", type=Path, required=True)
+    evaluate.add_argument("--data", type=Path, required=True)
+    evaluate.set_defaults(handler=_evaluate)
+
+    predict = commands.add_parser(
+        "predict", help="boxes, ROI store and errors for files and folders"
+    )
+    predict.add_argument("inputs", type=Path, nargs="+")
+    predict.add_argument("--model", type=Path, required=True)
+    predict.add_argument("--out", type=Path, required=True)
+    predict.add_argument(
+        "--spacing-mm", type=float, default=None, help="spacing for PNG/TIFF or untagged DICOM"
+    )
+    predict.add_argument("--roi-mm", type=float, default=140.0)
+    predict.add_argument("--roi-px", type=int, default=256)
+    predict.add_argument("--cohort", default="unknown")
+    predict.add_argument(
+        "--qa", type=int, default=0, help="write QA overlays for the first N inputs"
+    )
+    predict.set_defaults(handler=_predict)
+    return parser
+
+
+def _phantom(args: argparse.Namespace) -> int:
     from knee_localize.phantom import PhantomConfig, write_phantom_set
 
     config = (
@@ -43,13 +101,92 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     start = time.perf_counter()
     table = write_phantom_set(args.n, args.seed, args.out, config)
-    seconds = time.perf_counter() - start
     print(
-        f"wrote {args.n} radiographs ({int(table['present'].sum())} knees) to {args.out} in {seconds:.1f} s; "
-        f"ground truth: {args.out / 'boxes.csv'}",
+        f"wrote {args.n} radiographs ({int(table['present'].sum())} knees) to {args.out} in "
+        f"{time.perf_counter() - start:.1f} s; ground truth: {args.out / 'boxes.csv'}",
         file=sys.stderr,
     )
     return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from knee_localize.checkpoint import LocalizerConfig
+    from knee_localize.train import TrainConfig, train_localizer
+
+    config = TrainConfig(seed=args.seed)
+    config = replace(
+        config,
+        epochs=args.epochs or config.epochs,
+        refine_epochs=args.refine_epochs or config.refine_epochs,
+    )
+    network = LocalizerConfig(
+        backbone=args.backbone, overview_px=args.input_px, refine_px=args.input_px
+    )
+    localizer = train_localizer(
+        args.data,
+        network,
+        config,
+        args.imagenet_weights,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    localizer.save(args.out)
+    print(f"saved {args.out} and {args.out.with_suffix('.json').name}", file=sys.stderr)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from knee_localize.checkpoint import Localizer
+    from knee_localize.dicom_io import read_radiograph
+    from knee_localize.evaluation import score_localization
+    from knee_localize.locate import locate_knees
+    from knee_localize.train import load_annotations
+
+    localizer = Localizer.load(args.model)
+    table = load_annotations(args.data)
+    rows = []
+    for image, group in table.groupby("image", sort=True):
+        radiograph = read_radiograph(args.data / str(image))
+        predictions = {knee.side: knee for knee in locate_knees(localizer, radiograph)}
+        for _, truth in group.iterrows():
+            rows.append(
+                (str(image), predictions[str(truth["side"])], truth, radiograph.spacing_mm[1])
+            )
+    print(json.dumps(score_localization(rows), indent=2))
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from knee_localize.checkpoint import Localizer
+    from knee_localize.predict import predict_batch
+
+    localizer = Localizer.load(args.model)
+    start = time.perf_counter()
+
+    def progress(index: int, total: int) -> None:
+        if index % 25 == 0:
+            print(f"predict: {index}/{total}", file=sys.stderr, flush=True)
+
+    summary = predict_batch(
+        localizer,
+        args.inputs,
+        args.out,
+        checkpoint=args.model,
+        spacing_mm=args.spacing_mm,
+        roi_mm=args.roi_mm,
+        roi_px=args.roi_px,
+        cohort=args.cohort,
+        qa=args.qa,
+        progress=progress,
+    )
+    seconds = time.perf_counter() - start
+    print(
+        f"{summary.n_succeeded} of {summary.n_inputs} inputs localized, {summary.n_failed} failed, "
+        f"{summary.n_rois} ROIs in {seconds:.1f} s -> {args.out}",
+        file=sys.stderr,
+    )
+    return 0 if summary.n_succeeded else 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Reading (:func:`read_radiograph`), in this order:
 
 1. the modality LUT / rescale slope and intercept (``pydicom.pixels.apply_modality_lut``);
-2. the VOI LUT or window (``apply_voi_lut``) when the file has one;
+2. the VOI LUT or window when the file has one (``apply_voi_lut``; the common LINEAR window computed in
+   float32 with the same formula);
 3. MONOCHROME1 is inverted, so bone is bright in every result;
 4. percentile clipping (0.5 %-99.5 % by default) and scaling to [0, 1] (float32).
 
@@ -165,8 +166,7 @@ def read_radiograph(
             f"{path}: expected one grey-level frame, got an array of shape {raw.shape}"
         )
     values = apply_modality_lut(raw, ds).astype(np.float32)
-    if "WindowCenter" in ds or "VOILUTSequence" in ds:
-        values = apply_voi_lut(values, ds, prefer_lut=True).astype(np.float32)
+    values = _apply_voi(values, ds)
     photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2"))
     if photometric == "MONOCHROME1":
         values = values.max() - values
@@ -174,6 +174,25 @@ def read_radiograph(
     laterality = str(ds.get("ImageLaterality", ""))
     return Radiograph(
         _normalise(values, clip_percentiles), spacing, source, photometric, laterality
+    )
+
+
+def _apply_voi(values: np.ndarray, ds: pydicom.Dataset) -> np.ndarray:
+    """Apply the VOI LUT or window.
+
+    The common LINEAR window is computed here in float32 with the DICOM formula
+    ``clip((x - (c - 0.5)) / (w - 1) + 0.5, 0, 1)``, several times faster than pydicom's float64 path on a
+    3,000 px radiograph; VOI LUT sequences and other functions go through ``apply_voi_lut``.
+    """
+    if "VOILUTSequence" in ds or str(ds.get("VOILUTFunction", "LINEAR")).upper() != "LINEAR":
+        return apply_voi_lut(values, ds, prefer_lut=True).astype(np.float32)
+    if "WindowCenter" not in ds or "WindowWidth" not in ds:
+        return values
+    centre, width = ds.WindowCenter, ds.WindowWidth
+    centre = float(centre[0] if isinstance(centre, pydicom.multival.MultiValue) else centre)
+    width = max(float(width[0] if isinstance(width, pydicom.multival.MultiValue) else width), 1.0)
+    return np.clip(
+        (values - np.float32(centre - 0.5)) / np.float32(max(width - 1.0, 1.0)) + 0.5, 0.0, 1.0
     )
 
 
@@ -212,7 +231,8 @@ def _read_image(path: Path, spacing_mm: float | None, clip: tuple[float, float])
 
 
 def _normalise(values: np.ndarray, clip: tuple[float, float]) -> np.ndarray:
-    low, high = np.percentile(values, clip)
+    step = max(1, int(np.sqrt(values.size / 1_000_000)))  # percentiles from about a million pixels
+    low, high = np.percentile(values[::step, ::step], clip)
     if high <= low:
         raise RadiographReadError("the image is uniform (no contrast after percentile clipping)")
     return np.clip((values - low) / (high - low), 0.0, 1.0).astype(np.float32)

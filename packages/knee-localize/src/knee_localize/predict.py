@@ -1,0 +1,140 @@
+"""Batch prediction: files and folders in, ``boxes.csv``, the ROI store and ``errors.csv`` out.
+
+One bad input never stops the others: unreadable files, files without pixel data, images where no knee is
+found are listed in ``errors.csv`` with the reason; images read with the spacing fallback are processed and
+listed in ``errors.csv`` as warnings.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pydicom
+
+from knee_localize.checkpoint import Localizer
+from knee_localize.dicom_io import IMAGE_SUFFIXES, SpacingFallbackWarning, read_radiograph
+from knee_localize.errors import KneeLocalizeError
+from knee_localize.locate import locate_knees
+from knee_localize.roi_store import RoiStoreWriter
+
+
+@dataclass
+class PredictionSummary:
+    """Counts of a batch."""
+
+    n_inputs: int
+    n_succeeded: int
+    n_failed: int
+    n_rois: int
+
+
+def expand_inputs(inputs: Iterable[Path]) -> Iterator[Path]:
+    """Files as given; folders walked recursively (every file, sorted)."""
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+            )
+        else:
+            yield path
+
+
+def _participant(path: Path) -> str:
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return ""
+    try:
+        return str(pydicom.dcmread(path, stop_before_pixels=True).get("PatientID", ""))
+    except Exception:  # the pixel read succeeded, so this only loses the ID
+        return ""
+
+
+def predict_batch(
+    localizer: Localizer,
+    inputs: Iterable[Path],
+    out: Path,
+    *,
+    checkpoint: Path | None = None,
+    spacing_mm: float | None = None,
+    roi_mm: float = 140.0,
+    roi_px: int = 256,
+    cohort: str = "unknown",
+    qa: int = 0,  # overlays for the first ``qa`` localized inputs
+    progress: Callable[[int, int], None] | None = None,
+) -> PredictionSummary:
+    """Localize every input, export ROIs, and write ``out/boxes.csv`` and ``out/errors.csv``."""
+    paths = list(expand_inputs(inputs))
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    store = RoiStoreWriter(out, roi_mm, roi_px, cohort, checkpoint)
+    boxes, errors = [], []
+    succeeded = 0
+    for index, path in enumerate(paths):
+        if progress:
+            progress(index, len(paths))
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", SpacingFallbackWarning)
+                radiograph = read_radiograph(path, spacing_mm)
+            for warning in caught:
+                errors.append(
+                    {"input": str(path), "level": "warning", "reason": str(warning.message)}
+                )
+            knees = locate_knees(localizer, radiograph)
+        except KneeLocalizeError as exc:
+            errors.append({"input": str(path), "level": "error", "reason": str(exc)})
+            continue
+        if not any(k.present for k in knees):
+            errors.append(
+                {"input": str(path), "level": "error", "reason": "no knee found in the image"}
+            )
+            continue
+        succeeded += 1
+        image_id = path.stem
+        participant = _participant(path)
+        for knee in knees:
+            boxes.append(
+                {
+                    "image": str(path),
+                    "side": knee.side,
+                    "present": int(knee.present),
+                    "probability": round(knee.probability, 4),
+                    "x1": knee.box[0],
+                    "y1": knee.box[1],
+                    "x2": knee.box[2],
+                    "y2": knee.box[3],
+                    "spacing_mm": radiograph.spacing_mm[1],
+                    "spacing_source": radiograph.spacing_source,
+                }
+            )
+            if knee.present:
+                store.add(radiograph, knee, image_id, participant, path)
+        if succeeded <= qa:
+            from knee_localize.overlay import draw_boxes
+
+            draw_boxes(radiograph, knees, out / "qa" / f"{image_id}.png")
+    n_rois = store.close()
+    pd.DataFrame(
+        boxes,
+        columns=[
+            "image",
+            "side",
+            "present",
+            "probability",
+            "x1",
+            "y1",
+            "x2",
+            "y2",
+            "spacing_mm",
+            "spacing_source",
+        ],
+    ).to_csv(out / "boxes.csv", index=False, float_format="%.2f")
+    pd.DataFrame(errors, columns=["input", "level", "reason"]).to_csv(
+        out / "errors.csv", index=False
+    )
+    failed = sum(1 for e in errors if e["level"] == "error")
+    return PredictionSummary(len(paths), succeeded, failed, n_rois)

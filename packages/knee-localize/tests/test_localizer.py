@@ -171,7 +171,8 @@ def test_predict_batch_with_bad_inputs(
         (inputs / path.name).write_bytes(path.read_bytes())
     good = (inputs / sorted(data.glob("*.dcm"))[0].name).read_bytes()
     (inputs / "truncated.dcm").write_bytes(good[: len(good) // 2])
-    (inputs / "notes.txt").write_text("not an image")
+    (inputs / "notes.dat").write_text("not an image")
+    (inputs / "boxes.csv").write_text("skipped when walking folders")
     ds = pydicom.dcmread(inputs / sorted(data.glob("*.dcm"))[0].name)
     del ds.PixelData
     ds.save_as(inputs / "nopixels.dcm")
@@ -223,7 +224,8 @@ def test_predict_batch_with_bad_inputs(
         )
     )
     assert "cannot be decoded" in reasons["truncated.dcm:error"]
-    assert "not a readable DICOM" in reasons["notes.txt:error"]
+    assert "not a readable DICOM" in reasons["notes.dat:error"]
+    assert not any(key.startswith("boxes.csv") for key in reasons)
     assert "no pixel data" in reasons["nopixels.dcm:error"]
     assert "assuming 0.15 mm" in reasons["noknee.dcm:warning"]
     assert reasons["noknee.dcm:error"] == "no knee found in the image"
@@ -244,7 +246,7 @@ def test_predict_batch_with_bad_inputs(
         main(
             [
                 "predict",
-                str(inputs / "notes.txt"),
+                str(inputs / "notes.dat"),
                 "--model",
                 str(model),
                 "--out",

@@ -1,12 +1,14 @@
 """knee-localize: bilateral knee radiographs -> knee boxes -> standardised ROIs.
 
-Implemented: the DICOM knee phantom with ground-truth boxes (:mod:`.phantom`) and the radiograph reader
-(:mod:`.dicom_io`). In progress: the ResNet localizer, ROI export and the train / evaluate / predict CLI.
+:mod:`.phantom` draws DICOM knee phantoms with ground-truth boxes, :mod:`.dicom_io` reads radiographs,
+:mod:`.train` and :mod:`.locate` train and run the two-stage ResNet localizer, :mod:`.roi_store` exports ROIs,
+:mod:`.predict` runs batches with per-input error reporting.
 """
 
 from __future__ import annotations
 
 from knee_localize.anatomy import KneeSpec, knee_attenuation
+from knee_localize.checkpoint import Localizer, LocalizerConfig
 from knee_localize.dicom_io import (
     DicomStyle,
     Radiograph,
@@ -15,21 +17,34 @@ from knee_localize.dicom_io import (
     write_dicom,
 )
 from knee_localize.errors import KneeLocalizeError, RadiographReadError
+from knee_localize.locate import KneeBox, locate_knees
 from knee_localize.phantom import PhantomConfig, render_radiograph, write_phantom_set
+from knee_localize.predict import predict_batch
+from knee_localize.roi_store import RoiStoreWriter, extract_roi
+from knee_localize.train import TrainConfig, train_localizer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DicomStyle",
+    "KneeBox",
     "KneeLocalizeError",
     "KneeSpec",
+    "Localizer",
+    "LocalizerConfig",
     "PhantomConfig",
     "Radiograph",
     "RadiographReadError",
+    "RoiStoreWriter",
     "SpacingFallbackWarning",
+    "TrainConfig",
+    "extract_roi",
     "knee_attenuation",
+    "locate_knees",
+    "predict_batch",
     "read_radiograph",
     "render_radiograph",
+    "train_localizer",
     "write_dicom",
     "write_phantom_set",
 ]

@@ -32,13 +32,19 @@ class PredictionSummary:
     n_rois: int
 
 
+#: Files skipped when walking folders (DICOMs often have no suffix, so images cannot be whitelisted).
+NOT_IMAGES = (".csv", ".json", ".txt", ".md", ".parquet", ".npy", ".safetensors", ".log")
+
+
 def expand_inputs(inputs: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders walked recursively (every file, sorted)."""
+    """Files as given; folders walked recursively (sorted), skipping hidden files and ``NOT_IMAGES``."""
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in NOT_IMAGES
             )
         else:
             yield path

@@ -19,7 +19,7 @@ from knee_localize.checkpoint import Localizer
 from knee_localize.dicom_io import IMAGE_SUFFIXES, SpacingFallbackWarning, read_radiograph
 from knee_localize.errors import KneeLocalizeError
 from knee_localize.locate import locate_knees
-from knee_localize.roi_store import RoiStoreWriter
+from knee_localize.roi_store import BOX_COLUMNS, RoiStoreWriter, box_fields
 
 
 @dataclass
@@ -108,13 +108,7 @@ def predict_batch(
                     "image": str(path),
                     "side": knee.side,
                     "present": int(knee.present),
-                    "probability": round(knee.probability, 4),
-                    "x1": knee.box[0],
-                    "y1": knee.box[1],
-                    "x2": knee.box[2],
-                    "y2": knee.box[3],
-                    "spacing_mm": radiograph.spacing_mm[1],
-                    "spacing_source": radiograph.spacing_source,
+                    **box_fields(knee, radiograph),
                 }
             )
             if knee.present:
@@ -124,21 +118,9 @@ def predict_batch(
 
             draw_boxes(radiograph, knees, out / "qa" / f"{image_id}.png")
     n_rois = store.close()
-    pd.DataFrame(
-        boxes,
-        columns=[
-            "image",
-            "side",
-            "present",
-            "probability",
-            "x1",
-            "y1",
-            "x2",
-            "y2",
-            "spacing_mm",
-            "spacing_source",
-        ],
-    ).to_csv(out / "boxes.csv", index=False, float_format="%.2f")
+    pd.DataFrame(boxes, columns=["image", "side", "present", *BOX_COLUMNS]).to_csv(
+        out / "boxes.csv", index=False, float_format="%.2f"
+    )
     pd.DataFrame(errors, columns=["input", "level", "reason"]).to_csv(
         out / "errors.csv", index=False
     )

@@ -26,6 +26,8 @@ from knee_localize.geometry import View, square_view
 from knee_localize.locate import KneeBox
 
 SPACING_POLICY = "PixelSpacing, then ImagerPixelSpacing, then --spacing-mm, then 0.15 mm fallback"
+#: Per-knee localization columns shared by ``boxes.csv`` and the manifest.
+BOX_COLUMNS = ("probability", "x1", "y1", "x2", "y2", "spacing_mm", "spacing_source")
 MANIFEST_COLUMNS = (
     "image_id",
     "participant_id",
@@ -35,6 +37,20 @@ MANIFEST_COLUMNS = (
     "roi_index",
     "kl",
 )
+
+
+def box_fields(knee: KneeBox, radiograph: Radiograph) -> dict[str, object]:
+    """The :data:`BOX_COLUMNS` of one knee."""
+    x1, y1, x2, y2 = knee.box
+    return {
+        "probability": round(knee.probability, 4),
+        "x1": x1,
+        "y1": y1,
+        "x2": x2,
+        "y2": y2,
+        "spacing_mm": radiograph.spacing_mm[1],
+        "spacing_source": radiograph.spacing_source,
+    }
 
 
 def extract_roi(
@@ -84,13 +100,7 @@ class RoiStoreWriter:
                 "roi_index": len(self.rows),
                 "kl": pd.NA,
                 "source_path": str(source),
-                "probability": knee.probability,
-                "x1": knee.box[0],
-                "y1": knee.box[1],
-                "x2": knee.box[2],
-                "y2": knee.box[3],
-                "spacing_mm": radiograph.spacing_mm[1],
-                "spacing_source": radiograph.spacing_source,
+                **box_fields(knee, radiograph),
             }
         )
 
@@ -106,20 +116,7 @@ class RoiStoreWriter:
         array.flush()
         del array
         os.replace(tmp, self.folder / "rois.npy")
-        manifest = pd.DataFrame(
-            self.rows,
-            columns=[
-                *MANIFEST_COLUMNS,
-                "source_path",
-                "probability",
-                "x1",
-                "y1",
-                "x2",
-                "y2",
-                "spacing_mm",
-                "spacing_source",
-            ],
-        )
+        manifest = pd.DataFrame(self.rows, columns=[*MANIFEST_COLUMNS, "source_path", *BOX_COLUMNS])
         manifest = manifest.astype({"kl": "Int64", "visit_month": "Int64"})
         manifest.to_parquet(self.folder / "manifest.parquet", index=False)
         sidecar = {

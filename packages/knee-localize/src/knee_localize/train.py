@@ -7,8 +7,9 @@ pixels.
 Every radiograph is read once and kept at 0.75 mm/px. Each epoch draws new augmented views:
 
 - overview: centre shifted by N(0, 15 mm), size x U(0.92, 1.08), mirrored with p = 0.5 (slots swap, since
-  slot 0 is the knee on the image's left), contrast and brightness jitter, and in 20 % of two-knee views one
-  knee's half blanked to background (target: absent), so presence learns absence;
+  slot 0 is the knee on the image's left), contrast and brightness jitter; in 20 % of two-knee views one
+  knee's half is blanked to background and in 5 % the whole view (targets: absent), so presence learns
+  absence, which real single-knee and knee-less images need;
 - refinement: per present knee, a crop centred N(0, 8 mm) off the true centre (what the overview's error
   looks like), size x U(0.95, 1.05), the left knee mirrored.
 
@@ -37,6 +38,7 @@ from knee_localize.model import load_imagenet_trunk
 
 CACHE_MM = 0.75
 ERASE_SHARE = 0.2
+ERASE_BOTH_SHARE = 0.05
 REQUIRED = ("image", "side", "present", "x1", "y1", "x2", "y2")
 
 
@@ -132,7 +134,12 @@ def overview_batch(
             present = not np.isnan(box).any()
             target[4 * slot : 4 * slot + 4] = view.box_to_view(box) / size if present else np.nan
             target[8 + slot] = float(present)
-        if target[8] and target[9] and rng.random() < ERASE_SHARE:
+        draw = rng.random()
+        if target[8] and target[9] and draw < ERASE_BOTH_SHARE:
+            patch[:] = float(np.percentile(patch, 1)) + rng.normal(0, 0.01, patch.shape)
+            target[:8] = np.nan
+            target[8:] = 0.0
+        elif target[8] and target[9] and draw < ERASE_BOTH_SHARE + ERASE_SHARE:
             _erase_one_knee(patch, target, rng)
         inputs.append(_jitter_contrast(patch, rng))
         targets.append(target)

@@ -7,7 +7,6 @@ the test set: that test metric is what a table cell reports for the trial.
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -124,8 +123,3 @@ def predict(model: nn.Module, batches: Iterable[Tensor], device: torch.device) -
         for inputs in batches:
             outputs.append(model(inputs).float().cpu())
     return torch.cat(outputs).numpy()
-
-
-def copy_module(module: nn.Module) -> nn.Module:
-    """A deep copy (fresh parameters for every trial of a study)."""
-    return copy.deepcopy(module)

@@ -10,7 +10,7 @@ the ASCII distribution; replacement information from the outcomes file is used i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -146,8 +146,3 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: Path) -> 
     if missing:
         shown = ", ".join(list(frame.columns[:12])) + (" ..." if len(frame.columns) > 12 else "")
         raise SchemaError(f"{path}: missing column(s) {missing}; the file has: {shown}")
-
-
-def first_present(frame: pd.DataFrame, candidates: Sequence[str]) -> str | None:
-    """Return the first of ``candidates`` that is a column of ``frame``."""
-    return next((c for c in candidates if c in frame.columns), None)

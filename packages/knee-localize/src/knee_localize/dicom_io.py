@@ -2,7 +2,8 @@
 
 Reading (:func:`read_radiograph`), in this order:
 
-1. the modality LUT / rescale slope and intercept (``pydicom.pixels.apply_modality_lut``);
+1. the modality LUT (``pydicom.pixels.apply_modality_lut``) or the rescale slope and intercept (the same
+   formula in float32);
 2. the VOI LUT or window when the file has one (``apply_voi_lut``; the common LINEAR window computed in
    float32 with the same formula);
 3. MONOCHROME1 is inverted, so bone is bright in every result;
@@ -48,6 +49,7 @@ class Radiograph:
         spacing_source: ``PixelSpacing``, ``ImagerPixelSpacing``, ``given`` or ``fallback``.
         photometric: the stored photometric interpretation.
         laterality: ``ImageLaterality`` when present, else ``""``.
+        patient_id: the DICOM ``PatientID`` (``""`` for PNG/TIFF).
     """
 
     pixels: np.ndarray
@@ -55,6 +57,7 @@ class Radiograph:
     spacing_source: str
     photometric: str = "MONOCHROME2"
     laterality: str = ""
+    patient_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,15 +168,23 @@ def read_radiograph(
         raise RadiographReadError(
             f"{path}: expected one grey-level frame, got an array of shape {raw.shape}"
         )
-    values = apply_modality_lut(raw, ds).astype(np.float32)
+    if "ModalityLUTSequence" in ds:
+        values = apply_modality_lut(raw, ds).astype(np.float32)
+    else:  # the rescale of apply_modality_lut, in float32 (half the memory traffic of its float64 result)
+        slope, intercept = (
+            float(ds.get("RescaleSlope", 1.0)),
+            float(ds.get("RescaleIntercept", 0.0)),
+        )
+        values = raw.astype(np.float32) * np.float32(slope) + np.float32(intercept)
     values = _apply_voi(values, ds)
     photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2"))
     if photometric == "MONOCHROME1":
         values = values.max() - values
     spacing, source = _dicom_spacing(ds, spacing_mm, path)
     laterality = str(ds.get("ImageLaterality", ""))
+    pixels = _normalise(values, clip_percentiles)
     return Radiograph(
-        _normalise(values, clip_percentiles), spacing, source, photometric, laterality
+        pixels, spacing, source, photometric, laterality, str(ds.get("PatientID", ""))
     )
 
 

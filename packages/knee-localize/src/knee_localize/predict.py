@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pydicom
 
 from knee_localize.checkpoint import Localizer
-from knee_localize.dicom_io import IMAGE_SUFFIXES, SpacingFallbackWarning, read_radiograph
+from knee_localize.dicom_io import SpacingFallbackWarning, read_radiograph
 from knee_localize.errors import KneeLocalizeError
 from knee_localize.locate import locate_knees
 from knee_localize.roi_store import BOX_COLUMNS, RoiStoreWriter, box_fields
@@ -48,15 +47,6 @@ def expand_inputs(inputs: Iterable[Path]) -> Iterator[Path]:
             )
         else:
             yield path
-
-
-def _participant(path: Path) -> str:
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        return ""
-    try:
-        return str(pydicom.dcmread(path, stop_before_pixels=True).get("PatientID", ""))
-    except Exception:  # the pixel read succeeded, so this only loses the ID
-        return ""
 
 
 def predict_batch(
@@ -101,7 +91,6 @@ def predict_batch(
             continue
         succeeded += 1
         image_id = path.stem
-        participant = _participant(path)
         for knee in knees:
             boxes.append(
                 {
@@ -112,7 +101,7 @@ def predict_batch(
                 }
             )
             if knee.present:
-                store.add(radiograph, knee, image_id, participant, path)
+                store.add(radiograph, knee, image_id, radiograph.patient_id, path)
         if succeeded <= qa:
             from knee_localize.overlay import draw_boxes
 

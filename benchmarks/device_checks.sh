@@ -9,11 +9,14 @@ if compgen -G '.whl/*.whl' >/dev/null; then
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
     || exit 1
 fi
-export PYTHONPATH=/tmp/site:$PWD/packages/lowdata-eval/src:$PWD/packages/oa-tasks/src PYTHONUNBUFFERED=1
+export PYTHONPATH=/tmp/site:$PWD/packages/lowdata-eval/src:$PWD/packages/oa-tasks/src:$PWD/packages/ssl-objectives/src PYTHONUNBUFFERED=1
 nvidia-smi -L | tee "$out/device.txt"
 python3 -c "import torch, optuna; print('torch', torch.__version__, torch.cuda.get_device_name(), 'optuna', optuna.__version__)" \
   | tee -a "$out/device.txt"
 python3 -m pytest packages/lowdata-eval/tests/test_gpu.py packages/lowdata-eval/tests/test_training.py \
+  packages/ssl-objectives/tests/test_gpu.py \
   -q -p no:cacheprovider -rs 2>&1 | tee "$out/pytest_gpu.log"
 python3 benchmarks/lp_search.py --device cuda 2>&1 | tee "$out/lp_search_cuda.txt"
 python3 benchmarks/lp_search.py --device cpu --baseline-trials 1 2>&1 | tee "$out/lp_search_cpu16.txt"
+python3 benchmarks/ssl_step_throughput.py --device cuda 2>&1 | tee "$out/ssl_step_throughput_cuda.txt"
+python3 benchmarks/views_throughput.py --device cuda 2>&1 | tee "$out/views_throughput_cuda.txt"

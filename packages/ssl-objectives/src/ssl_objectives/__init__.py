@@ -1,0 +1,99 @@
+"""ssl-objectives: self-supervised objectives for knee radiographs.
+
+Losses (:mod:`ssl_objectives.losses`), methods with one interface (``forward(batch) -> (loss, logs)``,
+``after_step()``, ``encoder``), batched per-sample views (:mod:`ssl_objectives.views`), backbones with local
+ImageNet weights (:func:`build_backbone`) and safetensors checkpoints (:func:`save_checkpoint`,
+:func:`load_encoder`).
+"""
+
+from ssl_objectives.backbones import Backbone, ResNetBackbone, ViTBackbone, ViTSpec, build_backbone
+from ssl_objectives.checkpoint import (
+    Normalisation,
+    load_checkpoint,
+    load_encoder,
+    read_metadata,
+    save_checkpoint,
+    save_encoder,
+)
+from ssl_objectives.errors import (
+    CheckpointError,
+    ConfigError,
+    SSLObjectivesError,
+    WeightsNotFoundError,
+)
+from ssl_objectives.masking import MaskingConfig
+from ssl_objectives.methods import (
+    CNNJEPA,
+    MAE,
+    METHODS,
+    BarlowTwins,
+    BarlowTwinsConfig,
+    CNNJEPAConfig,
+    ConVIRT,
+    ConVIRTConfig,
+    GLoRIA,
+    GLoRIAConfig,
+    MAEConfig,
+    MoCoV2,
+    MoCoV2Config,
+    SSLMethod,
+    VICReg,
+    VICRegConfig,
+)
+from ssl_objectives.text_batch import ImageTextBatch, SentenceSampler, TextTokens
+from ssl_objectives.views import (
+    TwoViews,
+    ViewConfig,
+    barlow_twins_views,
+    mae_view,
+    make_view,
+    moco_v2_view,
+    paper_view,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CNNJEPA",
+    "MAE",
+    "METHODS",
+    "Backbone",
+    "BarlowTwins",
+    "BarlowTwinsConfig",
+    "CNNJEPAConfig",
+    "CheckpointError",
+    "ConVIRT",
+    "ConVIRTConfig",
+    "ConfigError",
+    "GLoRIA",
+    "GLoRIAConfig",
+    "ImageTextBatch",
+    "MAEConfig",
+    "MaskingConfig",
+    "MoCoV2",
+    "MoCoV2Config",
+    "Normalisation",
+    "ResNetBackbone",
+    "SSLMethod",
+    "SSLObjectivesError",
+    "SentenceSampler",
+    "TextTokens",
+    "TwoViews",
+    "VICReg",
+    "VICRegConfig",
+    "ViTBackbone",
+    "ViTSpec",
+    "ViewConfig",
+    "WeightsNotFoundError",
+    "barlow_twins_views",
+    "build_backbone",
+    "load_checkpoint",
+    "load_encoder",
+    "mae_view",
+    "make_view",
+    "moco_v2_view",
+    "paper_view",
+    "read_metadata",
+    "save_checkpoint",
+    "save_encoder",
+]

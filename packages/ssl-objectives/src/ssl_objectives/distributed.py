@@ -2,10 +2,11 @@
 
 Batch-statistics losses (Barlow Twins, VICReg's variance and covariance terms, the contrastive negatives of
 ConVIRT) should see the global batch under DDP. :func:`gather_with_grad` concatenates ``[N_local, ...]``
-tensors from every rank into ``[N_global, ...]`` through :func:`torch.distributed.nn.functional.all_gather`,
-whose backward sums the gradients of each rank's slice, so with DDP's gradient averaging every parameter
-receives exactly the gradient of the global-batch loss. Without an initialised process group (or with one
-process) it returns its input unchanged. Every rank must pass the same number of rows (use ``drop_last``).
+tensors from every rank into ``[N_global, ...]``; its backward all-reduces the incoming gradient and returns
+this rank's rows. Every rank computes the same global loss, so each slice receives ``world_size`` times its
+share, and DDP's gradient averaging restores exactly the gradient of the global-batch loss. Without an
+initialised process group (or with one process) it returns its input unchanged. Every rank must pass the
+same number of rows (use ``drop_last``).
 """
 
 from __future__ import annotations

@@ -104,17 +104,8 @@ def moco_v2_view(size: int = 224) -> ViewConfig:
 
 
 def barlow_twins_views(size: int = 224) -> tuple[ViewConfig, ViewConfig]:
-    """Barlow Twins' asymmetric pair: blur p 1.0 / 0.1, solarisation p 0.0 / 0.2, crop (0.08, 1)."""
-    first = ViewConfig(
-        size=size,
-        scale=(0.08, 1.0),
-        degrees=0.0,
-        jitter_p=0.8,
-        brightness=0.4,
-        contrast=0.4,
-        blur_p=1.0,
-        solarize_p=0.0,
-    )
+    """Barlow Twins' pair: MoCo v2's jitter, crop (0.08, 1), blur p 1.0 / 0.1, solarise p 0 / 0.2."""
+    first = replace(moco_v2_view(size), scale=(0.08, 1.0), blur_p=1.0)
     return first, replace(first, blur_p=0.1, solarize_p=0.2)
 
 

@@ -121,6 +121,18 @@ def test_moco_queue_enqueue_and_wrap() -> None:
     assert torch.equal(moco.queue, frozen)  # evaluation neither updates nor enqueues
 
 
+def test_moco_without_after_step_fails_loudly() -> None:
+    from ssl_objectives import ConfigError
+
+    moco = MoCoV2(build_backbone("resnet18"), MoCoV2Config(queue_size=8))
+    moco.train()
+    views = _views(4)
+    moco(views)
+    moco(views)
+    with pytest.raises(ConfigError, match="after_step"):
+        moco(views)
+
+
 def test_cnn_jepa_learns_and_updates_its_target() -> None:
     torch.manual_seed(0)
     method = CNNJEPA(

@@ -2,8 +2,9 @@
 
 Losses (:mod:`ssl_objectives.losses`), methods with one interface (``forward(batch) -> (loss, logs)``,
 ``after_step()``, ``encoder``), batched per-sample views (:mod:`ssl_objectives.views`), backbones with local
-ImageNet weights (:func:`build_backbone`) and safetensors checkpoints (:func:`save_checkpoint`,
-:func:`load_encoder`).
+ImageNet weights (:func:`build_backbone`), safetensors checkpoints (:func:`save_checkpoint`,
+:func:`load_encoder`) and a resumable pretraining loop with the official optimiser recipes
+(:func:`pretrain`).
 """
 
 from ssl_objectives.backbones import Backbone, ResNetBackbone, ViTBackbone, ViTSpec, build_backbone
@@ -40,6 +41,15 @@ from ssl_objectives.methods import (
     VICReg,
     VICRegConfig,
 )
+from ssl_objectives.optim import LARS, OptimizerRecipe, official_recipe
+from ssl_objectives.pretrain import (
+    PretrainConfig,
+    PretrainResult,
+    image_text_batches,
+    one_view_batches,
+    pretrain,
+    two_view_batches,
+)
 from ssl_objectives.text_batch import ImageTextBatch, SentenceSampler, TextTokens
 from ssl_objectives.views import (
     TwoViews,
@@ -55,6 +65,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CNNJEPA",
+    "LARS",
     "MAE",
     "METHODS",
     "Backbone",
@@ -73,6 +84,9 @@ __all__ = [
     "MoCoV2",
     "MoCoV2Config",
     "Normalisation",
+    "OptimizerRecipe",
+    "PretrainConfig",
+    "PretrainResult",
     "ResNetBackbone",
     "SSLMethod",
     "SSLObjectivesError",
@@ -87,13 +101,18 @@ __all__ = [
     "WeightsNotFoundError",
     "barlow_twins_views",
     "build_backbone",
+    "image_text_batches",
     "load_checkpoint",
     "load_encoder",
     "mae_view",
     "make_view",
     "moco_v2_view",
+    "official_recipe",
+    "one_view_batches",
     "paper_view",
+    "pretrain",
     "read_metadata",
     "save_checkpoint",
     "save_encoder",
+    "two_view_batches",
 ]

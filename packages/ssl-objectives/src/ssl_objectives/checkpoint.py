@@ -269,8 +269,6 @@ def load_checkpoint(
     Returns:
         ``(method, optimizer or None, metadata)``.
     """
-    from safetensors.torch import load_file
-
     meta = read_metadata(path)
     weights_path, _ = _paths(path)
     name = meta["method"]
@@ -285,16 +283,34 @@ def load_checkpoint(
         method = method_cls(backbone, BertTextEncoder.from_config(meta["text_encoder"]), config)  # type: ignore[call-arg]
     else:
         method = method_cls(backbone, config)  # type: ignore[call-arg]
+    method.to(device)
+    optimizer = optimizer_factory(method) if optimizer_factory is not None else None
+    restore_checkpoint(path, method, optimizer)
+    return method, optimizer, meta
+
+
+def restore_checkpoint(
+    path: str | Path, method: SSLMethod, optimizer: torch.optim.Optimizer | None = None
+) -> dict[str, Any]:
+    """Load a checkpoint's weights (and optimizer state, when both have one) into existing objects.
+
+    Raises:
+        CheckpointError: the checkpoint holds another method or does not match the model.
+    """
+    from safetensors.torch import load_file
+
+    meta = read_metadata(path)
+    weights_path, _ = _paths(path)
+    if meta["method"] != method.method_name:
+        raise CheckpointError(
+            f"{weights_path} holds {meta['method']!r}, not {method.method_name!r}"
+        )
     tensors = load_file(str(weights_path))
     state = {k[len("method.") :]: v for k, v in tensors.items() if k.startswith("method.")}
     _load_strict(method, state, weights_path)
-    method.to(device)
-    optimizer = None
-    if optimizer_factory is not None:
-        optimizer = optimizer_factory(method)
-        if meta.get("optimizer") is not None:
-            _restore_optimizer(optimizer, tensors, meta["optimizer"], weights_path)
-    return method, optimizer, meta
+    if optimizer is not None and meta.get("optimizer") is not None:
+        _restore_optimizer(optimizer, tensors, meta["optimizer"], weights_path)
+    return meta
 
 
 def _restore_optimizer(

@@ -91,6 +91,12 @@ class MoCoV2(SSLMethod):
             keys.append(k1)
         if self.training:
             self._pending.extend(k.detach() for k in keys)
+            if sum(k.shape[0] for k in self._pending) > self.queue.shape[0]:
+                self._pending.clear()
+                raise ConfigError(
+                    "MoCoV2.after_step() was not called: more keys are waiting than the queue holds. "
+                    "Call method.after_step() after every optimizer.step(), or the queue never changes"
+                )
         positive = (functional.normalize(q1.detach().float(), dim=1) * k2.float()).sum(dim=1).mean()
         return loss, {"loss": loss.detach(), "positive_cosine": positive}
 

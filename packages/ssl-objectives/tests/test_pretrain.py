@@ -116,6 +116,12 @@ def test_image_text_pretraining(
     config = PretrainConfig(epochs=1, batch_size=4, input_size=32)
     result = pretrain(method, make, 8, tmp_path, config)
     assert result.checkpoint.is_file()
+    index = torch.arange(4)
+    make.set_epoch(3)
+    first = make(index, torch.Generator().manual_seed(0)).text.input_ids
+    make(index, torch.Generator())
+    make.set_epoch(3)
+    assert torch.equal(make(index, torch.Generator().manual_seed(0)).text.input_ids, first)
     with pytest.raises(ValueError, match="pair row by row"):
         image_text_batches(rois, impressions, sampler, paper_view(32), "cpu")
 

@@ -11,7 +11,8 @@ error that names the last good checkpoint.
 
 Batch makers turn the indices of a batch into a method's input: :func:`two_view_batches` (MoCo v2, Barlow
 Twins, VICReg), :func:`one_view_batches` (CNN-JEPA, MAE), :func:`image_text_batches` (ConVIRT, GLoRIA: one
-sampled sentence of each impression per step).
+sampled sentence of each impression per step). A batch maker with a ``set_epoch(epoch)`` method is told the
+epoch before it is used (as ``DistributedSampler``).
 """
 
 from __future__ import annotations
@@ -99,26 +100,49 @@ def one_view_batches(rois: Tensor, view: ViewConfig, device: torch.device | str)
     return lambda index, generator: make_view(_to_device(rois, index, device), view, generator)
 
 
+class ImageTextBatches:
+    """Indices -> :class:`ImageTextBatch`: one view of each ROI and one sampled sentence of its impression.
+
+    ``set_epoch(epoch)`` (called by :func:`pretrain` at every epoch start, like ``DistributedSampler``)
+    reseeds the sentence choice, so a resumed run samples the same sentences as an uninterrupted one.
+    """
+
+    def __init__(
+        self,
+        rois: Tensor,
+        impressions: Sequence[str],
+        sampler: SentenceSampler,
+        view: ViewConfig,
+        device: torch.device | str,
+    ) -> None:
+        if len(impressions) != len(rois):
+            raise ConfigError(
+                f"{len(rois)} ROIs but {len(impressions)} impressions: they must pair row by row"
+            )
+        self.rois, self.impressions, self.sampler, self.view = rois, impressions, sampler, view
+        self.device = torch.device(device)
+        self.seed = sampler.seed
+
+    def set_epoch(self, epoch: int) -> None:
+        """Reseed the sentence sampling for ``epoch``."""
+        self.sampler.reseed(self.seed * 100_003 + epoch)
+
+    def __call__(self, index: Tensor, generator: torch.Generator) -> ImageTextBatch:
+        """The batch of the ROIs and impressions at ``index``."""
+        images = make_view(_to_device(self.rois, index, self.device), self.view, generator)
+        text = self.sampler([self.impressions[i] for i in index.tolist()]).to(self.device)
+        return ImageTextBatch(images, text)
+
+
 def image_text_batches(
     rois: Tensor,
     impressions: Sequence[str],
     sampler: SentenceSampler,
     view: ViewConfig,
     device: torch.device | str,
-) -> BatchMaker:
-    """Indices -> :class:`ImageTextBatch` (one view; one sampled sentence of each row's impression)."""
-    if len(impressions) != len(rois):
-        raise ConfigError(
-            f"{len(rois)} ROIs but {len(impressions)} impressions: they must pair row by row"
-        )
-    device = torch.device(device)
-
-    def make(index: Tensor, generator: torch.Generator) -> ImageTextBatch:
-        images = make_view(_to_device(rois, index, device), view, generator)
-        text = sampler([impressions[i] for i in index.tolist()]).to(device)
-        return ImageTextBatch(images, text)
-
-    return make
+) -> ImageTextBatches:
+    """Batch maker for ConVIRT / GLoRIA (see :class:`ImageTextBatches`)."""
+    return ImageTextBatches(rois, impressions, sampler, view, device)
 
 
 def _epoch_generators(
@@ -145,6 +169,9 @@ def train_one_epoch(
     total = steps * config.epochs
     warmup = steps * recipe.warmup_epochs
     order, generator = _epoch_generators(config.seed, epoch, device)
+    set_epoch = getattr(make_batch, "set_epoch", None)
+    if set_epoch is not None:
+        set_epoch(epoch)
     torch.manual_seed(config.seed * 100_003 + epoch + 2)  # masks of CNN-JEPA / MAE
     permutation = torch.randperm(n_items, generator=order)
     bases = [group.setdefault("base_lr", group["lr"]) for group in optimizer.param_groups]

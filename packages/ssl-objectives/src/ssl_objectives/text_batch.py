@@ -93,8 +93,12 @@ class SentenceSampler:
     def __init__(self, tokenizer: Any, max_length: int = 97, seed: int = 0) -> None:
         if max_length < 3:
             raise ConfigError(f"max_length must be at least 3, got {max_length}")
-        self.tokenizer, self.max_length = tokenizer, max_length
+        self.tokenizer, self.max_length, self.seed = tokenizer, max_length, seed
         self.generator = torch.Generator().manual_seed(seed)
+
+    def reseed(self, seed: int) -> None:
+        """Restart the sentence choice from ``seed``."""
+        self.generator.manual_seed(seed)
 
     def sample(self, impressions: Sequence[str]) -> list[str]:
         """One random sentence per impression (the whole impression when it has a single sentence)."""

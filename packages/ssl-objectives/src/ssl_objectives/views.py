@@ -1,11 +1,11 @@
 """Pretraining views of uint8 ROI batches, with independent random parameters per sample.
 
-A view is: random resized crop + horizontal flip + rotation (ONE affine warp per sample:
-``affine_grid`` + bilinear ``grid_sample``), then per-sample brightness/contrast jitter, Gaussian blur
+A view is: random resized crop + horizontal flip + rotation (ONE affine warp per sample: an affine
+sampling grid and a bilinear ``grid_sample``), then per-sample brightness/contrast jitter, Gaussian blur
 (separable grouped convolution with one kernel per sample, reflect padding), solarisation, and
-normalisation ``(x - mean) / std``. torchvision's batch transforms draw one set of parameters for the whole
-batch, which gives every image of a batch the same crop - wrong for SSL views; here each of the ``B``
-images gets its own.
+normalisation ``(x - mean) / std``; jitter, blur and solarisation touch only the samples drawn for them.
+torchvision's batch transforms draw one set of parameters for the whole batch, which gives every image of
+a batch the same crop - wrong for SSL views; here each of the ``B`` images gets its own.
 
 Geometry, in normalised coordinates (``[-1, 1]``, ``align_corners=False``): an output point ``p`` samples
 the input at ``c + diag(w, h) F R(-theta) p``, i.e. crop box (centre ``c``, half-extents ``w, h`` from an

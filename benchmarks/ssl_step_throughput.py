@@ -81,7 +81,7 @@ def _text(batch: int, length: int, device: torch.device) -> TextTokens:
     g = torch.Generator().manual_seed(0)
     ids = torch.randint(1000, 28000, (batch, length), generator=g)
     ids[:, 0], ids[:, -1] = 101, 102
-    words = torch.arange(length).expand(batch, -1).clone() - 0
+    words = torch.arange(length).expand(batch, -1).clone()
     words[:, -1] = -1
     return TextTokens(ids, torch.ones_like(ids), words).to(device)
 

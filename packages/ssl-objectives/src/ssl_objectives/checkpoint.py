@@ -101,6 +101,35 @@ def _write(weights: dict[str, Tensor], meta: dict[str, Any], path: str | Path) -
     return weights_path
 
 
+def _sidecar(
+    method: str,
+    config: dict[str, Any],
+    backbone: Backbone,
+    input_size: int,
+    normalisation: Normalisation | None,
+    data_hash: str | None,
+    *,
+    step: int = 0,
+    epoch: int = 0,
+) -> dict[str, Any]:
+    """The JSON sidecar shared by method and bare-encoder checkpoints."""
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "method": method,
+        "config": config,
+        "backbone": backbone.describe(),
+        "input_size": input_size,
+        "normalisation": dataclasses.asdict(normalisation or Normalisation()),
+        "text_encoder": None,
+        "step": step,
+        "epoch": epoch,
+        "optimizer": None,
+        "data_hash": data_hash,
+        "versions": _versions(),
+    }
+
+
 def save_checkpoint(
     path: str | Path,
     method: SSLMethod,
@@ -118,21 +147,16 @@ def save_checkpoint(
         The weights file.
     """
     weights = _tensors_of(method, "method.")
-    meta: dict[str, Any] = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "method": method.method_name,
-        "config": method.config_dict(),
-        "backbone": method.encoder.describe(),
-        "input_size": input_size,
-        "normalisation": dataclasses.asdict(normalisation or Normalisation()),
-        "text_encoder": None,
-        "step": step,
-        "epoch": epoch,
-        "optimizer": None,
-        "data_hash": data_hash,
-        "versions": _versions(),
-    }
+    meta = _sidecar(
+        method.method_name,
+        method.config_dict(),
+        method.encoder,
+        input_size,
+        normalisation,
+        data_hash,
+        step=step,
+        epoch=epoch,
+    )
     text_encoder = getattr(method, "text_encoder", None)
     if text_encoder is not None:
         meta["text_encoder"] = text_encoder.config_dict()
@@ -152,21 +176,7 @@ def save_encoder(
     data_hash: str | None = None,
 ) -> Path:
     """Save a bare backbone (e.g. ``method="imagenet"`` or ``"random"``) readable by :func:`load_encoder`."""
-    meta = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "method": method,
-        "config": {},
-        "backbone": backbone.describe(),
-        "input_size": input_size,
-        "normalisation": dataclasses.asdict(normalisation or Normalisation()),
-        "text_encoder": None,
-        "step": 0,
-        "epoch": 0,
-        "optimizer": None,
-        "data_hash": data_hash,
-        "versions": _versions(),
-    }
+    meta = _sidecar(method, {}, backbone, input_size, normalisation, data_hash)
     return _write(_tensors_of(backbone, ENCODER_PREFIX), meta, path)
 
 

@@ -94,13 +94,10 @@ class MaskedMaxPool2d(nn.MaxPool2d):
 def sparsify(module: nn.Module) -> SparseContext:
     """Swap BatchNorm2d / MaxPool2d inside ``module`` for masked versions sharing one context (in place)."""
     context = SparseContext()
-    for parent in module.modules():
-        for name, child in list(parent.named_children()):
-            if type(child) is nn.BatchNorm2d:
-                child.__class__ = MaskedBatchNorm2d
-                object.__setattr__(child, "context", context)
-            elif type(child) is nn.MaxPool2d:
-                child.__class__ = MaskedMaxPool2d
-                object.__setattr__(child, "context", context)
-            setattr(parent, name, child)
+    swaps = {nn.BatchNorm2d: MaskedBatchNorm2d, nn.MaxPool2d: MaskedMaxPool2d}
+    for child in list(module.modules()):
+        masked = swaps.get(type(child))
+        if masked is not None:
+            child.__class__ = masked
+            object.__setattr__(child, "context", context)
     return context

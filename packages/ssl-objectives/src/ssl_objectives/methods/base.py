@@ -9,6 +9,7 @@ Each method holds a frozen config dataclass with the official defaults.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict
 from typing import Any, ClassVar
 
@@ -49,8 +50,6 @@ def ema_update(target: nn.Module, online: nn.Module, momentum: float) -> None:
 
 def frozen_copy(module: nn.Module) -> nn.Module:
     """A deep copy with ``requires_grad`` off (momentum / EMA targets)."""
-    import copy
-
     clone = copy.deepcopy(module)
     for parameter in clone.parameters():
         parameter.requires_grad_(False)

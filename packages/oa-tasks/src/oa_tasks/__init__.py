@@ -27,7 +27,13 @@ from oa_tasks.labels import EXCLUSION_REASONS, TASKS, LabelConfig, LabelSet, bui
 from oa_tasks.most import read_most
 from oa_tasks.oai import read_oai
 from oa_tasks.readings import ReadingPriority
-from oa_tasks.splits import assign_splits, external_test_split
+from oa_tasks.splits import (
+    assign_splits,
+    cohort_splits,
+    exclusion_list,
+    external_test_split,
+    read_splits,
+)
 from oa_tasks.visits import HorizonRule
 
 __version__ = "0.1.0"
@@ -61,11 +67,14 @@ __all__ = [
     "SchemaError",
     "assign_splits",
     "build_labels",
+    "cohort_splits",
     "cohort_summary",
+    "exclusion_list",
     "external_test_split",
     "read_cohort",
     "read_most",
     "read_oai",
+    "read_splits",
     "to_markdown",
     "write_cohort_table",
 ]

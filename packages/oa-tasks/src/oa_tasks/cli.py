@@ -59,23 +59,38 @@ def _parser() -> argparse.ArgumentParser:
         "--exclusions", type=Path, default=None, help="CSV of excluded knees with their reason"
     )
     labels.add_argument(
-        "--split-fractions",
-        type=_fractions,
-        default=(0.7, 0.1, 0.2),
-        help="train,val,test shares of participants (default 0.7,0.1,0.2)",
+        "--splits",
+        type=Path,
+        default=None,
+        help="the cohort's split file from `oa-tasks splits` (default: draw the cohort split here with "
+        "--split-fractions / --split-seed / --external-test, the same one `splits` would write)",
     )
-    labels.add_argument("--split-seed", type=int, default=0)
-    labels.add_argument(
-        "--external-test",
-        action="store_true",
-        help="external-validation mode: every knee goes to the test split",
-    )
+    _add_split_arguments(labels, seed_flag="--split-seed")
     labels.add_argument(
         "--all-visits",
         action="store_true",
         help="kl task: one row per knee and visit instead of baseline only",
     )
     labels.set_defaults(handler=_labels)
+
+    splits = commands.add_parser(
+        "splits", help="one participant-level train/val/test split per cohort, shared by every task"
+    )
+    splits.add_argument("--cohort", choices=COHORTS, required=True)
+    splits.add_argument("--root", type=Path, required=True, help="folder holding the cohort files")
+    splits.add_argument("--out", type=Path, required=True, help="split CSV")
+    _add_split_arguments(splits, seed_flag="--seed")
+    splits.set_defaults(handler=_splits)
+
+    exclude = commands.add_parser(
+        "exclude-list",
+        help="every val/test participant of the given split files: the pretraining corpus filter",
+    )
+    exclude.add_argument(
+        "--splits", type=Path, action="append", required=True, help="a split CSV (repeatable)"
+    )
+    exclude.add_argument("--out", type=Path, required=True, help="excluded_participants.csv")
+    exclude.set_defaults(handler=_exclude_list)
 
     table = commands.add_parser("cohort-table", help="paper-style cohort table (Markdown + CSV)")
     _add_source_arguments(table)
@@ -119,6 +134,21 @@ def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
         "--count-partial-replacement",
         action="store_true",
         help="count partial knee replacements as events (default: total only)",
+    )
+
+
+def _add_split_arguments(parser: argparse.ArgumentParser, seed_flag: str) -> None:
+    parser.add_argument(
+        "--split-fractions",
+        type=_fractions,
+        default=(0.7, 0.1, 0.2),
+        help="train,val,test shares of participants (default 0.7,0.1,0.2)",
+    )
+    parser.add_argument(seed_flag, dest="split_seed", type=int, default=0)
+    parser.add_argument(
+        "--external-test",
+        action="store_true",
+        help="external-validation mode (MOST): every participant goes to the test split",
     )
 
 
@@ -173,20 +203,19 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _labels(args: argparse.Namespace) -> int:
-    from oa_tasks import assign_splits, build_labels, external_test_split
+    from oa_tasks import build_labels, cohort_splits, read_splits
     from oa_tasks.errors import OATasksError
 
     if args.out.suffix.lower() not in (".csv", ".parquet"):
         raise OATasksError(f"--out must end in .csv or .parquet, got {args.out.name}")
     data, config = _load(args)
-    result = build_labels(data, args.task, config)
-    labels = result.labels
-    split = (
-        external_test_split(labels)
-        if args.external_test
-        else assign_splits(labels, args.split_fractions, args.split_seed)
+    splits = (
+        read_splits(args.splits)
+        if args.splits is not None
+        else cohort_splits(data, args.split_fractions, args.split_seed, args.external_test)
     )
-    labels = labels.assign(split=split.to_numpy())
+    result = build_labels(data, args.task, config, splits=splits)
+    labels = result.labels
     _write_atomic(labels, args.out)
     if args.exclusions is not None:
         _write_atomic(result.exclusions, args.exclusions)
@@ -213,6 +242,35 @@ def _print_summary(args: argparse.Namespace, result, labels) -> None:  # type: i
     print(f"  excluded knees: {int(report['n_knees'].sum())}", file=sys.stderr)
     for row in report.itertuples(index=False):
         print(f"    {row.reason:<36} {row.n_knees:>7}  {row.description}", file=sys.stderr)
+
+
+def _splits(args: argparse.Namespace) -> int:
+    from oa_tasks import cohort_splits, read_cohort
+
+    data = read_cohort(args.cohort, args.root)
+    for line in data.report.summary_lines():
+        print(f"[{args.cohort}] {line}", file=sys.stderr)
+    splits = cohort_splits(data, args.split_fractions, args.split_seed, args.external_test)
+    _write_atomic(splits, args.out)
+    counts = splits["split"].value_counts().to_dict()
+    print(
+        f"{args.cohort}: {len(splits)} participants split {counts} -> {args.out}", file=sys.stderr
+    )
+    return 0
+
+
+def _exclude_list(args: argparse.Namespace) -> int:
+    from oa_tasks import exclusion_list, read_splits
+
+    excluded = exclusion_list([read_splits(path) for path in args.splits])
+    _write_atomic(excluded, args.out)
+    counts = excluded.groupby(["cohort", "split"]).size().to_dict()
+    print(
+        f"{excluded['participant_id'].nunique()} participants held out of pretraining {counts} "
+        f"-> {args.out}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _cohort_table(args: argparse.Namespace) -> int:

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from oa_tasks.errors import CodeError
+
 READING_COLUMNS: tuple[str, ...] = (
     "participant_id",
     "side",
@@ -67,6 +69,15 @@ DEMOGRAPHIC_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: The parts of a cohort (besides KL readings and sides, always strict) that each task needs: an undocumented
+#: code in a column of a needed part is an error when the labels are built, elsewhere a counted warning.
+PARTS_NEEDED_BY_TASK: dict[str, tuple[str, ...]] = {
+    "kl": (),
+    "incidence": ("outcomes",),
+    "progression": ("outcomes",),
+}
+
+
 @dataclass
 class ReadReport:
     """What the readers noticed: files read, non-grade KL codes, duplicate and conflicting readings.
@@ -77,14 +88,37 @@ class ReadReport:
         duplicate_readings: knee-visits read by more than one reading project (or twice by one).
         conflicts: one row per knee-visit whose graded duplicates disagree:
             ``participant_id, side, visit, kl_values, reading_projects, chosen_project, chosen_kl``.
-        notes: other remarks (a SAS file whose ``.P`` codes are unreadable, ...).
+        unknown_codes: ``(part, file, column, code) -> count`` of values outside a column's documented
+            code list, read as missing; ``part`` is ``"outcomes"`` or ``"demographics"``.
+            :meth:`require_known_codes` turns those of a part a task needs into an error.
+        notes: other remarks (a cohort read from SAS, an absent demographic column, ...), each also logged
+            as a warning by the reader.
     """
 
     files: list[str] = field(default_factory=list)
     unknown_kl_codes: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     duplicate_readings: int = 0
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unknown_codes: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+
+    def require_known_codes(self, task: str) -> None:
+        """Raise :class:`CodeError` if a column that ``task`` needs held undocumented codes.
+
+        Raises:
+            CodeError: naming the file, the column, the codes and their counts.
+        """
+        needed = PARTS_NEEDED_BY_TASK.get(task, ())
+        bad = {key: n for key, n in self.unknown_codes.items() if key[0] in needed}
+        if bad:
+            detail = "; ".join(
+                f"{file}: column {column} = {code} ({n} row(s))"
+                for (_part, file, column, code), n in sorted(bad.items())
+            )
+            raise CodeError(
+                f"the {task} labels need columns that hold undocumented codes: {detail}. Correct the "
+                "file or report the code so it can be documented."
+            )
 
     def summary_lines(self) -> list[str]:
         """Human-readable lines for a CLI (no participant-level data)."""
@@ -102,6 +136,15 @@ class ReadReport:
             lines.append(
                 f"knee-visits with several readings: {self.duplicate_readings}; "
                 f"conflicting grades: {len(self.conflicts)}"
+            )
+        if self.unknown_codes:
+            detail = ", ".join(
+                f"{column}={code} x{n} in {file}"
+                for (_part, file, column, code), n in sorted(self.unknown_codes.items())
+            )
+            lines.append(
+                f"undocumented codes read as missing: {sum(self.unknown_codes.values())} ({detail}); "
+                "incidence/progression labels refuse undocumented outcome codes"
             )
         lines.extend(self.notes)
         return lines

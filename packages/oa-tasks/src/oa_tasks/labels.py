@@ -43,6 +43,7 @@ import pandas as pd
 from oa_tasks.codes import PROSTHESIS_CODE
 from oa_tasks.cohort_data import CohortData
 from oa_tasks.errors import LabelDefinitionError
+from oa_tasks.splits import split_of_rows
 from oa_tasks.visits import DEFAULT_HORIZON_RULE, HorizonRule, match_horizon_visit
 
 TASKS: tuple[str, ...] = ("kl", "incidence", "progression")
@@ -122,23 +123,37 @@ class LabelSet:
         )
 
 
-def build_labels(data: CohortData, task: str, config: LabelConfig | None = None) -> LabelSet:
+def build_labels(
+    data: CohortData,
+    task: str,
+    config: LabelConfig | None = None,
+    *,
+    splits: pd.DataFrame | None = None,
+) -> LabelSet:
     """Build one task's labels from a cohort's tidy tables.
 
     Args:
         data: output of :func:`oa_tasks.read_oai` or :func:`oa_tasks.read_most`.
         task: ``"kl"``, ``"incidence"`` or ``"progression"``.
         config: horizon and rule options.
+        splits: the cohort's split table (:func:`oa_tasks.cohort_splits`); every label row gets its
+            participant's ``split``. Without it the labels have no ``split`` column (assign one with
+            :func:`oa_tasks.assign_splits`, the 0.1 behaviour).
 
     Raises:
-        LabelDefinitionError: unknown task, or no visit matches the horizon.
+        LabelDefinitionError: unknown task, no visit matches the horizon, or label participants absent
+            from ``splits``.
+        CodeError: a column this task needs held undocumented codes (see
+            :attr:`oa_tasks.ReadReport.unknown_codes`).
     """
     config = config or LabelConfig()
-    if task == "kl":
-        return _kl_labels(data, config)
-    if task in PROGNOSIS_TASKS:
-        return _prognosis_labels(data, task, config)
-    raise LabelDefinitionError(f"unknown task {task!r}; expected one of {TASKS}")
+    if task not in TASKS:
+        raise LabelDefinitionError(f"unknown task {task!r}; expected one of {TASKS}")
+    data.report.require_known_codes(task)
+    result = _kl_labels(data, config) if task == "kl" else _prognosis_labels(data, task, config)
+    if splits is not None:
+        result.labels["split"] = split_of_rows(result.labels, splits, data.cohort).to_numpy()
+    return result
 
 
 def _kl_labels(data: CohortData, config: LabelConfig) -> LabelSet:

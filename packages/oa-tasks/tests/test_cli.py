@@ -94,5 +94,25 @@ def test_console_script_help_runs() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "oa_tasks.cli", "--help"], capture_output=True, text=True, check=True
     )
-    for command in ("synth", "labels", "cohort-table"):
+    for command in ("synth", "splits", "labels", "exclude-list", "cohort-table", "demo"):
         assert command in result.stdout
+
+
+def test_demo_uses_one_split_per_cohort_and_links_images(tmp_path: Path) -> None:
+    assert main(["demo", "--out", str(tmp_path), "--participants", "60"]) == 0
+    excluded = pd.read_csv(tmp_path / "excluded_participants.csv", dtype=str)
+    held_out = set(zip(excluded["cohort"], excluded["participant_id"], strict=True))
+    for cohort in ("oai", "most"):
+        splits = pd.read_csv(tmp_path / f"splits_{cohort}.csv", dtype=str)
+        labels = pd.concat(
+            pd.read_parquet(tmp_path / "labels" / f"{cohort}_{task}.parquet")
+            for task in ("kl", "incidence", "progression")
+        )
+        assert labels.groupby("participant_id")["split"].nunique().max() == 1
+        assert labels["image_path"].notna().all()
+        lookup = splits.set_index("participant_id")["split"]
+        assert (labels["participant_id"].map(lookup) == labels["split"]).all()
+        not_train = labels.loc[labels["split"] != "train", "participant_id"]
+        assert {(cohort, p) for p in not_train} <= held_out
+    assert set(pd.read_csv(tmp_path / "splits_most.csv")["split"]) == {"test"}
+    assert "60-month horizon visit" in (tmp_path / "tables" / "most_progression.md").read_text()

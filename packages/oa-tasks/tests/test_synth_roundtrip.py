@@ -80,6 +80,8 @@ def test_sas_transport_release_reads_like_text(cohorts: dict[str, Path], tmp_pat
     root = tmp_path / "sas"
     root.mkdir()
     for path in cohorts["oai"].iterdir():
+        if path.is_dir():
+            continue
         if not path.name.lower().startswith("kxr_sq_bu"):
             (root / path.name).write_bytes(path.read_bytes())
             continue

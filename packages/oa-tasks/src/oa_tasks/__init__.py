@@ -2,11 +2,15 @@
 
 Typical use::
 
-    from oa_tasks import read_cohort, build_labels, LabelConfig, assign_splits
+    from oa_tasks import (read_cohort, cohort_splits, build_labels, LabelConfig, read_image_index,
+                          attach_image_paths, exclusion_list)
 
     data = read_cohort("oai", "path/to/OAI")          # tidy readings, replacements, demographics
-    labels = build_labels(data, "incidence", LabelConfig(horizon_months=48))
-    table = labels.labels.assign(split=assign_splits(labels.labels, seed=0))
+    splits = cohort_splits(data, seed=0)              # ONE participant split, shared by every task
+    labels = build_labels(data, "incidence", LabelConfig(horizon_months=48), splits=splits).labels
+    index = read_image_index("oai", "path/to/OAI/images")
+    labels, report = attach_image_paths(labels, index, "path/to/OAI/images")
+    excluded = exclusion_list([splits])               # val/test participants: keep out of pretraining
 """
 
 from __future__ import annotations
@@ -23,6 +27,13 @@ from oa_tasks.errors import (
     OATasksError,
     SchemaError,
 )
+from oa_tasks.image_index import (
+    DEFAULT_MOST_VIEW,
+    MOST_VIEWS,
+    ImageLinkReport,
+    attach_image_paths,
+    read_image_index,
+)
 from oa_tasks.labels import EXCLUSION_REASONS, TASKS, LabelConfig, LabelSet, build_labels
 from oa_tasks.most import read_most
 from oa_tasks.oai import read_oai
@@ -34,6 +45,7 @@ from oa_tasks.splits import (
     external_test_split,
     read_splits,
 )
+from oa_tasks.synth import write_synthetic_cohort
 from oa_tasks.visits import HorizonRule
 
 __version__ = "0.1.0"
@@ -51,13 +63,16 @@ def read_cohort(
 
 
 __all__ = [
+    "DEFAULT_MOST_VIEW",
     "EXCLUSION_REASONS",
+    "MOST_VIEWS",
     "TASKS",
     "CodeError",
     "CohortData",
     "CohortFileNotFoundError",
     "FileFormatError",
     "HorizonRule",
+    "ImageLinkReport",
     "LabelConfig",
     "LabelDefinitionError",
     "LabelSet",
@@ -66,15 +81,18 @@ __all__ = [
     "ReadingPriority",
     "SchemaError",
     "assign_splits",
+    "attach_image_paths",
     "build_labels",
     "cohort_splits",
     "cohort_summary",
     "exclusion_list",
     "external_test_split",
     "read_cohort",
+    "read_image_index",
     "read_most",
     "read_oai",
     "read_splits",
     "to_markdown",
     "write_cohort_table",
+    "write_synthetic_cohort",
 ]

@@ -1,4 +1,4 @@
-"""``oa-tasks`` command line: ``synth``, ``labels`` and ``cohort-table``.
+"""``oa-tasks`` command line: ``synth``, ``splits``, ``labels``, ``exclude-list``, ``cohort-table``, ``demo``.
 
 Heavy imports happen inside the commands so ``--help`` is instant. Errors of the library
 (:class:`oa_tasks.OATasksError`) are printed as one line and exit with status 2.
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 COHORTS = ("oai", "most")
+DEMO_PARTICIPANTS = 400
 HORIZON_RULES = ("exact", "nearest", "first-at-or-after", "last-at-or-before")
 
 
@@ -67,6 +68,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_split_arguments(labels, seed_flag="--split-seed")
     labels.add_argument(
+        "--images",
+        type=Path,
+        default=None,
+        help="images root (OAI releases with contents.csv, or MOST most_image_index.csv): adds "
+        "image_path to every row and writes the rows without an image to --missing-images",
+    )
+    labels.add_argument(
+        "--image-view",
+        default="PA10",
+        choices=("PA05", "PA10", "PA15"),
+        help="MOST view to link (default PA10)",
+    )
+    labels.add_argument(
+        "--missing-images",
+        type=Path,
+        default=None,
+        help="CSV of label rows without an image (default: <out stem>_missing_images.csv)",
+    )
+    labels.add_argument(
+        "--no-check-images",
+        action="store_true",
+        help="fill image_path from the index without looking for the files (images rendered later)",
+    )
+    labels.add_argument(
         "--all-visits",
         action="store_true",
         help="kl task: one row per knee and visit instead of baseline only",
@@ -107,8 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--participants",
         type=_positive_int,
-        default=None,
-        help="participants per cohort (default: full size)",
+        default=DEMO_PARTICIPANTS,
+        help=f"participants per cohort (default {DEMO_PARTICIPANTS}; 4796 / 3026 for full size)",
     )
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(handler=_demo)
@@ -216,11 +241,29 @@ def _labels(args: argparse.Namespace) -> int:
     )
     result = build_labels(data, args.task, config, splits=splits)
     labels = result.labels
+    if args.images is not None:
+        labels = _link_images(args, labels)
     _write_atomic(labels, args.out)
     if args.exclusions is not None:
         _write_atomic(result.exclusions, args.exclusions)
     _print_summary(args, result, labels)
     return 0
+
+
+def _link_images(args: argparse.Namespace, labels):  # type: ignore[no-untyped-def]
+    from oa_tasks import attach_image_paths, read_image_index
+
+    index = read_image_index(args.cohort, args.images, view=args.image_view)
+    linked, report = attach_image_paths(
+        labels, index, args.images, check_exists=not args.no_check_images
+    )
+    missing = args.missing_images or args.out.with_name(f"{args.out.stem}_missing_images.csv")
+    _write_atomic(report.missing, missing)
+    for line in report.summary_lines():
+        print(f"[{args.cohort}] {line}", file=sys.stderr)
+    if report.n_missing:
+        print(f"[{args.cohort}] rows without an image -> {missing}", file=sys.stderr)
+    return linked
 
 
 def _print_summary(args: argparse.Namespace, result, labels) -> None:  # type: ignore[no-untyped-def]
@@ -285,38 +328,63 @@ def _cohort_table(args: argparse.Namespace) -> int:
         )
     result = build_labels(data, args.task, config)
     table = cohort_summary(result.labels, data.demographics)
-    title = f"{args.cohort.upper()} {args.task} cohort ({args.horizon_months}-month horizon)"
+    title = (
+        f"{args.cohort.upper()} {args.task} cohort ({result.horizon_visit_month}-month horizon visit "
+        f"for a {args.horizon_months}-month horizon)"
+        if result.horizon_visit_month != args.horizon_months
+        else f"{args.cohort.upper()} {args.task} cohort ({args.horizon_months}-month horizon)"
+    )
     csv_path = write_cohort_table(table, args.out, title)
     print(f"wrote {args.out} and {csv_path}", file=sys.stderr)
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
-    """OAI as the development cohort (train/val/test) and MOST as the external test cohort."""
-    size = [] if args.participants is None else ["--participants", str(args.participants)]
+    """OAI as the development cohort (train/val/test) and MOST as the external test cohort.
+
+    One split per cohort (``splits_oai.csv``, ``splits_most.csv``), every label set with its split and
+    ``image_path`` (the images are not rendered here, so the files are not checked), the cohort tables, and
+    ``excluded_participants.csv`` for the pretraining corpus.
+    """
+    size = ["--participants", str(args.participants)]
+    split_files = []
     for cohort in COHORTS:
         root = args.out / cohort
-        main(["synth", "--cohort", cohort, *size, "--seed", str(args.seed), "--out", str(root)])
-        tasks = (
-            ("kl", "incidence", "progression") if cohort == "oai" else ("incidence", "progression")
+        steps = [["synth", "--cohort", cohort, *size, "--seed", str(args.seed), "--out", str(root)]]
+        splits = args.out / f"splits_{cohort}.csv"
+        split_files.append(str(splits))
+        mode = ["--seed", str(args.seed)] if cohort == "oai" else ["--external-test"]
+        steps.append(
+            ["splits", "--cohort", cohort, "--root", str(root), "--out", str(splits), *mode]
         )
-        for task in tasks:
-            split = ["--split-seed", str(args.seed)] if cohort == "oai" else ["--external-test"]
+        for task in ("kl", "incidence", "progression"):
+            common = ["--cohort", cohort, "--root", str(root), "--task", task]
             labels = args.out / "labels" / f"{cohort}_{task}.parquet"
             exclusions = args.out / "labels" / f"{cohort}_{task}_exclusions.csv"
-            common = ["--cohort", cohort, "--root", str(root), "--task", task]
-            status = main(
-                ["labels", *common, "--out", str(labels), "--exclusions", str(exclusions), *split]
-            )
-            if status:
-                return status
+            images = ["--images", str(root / "images"), "--no-check-images"]
+            outputs = ["--out", str(labels), "--exclusions", str(exclusions)]
+            steps.append(["labels", *common, *outputs, "--splits", str(splits), *images])
             if task != "kl":
                 table = args.out / "tables" / f"{cohort}_{task}.md"
-                status = main(["cohort-table", *common, "--out", str(table)])
-                if status:
-                    return status
+                steps.append(["cohort-table", *common, "--out", str(table)])
+        for step in steps:
+            status = main(step)
+            if status:
+                return status
+    excluded = args.out / "excluded_participants.csv"
+    status = main(
+        [
+            "exclude-list",
+            *(arg for f in split_files for arg in ("--splits", f)),
+            "--out",
+            str(excluded),
+        ]
+    )
+    if status:
+        return status
     print(
-        f"demo finished: labels in {args.out / 'labels'}, cohort tables in {args.out / 'tables'}",
+        f"demo finished: splits and {excluded.name} in {args.out}, labels in {args.out / 'labels'}, "
+        f"cohort tables in {args.out / 'tables'}",
         file=sys.stderr,
     )
     return 0

@@ -1,9 +1,9 @@
-"""Write a synthetic cohort as MOST files.
+"""Write a synthetic cohort as MOST files, tab-separated text as released.
 
-``MOSTV01235XRAY.csv`` (wide: ``MOSTID``, ``V{0,1,2,3,5}X{R,L}KL``; empty cells for missing readings and
-about 0.5 % non-grade codes 8/9), ``mostoutcomes.csv`` (``V99E{R,L}KRINDEX`` and ``V99EDINDEX``: the first
-visit index at or after the replacement or death), ``MOSTV0ENROLL.csv`` (demographics) and
-``synth_truth.csv``.
+``MOSTV01235XRAY.txt`` (wide: ``MOSTID``, ``V{0,1,2,3,5}X{R,L}KL``; empty cells for missing readings and
+about 0.5 % non-grade codes 8/9), ``mostoutcomes.txt`` (``V99E{R,L}KRINDEX`` and ``V99EDINDEX``: the first
+visit index at or after the replacement or death), ``MOSTV0ENROLL.txt`` (demographics), ``synth_truth.csv``
+and the image index ``images/most_image_index.csv`` (:mod:`oa_tasks.synth.images`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from oa_tasks.synth.files import first_visit_index_at_or_after, write_delimited, write_truth
+from oa_tasks.synth.images import write_most_index
 from oa_tasks.synth.model import SimulatedCohort, simulate_cohort
 from oa_tasks.synth.observe import observe_readings
 from oa_tasks.visits import MOST_VISIT_MONTHS, MOST_XRAY_VISITS
@@ -46,7 +47,10 @@ def write_most_cohort(n_participants: int, seed: int, out: Path) -> list[Path]:
     order = [f"V{v}X{s}KL" for v in MOST_XRAY_VISITS for s in ("R", "L")]
     kl_table = wide[order].reset_index(drop=True)
     kl_table.insert(0, "MOSTID", ids)
-    paths = [write_delimited(kl_table, out / "MOSTV01235XRAY.csv", ",")]
+    paths = [write_delimited(kl_table, out / "MOSTV01235XRAY.txt", "\t")]
+    x_rayed = readings.loc[readings["status"] != "absent", ["participant_index", "visit_month"]]
+    visit_codes = {MOST_VISIT_MONTHS[v]: v for v in MOST_XRAY_VISITS}
+    paths.append(write_most_index(x_rayed.drop_duplicates(), ids, visit_codes, seed, out))
     paths.append(_write_outcomes(cohort, ids, out))
     paths.append(_write_demographics(cohort, ids, out))
     paths.append(write_truth(cohort, ids, out))
@@ -69,7 +73,7 @@ def _write_outcomes(cohort: SimulatedCohort, ids: np.ndarray, out: Path) -> Path
         pick = knees["side"].to_numpy() == side
         columns[f"V99E{side}KRINDEX"] = np.where(index[pick] >= 0, index[pick].astype(str), "")
     columns["V99EDINDEX"] = np.where(death_index >= 0, death_index.astype(str), "")
-    return write_delimited(pd.DataFrame(columns), out / "mostoutcomes.csv", ",")
+    return write_delimited(pd.DataFrame(columns), out / "mostoutcomes.txt", "\t")
 
 
 def _write_demographics(cohort: SimulatedCohort, ids: np.ndarray, out: Path) -> Path:
@@ -85,4 +89,4 @@ def _write_demographics(cohort: SimulatedCohort, ids: np.ndarray, out: Path) -> 
             "V0BMI": people["bmi"],
         }
     )
-    return write_delimited(table, out / "MOSTV0ENROLL.csv", ",")
+    return write_delimited(table, out / "MOSTV0ENROLL.txt", "\t")

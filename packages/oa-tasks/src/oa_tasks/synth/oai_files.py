@@ -5,7 +5,8 @@ Files (pipe-delimited ASCII with a header, missing values as OAI's strings):
 participants read twice with occasional disagreement), ``Outcomes99.txt`` (confirmed replacements with
 days, last visit before, total/partial, baseline replacement; a few replacements only visible as ``.P``
 and a few without days), ``Enrollees.txt`` and ``AllClinical00.txt`` (demographics), and
-``synth_truth.csv`` (the latent risk of every knee).
+``synth_truth.csv`` (the latent risk of every knee), and the image index ``images/<release>/contents.csv``
+(:mod:`oa_tasks.synth.images`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from oa_tasks.synth.files import coded, write_delimited, write_truth
+from oa_tasks.synth.images import write_oai_contents
 from oa_tasks.synth.model import SimulatedCohort, simulate_cohort
 from oa_tasks.synth.observe import observe_readings
 from oa_tasks.visits import OAI_VISIT_MONTHS, OAI_XRAY_VISITS
@@ -52,6 +54,13 @@ def write_oai_cohort(n_participants: int, seed: int, out: Path) -> list[Path]:
         primary, np.where(primary == "15", "37", "15"), rng.random(n_participants) < 0.12
     )
     paths = [_write_kl_file(readings, projects, ids, visit, rng, out) for visit in OAI_XRAY_VISITS]
+    visit_codes = {OAI_VISIT_MONTHS[v]: v for v in OAI_XRAY_VISITS}
+    visits = readings[["participant_index", "visit_month"]].drop_duplicates()
+    barcode = _barcode_base(
+        visits["participant_index"].to_numpy(), visits["visit_month"].map(visit_codes)
+    )
+    visits = visits.assign(barcode=[f"0166{b:08d}" for b in barcode])
+    paths.extend(write_oai_contents(visits, ids, visit_codes, seed, out))
     paths.append(_write_outcomes(cohort, ids, rng, out))
     paths.extend(_write_demographics(cohort, ids, rng, out))
     paths.append(write_truth(cohort, ids, out))
@@ -77,7 +86,7 @@ def _write_kl_file(
 ) -> Path:
     rows = readings[readings["visit_month"] == OAI_VISIT_MONTHS[visit]]
     person = rows["participant_index"].to_numpy()
-    barcode_base = 1_000_000 + person * 16 + OAI_XRAY_VISITS.index(visit)
+    barcode_base = _barcode_base(person, pd.Series(visit, index=rows.index))
     first = _kl_frame(rows, ids, projects.primary[person], barcode_base, visit)
     twice = projects.read_twice[person]
     repeat = rows[twice]
@@ -89,6 +98,11 @@ def _write_kl_file(
     extra = _kl_frame(repeat, ids, projects.second[person[twice]], barcode_base[twice], visit)
     table = pd.concat([first, extra], ignore_index=True).sort_values(["ID", "SIDE", "READPRJ"])
     return write_delimited(table, out / f"kXR_SQ_BU{visit}.txt", "|")
+
+
+def _barcode_base(person: np.ndarray, visit: pd.Series) -> np.ndarray:
+    """The numeric part of a participant-visit's X-ray barcode (``0166`` + 8 digits)."""
+    return 1_000_000 + person * 16 + visit.map(OAI_XRAY_VISITS.index).to_numpy()
 
 
 def _kl_frame(

@@ -51,3 +51,37 @@ def test_probe_errors(tmp_path: Path, synthetic, capsys: pytest.CaptureFixture[s
     assert main(["report", "--run-dir", str(tmp_path / "nothing")]) == 2
     assert "results.csv not found" in capsys.readouterr().err
     assert main([*args.split(), "--storage", "sqlite:///x.db"]) == 2
+
+
+def test_probe_two_test_sets_then_predict(
+    tmp_path: Path, synthetic, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    table = synthetic.table(120)
+    table.loc[table.index % 5 == 0, "split"] = "most"
+    labels = tmp_path / "progression.csv"
+    table.to_csv(labels, index=False)
+    features = tmp_path / "moco.npy"
+    np.save(features, synthetic.features(table["label"].to_numpy(), signal=1.5))
+    run = tmp_path / "run"
+    args = (
+        f"probe --features {features} --labels {labels} --task-kind binary --method moco "
+        f"--fractions 0.5 --seeds 0 --trials 4 --run-dir {run} --test-splits test,most "
+        f"--encoder enc.safetensors --encoder-sha256 {'0' * 64}"
+    )
+    assert main(args.split()) == 0
+    row = pd.read_csv(run / "results.csv").iloc[0]
+    out = tmp_path / "most_logits.npy"
+    predict = (
+        f"predict --model-dir {run / row['model_dir']} --features {features} --labels {labels} "
+        f"--split most --label-col label --out {out}"
+    )
+    capsys.readouterr()
+    assert main(predict.split()) == 0
+    assert f"auroc: {row['test_metric_most']:.4f}" in capsys.readouterr().out
+    expected = np.load(run / "predictions" / row["test_logits_file_most"])
+    np.testing.assert_allclose(np.load(out), expected, rtol=1e-5, atol=1e-5)
+    assert (
+        main(["predict", "--model-dir", str(run), "--features", str(features), "--out", str(out)])
+        == 2
+    )
+    assert "holds no kept model" in capsys.readouterr().err

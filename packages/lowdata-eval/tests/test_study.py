@@ -49,7 +49,7 @@ def fit(params, report, seed):
     for epoch in range(1, 4):
         time.sleep(sleep)
         report(epoch, value)
-    return FitResult(best_epoch=3, best_val=value, test_metric=value, test_logits=np.zeros((3, 1)))
+    return FitResult(3, value, {"test": value}, {"test": np.zeros((3, 1))})
 
 key = StudyKey("exp", "method", "task", "lp", 0.1, 0)
 run_study(key, fit, open_storage(run_dir, url), StudyConfig(n_trials=n_trials), run_dir / "predictions")
@@ -60,7 +60,7 @@ def quick_fit(params, report, seed):  # type: ignore[no-untyped-def]
     value = 1.0 / (1.0 + abs(np.log10(params.lr) + 3.0))
     for epoch in range(1, 4):
         report(epoch, value)
-    return FitResult(best_epoch=3, best_val=value, test_metric=value, test_logits=np.zeros((3, 1)))
+    return FitResult(3, value, {"test": value}, {"test": np.zeros((3, 1))})
 
 
 def start_worker(
@@ -121,9 +121,7 @@ def test_pruning_prunes(tmp_path: Path) -> None:
         value = 1.0 / (1.0 + abs(np.log10(params.lr) + 3.0))
         for epoch in range(1, params.epochs + 1):
             report(epoch, value)
-        return FitResult(
-            best_epoch=1, best_val=value, test_metric=value, test_logits=np.zeros((2, 1))
-        )
+        return FitResult(1, value, {"test": value}, {"test": np.zeros((2, 1))})
 
     study = run_study(KEY, fit, open_storage(tmp_path), StudyConfig(n_trials=30), tmp_path / "p")
     pruned = study.get_trials(states=(optuna.trial.TrialState.PRUNED,))

@@ -94,7 +94,7 @@ def test_linear_probe_learns_and_selects_best_epoch(synthetic) -> None:  # type:
     assert result.best_val == max(v for _, v in seen)
     assert result.best_val == seen[result.best_epoch - 1][1]
     assert result.test_metric > 0.85
-    assert result.test_logits.shape == (len(parts["test"]), 1)
+    assert result.test_logits["test"].shape == (len(parts["test"]), 1)
     assert result.train_loss[-1] < result.train_loss[0]
 
 
@@ -117,7 +117,7 @@ def test_linear_probe_multiclass_and_multilabel(synthetic) -> None:  # type: ign
         {s: features[i] for s, i in parts.items()}, {s: targets[i] for s, i in parts.items()}
     )
     result = fit_linear_probe(data, multilabel, PARAMS, no_report, seed=0)
-    assert result.test_logits.shape[1] == 2
+    assert result.test_logits["test"].shape[1] == 2
     assert result.test_metric > 0.7
 
 

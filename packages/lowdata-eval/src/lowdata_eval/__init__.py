@@ -11,7 +11,8 @@ from __future__ import annotations
 from lowdata_eval.augment import FineTuneAugment
 from lowdata_eval.errors import DataError, LowDataEvalError, StorageError
 from lowdata_eval.finetune import EncoderWithHead, ImageSplits, fit_finetune
-from lowdata_eval.linear_probe import FeatureSplits, extract_features, fit_linear_probe
+from lowdata_eval.kept_models import load_kept_model, predict_with_kept_model
+from lowdata_eval.linear_probe import FeatureSplits, LinearProbe, extract_features, fit_linear_probe
 from lowdata_eval.metrics import auroc, balanced_accuracy, macro_auroc, stratified_auroc
 from lowdata_eval.protocol import (
     ProtocolSpec,
@@ -30,18 +31,28 @@ from lowdata_eval.statistics import (
     summarize_over_seeds,
 )
 from lowdata_eval.storage import open_storage
-from lowdata_eval.study import StudyConfig, StudyKey, run_study, trials_frame
+from lowdata_eval.study import (
+    DataFingerprint,
+    FingerprintMismatchError,
+    StudyConfig,
+    StudyKey,
+    run_study,
+    trials_frame,
+)
 from lowdata_eval.tasks import TaskKind, TaskSpec
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "DataError",
+    "DataFingerprint",
     "EncoderWithHead",
     "FeatureSplits",
     "FineTuneAugment",
+    "FingerprintMismatchError",
     "Hyperparams",
     "ImageSplits",
+    "LinearProbe",
     "LowDataEvalError",
     "ProtocolSpec",
     "SearchSpace",
@@ -58,11 +69,13 @@ __all__ = [
     "fit_finetune",
     "fit_linear_probe",
     "linear_probe_fits",
+    "load_kept_model",
     "macro_auroc",
     "open_storage",
     "paired_bootstrap_ci",
     "paired_wilcoxon",
     "paper_table",
+    "predict_with_kept_model",
     "proportional_subsample",
     "run_protocol",
     "run_study",

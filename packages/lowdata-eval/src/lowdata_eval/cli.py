@@ -1,8 +1,9 @@
-"""``lowdata-eval`` command line: ``probe`` (linear-probing studies on cached features) and ``report``.
+"""``lowdata-eval`` command line: ``probe`` (linear-probing studies), ``predict`` and ``report``.
 
 ``probe`` runs the whole grid of (fraction, seed) studies for one method; several processes (one machine,
-default journal storage) or machines (``--storage postgresql://...``) may run the same command at once and
-share the work. ``report`` turns ``results.csv`` into paper-style tables and paired comparisons.
+default journal storage) or machines (``--storage postgresql://...``, one shared run directory) may run the
+same command at once and share the work. ``predict`` applies a kept model (``model_dir`` of ``results.csv``)
+to new features. ``report`` turns ``results.csv`` into paper-style tables and paired comparisons.
 """
 
 from __future__ import annotations
@@ -67,7 +68,27 @@ def _parser() -> argparse.ArgumentParser:
     probe.add_argument("--storage", default=None, help="postgresql://... for several machines")
     probe.add_argument("--device", default="cpu")
     probe.add_argument("--batch-size", type=int, default=256)
+    probe.add_argument(
+        "--test-splits",
+        type=lambda text: tuple(text.split(",")),
+        default=("test",),
+        help="split values that are test sets, e.g. test,most (the first gives test_metric)",
+    )
+    probe.add_argument("--encoder", default=None, help="identifier of the encoder (e.g. its path)")
+    probe.add_argument("--encoder-sha256", default=None, help="SHA-256 of the encoder weights")
     probe.set_defaults(handler=_probe)
+
+    predict = commands.add_parser("predict", help="apply a kept linear-probing model to features")
+    predict.add_argument(
+        "--model-dir", type=Path, required=True, help="RUN_DIR/<model_dir of results.csv>"
+    )
+    predict.add_argument("--features", type=Path, required=True, help=".npy array [N, D]")
+    predict.add_argument("--out", type=Path, required=True, help=".npy logits [N (or split), K]")
+    predict.add_argument("--labels", type=Path, default=None, help="table with rows as --features")
+    predict.add_argument("--split", default=None, help="only the rows of this split of --labels")
+    predict.add_argument("--split-col", default="split")
+    predict.add_argument("--label-col", default=None, help="print the metric against this column")
+    predict.set_defaults(handler=_predict)
 
     report = commands.add_parser("report", help="paper-style tables and paired comparisons")
     report.add_argument("--run-dir", type=Path, required=True)
@@ -135,6 +156,7 @@ def _probe(args: argparse.Namespace) -> int:
         label_col=labels if kind is TaskKind.MULTILABEL else labels[0],
         group_col=args.group_col,
         split_col=args.split_col,
+        test_splits=args.test_splits,
     )
     make_fit = linear_probe_fits(
         np.asarray(features),
@@ -151,13 +173,60 @@ def _probe(args: argparse.Namespace) -> int:
         done[0] += 1
         print(f"[{done[0]}/{total}] {line}", file=sys.stderr, flush=True)
 
+    if (args.encoder is None) != (args.encoder_sha256 is None):
+        raise DataError("give --encoder and --encoder-sha256 together")
+    encoder_id = (args.encoder, args.encoder_sha256) if args.encoder else None
     results = run_protocol(
-        spec, table, make_fit, args.run_dir, storage, StudyConfig(n_trials=args.trials), progress
+        spec,
+        table,
+        make_fit,
+        args.run_dir,
+        storage,
+        StudyConfig(n_trials=args.trials),
+        progress,
+        encoder_id=encoder_id,
     )
     print(
         f"{len(results)} studies -> {args.run_dir / 'results.csv'}, {args.run_dir / 'trials.parquet'}",
         file=sys.stderr,
     )
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from lowdata_eval.errors import DataError
+    from lowdata_eval.kept_models import load_kept_model, predict_with_kept_model
+    from lowdata_eval.tasks import TaskKind, TaskSpec
+
+    features = np.load(args.features, mmap_mode="r")
+    rows = np.arange(len(features))
+    table = None
+    if args.labels is not None:
+        table = _read_table(args.labels)
+        if len(table) != len(features):
+            raise DataError(
+                f"{args.features} has {len(features)} rows, {args.labels} has {len(table)}"
+            )
+        if args.split is not None:
+            rows = np.flatnonzero(table[args.split_col].to_numpy() == args.split)
+            if rows.size == 0:
+                raise DataError(f"no rows with {args.split_col} == {args.split!r} in {args.labels}")
+    elif args.split is not None or args.label_col is not None:
+        raise DataError("--split and --label-col need --labels")
+    logits = predict_with_kept_model(args.model_dir, np.asarray(features[rows]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    np.save(args.out, logits)
+    print(f"{logits.shape[0]} x {logits.shape[1]} logits -> {args.out}", file=sys.stderr)
+    if table is not None and args.label_col is not None:
+        metadata = load_kept_model(args.model_dir)[1]
+        kind = TaskKind(metadata["task_kind"])
+        task = TaskSpec(kind, 1 if kind is TaskKind.BINARY else int(metadata["n_outputs"]))
+        columns = args.label_col.split(",")
+        values = table[columns].to_numpy()[rows]
+        targets = values if kind is TaskKind.MULTILABEL else values[:, 0]
+        print(f"{metadata.get('metric') or task.metric_name}: {task.metric(targets, logits):.4f}")
     return 0
 
 

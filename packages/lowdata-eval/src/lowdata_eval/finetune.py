@@ -38,11 +38,24 @@ class EncoderWithHead(nn.Module):
 
 @dataclass(frozen=True)
 class ImageSplits:
-    """uint8 images ``[N, H, W]`` and targets of the train / val / test subsets."""
+    """uint8 images ``[N, H, W]`` and targets of the train / val subsets and of every named test set.
+
+    ``tests`` maps a test set name to ``(images, targets)`` in reporting order; a bare tuple means
+    ``{"test": it}``.
+    """
 
     train: tuple[Tensor, Tensor]
     val: tuple[Tensor, Tensor]
-    test: tuple[Tensor, Tensor]
+    tests: dict[str, tuple[Tensor, Tensor]] | tuple[Tensor, Tensor]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.tests, tuple):
+            object.__setattr__(self, "tests", {"test": self.tests})
+
+    @property
+    def test(self) -> tuple[Tensor, Tensor]:
+        """The first test set."""
+        return next(iter(self.tests.values()))  # type: ignore[union-attr]
 
 
 def fit_finetune(
@@ -77,9 +90,20 @@ def fit_finetune(
             x = images[index].to(device, non_blocking=True)
             yield augment.train(x, generator), targets[index].to(device)
 
+    tests: dict[str, tuple[Tensor, Tensor]] = data.tests  # type: ignore[assignment]
+
     def evaluate(net: nn.Module, split: str) -> tuple[np.ndarray, np.ndarray]:
-        x, y = data.val if split == "val" else data.test
+        x, y = data.val if split == "val" else tests[split]
         chunks = (augment.evaluate(x[i : i + 256].to(device)) for i in range(0, len(x), 256))
         return y.numpy(), predict(net, chunks, device)
 
-    return fit_and_select(model, params, task, batches, steps, evaluate, report, device)
+    result = fit_and_select(
+        model, params, task, batches, steps, evaluate, report, device, tuple(tests)
+    )
+    result.model_info = {
+        "model": "finetune",
+        "architecture": type(model).__name__,
+        "n_outputs": task.n_outputs,
+        "task_kind": task.kind.value,
+    }
+    return result

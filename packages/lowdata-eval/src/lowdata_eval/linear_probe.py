@@ -50,13 +50,51 @@ def extract_features(
     return torch.from_numpy(np.concatenate(chunks)).float()
 
 
+class LinearProbe(nn.Module):
+    """Standardisation with the training subset's statistics followed by ``Linear(D, n_outputs)``.
+
+    ``logits = W ((x - mean) / std) + b``; the whole kept linear-probing model, applied to raw features.
+
+    Shape:
+        ``x``: ``[B, D]`` raw features; output ``[B, n_outputs]``.
+    """
+
+    def __init__(self, in_features: int, n_outputs: int) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(1, in_features))
+        self.register_buffer("std", torch.ones(1, in_features))
+        self.head = nn.Linear(in_features, n_outputs)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """``[B, D]`` raw features -> logits ``[B, n_outputs]``."""
+        return self.head((x - self.mean) / self.std)
+
+
 @dataclass(frozen=True)
 class FeatureSplits:
-    """Features and targets of the train / val / test subsets (tensors on one device)."""
+    """Standardised features and targets of the train / val subsets and of every named test set.
+
+    Attributes:
+        train, val: ``(features [N, D], targets)`` on one device.
+        tests: test set name -> ``(features, targets)``, in reporting order (a bare tuple
+            means ``{"test": it}``).
+        mean, std: ``[1, D]`` training statistics the features were standardised with (CPU).
+    """
 
     train: tuple[Tensor, Tensor]
     val: tuple[Tensor, Tensor]
-    test: tuple[Tensor, Tensor]
+    tests: dict[str, tuple[Tensor, Tensor]] | tuple[Tensor, Tensor]
+    mean: Tensor | None = None
+    std: Tensor | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.tests, tuple):
+            object.__setattr__(self, "tests", {"test": self.tests})
+
+    @property
+    def test(self) -> tuple[Tensor, Tensor]:
+        """The first test set."""
+        return next(iter(self.tests.values()))  # type: ignore[union-attr]
 
     @classmethod
     def from_arrays(
@@ -65,7 +103,11 @@ class FeatureSplits:
         targets: dict[str, Tensor],
         device: torch.device | str = "cpu",
     ) -> FeatureSplits:
-        """Standardise with the training subset's statistics and move to ``device``."""
+        """Standardise with the training subset's statistics and move to ``device``.
+
+        ``features`` and ``targets`` hold ``"train"``, ``"val"`` and one entry per test set (every other
+        key, in order).
+        """
         train = torch.as_tensor(features["train"], dtype=torch.float32)
         mean = train.mean(dim=0, keepdim=True)
         std = train.std(dim=0, keepdim=True).clamp_min(1e-6)
@@ -74,7 +116,8 @@ class FeatureSplits:
             x = (torch.as_tensor(features[split], dtype=torch.float32) - mean) / std
             return x.to(device), targets[split].to(device)
 
-        return cls(prepare("train"), prepare("val"), prepare("test"))
+        tests = {name: prepare(name) for name in features if name not in ("train", "val")}
+        return cls(prepare("train"), prepare("val"), tests, mean, std)
 
 
 def fit_linear_probe(
@@ -86,7 +129,7 @@ def fit_linear_probe(
     seed: int,
     batch_size: int = 256,
 ) -> FitResult:
-    """Train and select one linear head (one trial)."""
+    """Train and select one linear head (one trial); its weights come back as a :class:`LinearProbe`."""
     x_train, y_train = data.train
     device = x_train.device
     torch.manual_seed(seed)
@@ -94,6 +137,7 @@ def fit_linear_probe(
     generator = torch.Generator(device="cpu").manual_seed(seed)
     n = len(x_train)
     steps = max(1, -(-n // batch_size))
+    tests: dict[str, tuple[Tensor, Tensor]] = data.tests  # type: ignore[assignment]
 
     def batches(epoch: int) -> Iterator[tuple[Tensor, Tensor]]:
         order = torch.randperm(n, generator=generator).to(device)
@@ -102,7 +146,24 @@ def fit_linear_probe(
             yield x_train[index], y_train[index]
 
     def evaluate(model: nn.Module, split: str) -> tuple[np.ndarray, np.ndarray]:
-        x, y = data.val if split == "val" else data.test
+        x, y = data.val if split == "val" else tests[split]
         return y.cpu().numpy(), predict(model, [x], device)
 
-    return fit_and_select(head, params, task, batches, steps, evaluate, report, device)
+    result = fit_and_select(
+        head, params, task, batches, steps, evaluate, report, device, tuple(tests)
+    )
+    dim = x_train.shape[1]
+    mean = data.mean if data.mean is not None else torch.zeros(1, dim)
+    std = data.std if data.std is not None else torch.ones(1, dim)
+    result.weights = {
+        "mean": mean.detach().cpu().float(),
+        "std": std.detach().cpu().float(),
+        **{f"head.{k}": v for k, v in result.weights.items()},
+    }
+    result.model_info = {
+        "model": "linear_probe",
+        "in_features": int(dim),
+        "n_outputs": task.n_outputs,
+        "task_kind": task.kind.value,
+    }
+    return result

@@ -1,10 +1,13 @@
 """The whole low-data protocol for one method: every (fraction, seed) study, results written as they finish.
 
 For each fraction and seed: :func:`lowdata_eval.splits.proportional_subsample` takes the fraction of the
-training AND the validation pool (the test split stays whole), a study searches the hyperparameters, and the
-test metric of the best-validation trial becomes one row of ``results.csv``. Every trial of the study is
-appended to ``trials.parquet``. Both files are rewritten under a file lock after each study, so finished work
-is never lost and several worker processes can share a run directory; a rerun skips finished studies.
+training AND the validation pool (every test set stays whole), a study searches the hyperparameters, and the
+best-validation trial becomes one row of ``results.csv`` with its metric on every named test set
+(``ProtocolSpec.test_splits``, e.g. OAI ``test`` and the external ``most``). The best trial's weights are
+kept under ``models/`` and every trial is appended to ``trials.parquet``. Both files are rewritten under a
+file lock after each study, so finished work is never lost and several worker processes can share a run
+directory; a rerun skips finished studies. A study is bound to the fingerprint of its data
+(:class:`lowdata_eval.study.DataFingerprint`): rerunning a study name on other data is an error.
 """
 
 from __future__ import annotations
@@ -26,13 +29,16 @@ from optuna.storages import BaseStorage
 from lowdata_eval.augment import FineTuneAugment
 from lowdata_eval.errors import DataError
 from lowdata_eval.finetune import ImageSplits, ModelFactory, fit_finetune
+from lowdata_eval.kept_models import MODELS_DIR
 from lowdata_eval.linear_probe import FeatureSplits, fit_linear_probe
 from lowdata_eval.search_space import Hyperparams
 from lowdata_eval.selection import FitResult, Report
 from lowdata_eval.splits import proportional_subsample
 from lowdata_eval.study import (
     COUNTED_STATES,
+    DataFingerprint,
     Fit,
+    OnTrial,
     StudyConfig,
     StudyKey,
     best_completed_trial,
@@ -46,8 +52,16 @@ RESULTS_FILE = "results.csv"
 TRIALS_FILE = "trials.parquet"
 PREDICTIONS_DIR = "predictions"
 
-#: ``make_fit(train_rows, val_rows, test_rows)`` returns the trial trainer for one subset (positions).
-MakeFit = Callable[[np.ndarray, np.ndarray, np.ndarray], Fit]
+#: ``make_fit(train_rows, val_rows, tests)`` returns the trial trainer for one subset; ``tests`` maps each
+#: test set name to its row positions, in ``ProtocolSpec.test_splits`` order.
+MakeFit = Callable[[np.ndarray, np.ndarray, dict[str, np.ndarray]], Fit]
+
+
+def package_version() -> str:
+    """The version of lowdata-eval (recorded in every result row)."""
+    from lowdata_eval import __version__
+
+    return __version__
 
 
 @dataclass(frozen=True)
@@ -63,7 +77,9 @@ class ProtocolSpec:
         seeds: subsampling seeds (the same for every method: the paired design).
         label_col: the label column(s) of the table.
         group_col: the participant column (subsampling keeps whole participants).
-        split_col: the column holding ``train`` / ``val`` / ``test``.
+        split_col: the column holding ``train``, ``val`` or the name of a test set.
+        test_splits: the split values that are test sets, in reporting order (the first is the primary
+            ``test_metric``), e.g. ``("test", "most")``; each is evaluated whole by every trial.
     """
 
     experiment: str
@@ -75,6 +91,19 @@ class ProtocolSpec:
     label_col: str | Sequence[str] = "label"
     group_col: str = "participant_id"
     split_col: str = "split"
+    test_splits: Sequence[str] = ("test",)
+
+    def __post_init__(self) -> None:
+        names = list(self.test_splits)
+        if not names or len(set(names)) != len(names) or {"train", "val"} & set(names):
+            raise DataError(
+                f"test_splits must be distinct split names other than train/val, got {names}"
+            )
+        bad = [n for n in names if not n.replace("_", "").replace("-", "").isalnum()]
+        if bad:
+            raise DataError(
+                f"test set names {bad} must be letters, digits, '-' or '_' (file names)"
+            )
 
 
 def task_targets(table: pd.DataFrame, spec: ProtocolSpec, task: TaskSpec) -> torch.Tensor:
@@ -92,18 +121,30 @@ def run_protocol(
     storage: BaseStorage,
     config: StudyConfig,
     progress: Callable[[str], None] | None = None,
+    *,
+    encoder_id: tuple[str, str] | None = None,
+    on_trial: OnTrial | None = None,
 ) -> pd.DataFrame:
     """Run (or resume) every study of ``spec``; return this method's rows of ``results.csv``.
 
     Args:
-        spec: the grid of studies.
+        spec: the grid of studies and the test sets.
         table: one row per example (aligned with the features / images given to ``make_fit``), with the
-            split, group and label columns.
+            split, group and label columns; a row's split is ``train``, ``val`` or one of
+            ``spec.test_splits`` (other rows are ignored).
         make_fit: builds the trial trainer of a subset.
-        run_dir: where ``results.csv``, ``trials.parquet`` and ``predictions/`` go.
+        run_dir: where ``results.csv``, ``trials.parquet``, ``predictions/`` and ``models/`` go. With
+            several machines this must be ONE shared directory (e.g. NFS) seen by every worker.
         storage: the Optuna storage shared by the run's workers.
         config: trials per study, search space, pruner settings.
         progress: called with one line per finished study (CLIs print it).
+        encoder_id: ``(identifier, sha256)`` of the frozen / initial encoder; recorded in every row and
+            in the data fingerprint of every study.
+        on_trial: called after every trial this worker finishes with ``{study, trial, state, value}``.
+
+    Raises:
+        DataError: a missing column or an empty split.
+        FingerprintMismatchError: a study of this name exists with other data.
     """
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -111,10 +152,22 @@ def run_protocol(
     if missing:
         raise DataError(f"the labels table lacks column(s) {missing}")
     positions = pd.Series(np.arange(len(table)), index=table.index)
-    pools = {name: table[table[spec.split_col] == name] for name in ("train", "val", "test")}
+    names = ("train", "val", *spec.test_splits)
+    pools = {name: table[table[spec.split_col] == name] for name in names}
     for name, pool in pools.items():
         if pool.empty:
-            raise DataError(f"the labels table has no '{name}' rows in column {spec.split_col!r}")
+            raise DataError(
+                f"the labels table has no '{name}' rows in column {spec.split_col!r} (splits present: "
+                f"{sorted(map(str, table[spec.split_col].unique()))})"
+            )
+    tests = {name: positions[pools[name].index].to_numpy(copy=True) for name in spec.test_splits}
+    encoder, encoder_sha = encoder_id if encoder_id is not None else (None, None)
+    identity = {
+        "n_trials": config.n_trials,
+        "encoder": encoder,
+        "encoder_sha256": encoder_sha,
+        "package_version": package_version(),
+    }
     rows = []
     for fraction in spec.fractions:
         for seed in spec.seeds:
@@ -129,40 +182,72 @@ def run_protocol(
                 label_col=spec.label_col,
                 group_col=spec.group_col,
             )
-            index = [
-                positions[frame.index].to_numpy(copy=True) for frame in (train, val, pools["test"])
-            ]
-            fit = make_fit(*index)
-            study = run_study(key, fit, storage, config, run_dir / PREDICTIONS_DIR)
-            row = _result_row(key, study, len(train), len(val), len(pools["test"]))
+            train_rows = positions[train.index].to_numpy(copy=True)
+            val_rows = positions[val.index].to_numpy(copy=True)
+            fingerprint = DataFingerprint.of(
+                {
+                    "train": train_rows,
+                    "val": val_rows,
+                    **{f"test:{n}": r for n, r in tests.items()},
+                },
+                encoder_sha,
+            )
+            fit = make_fit(train_rows, val_rows, dict(tests))
+            study = run_study(
+                key,
+                fit,
+                storage,
+                config,
+                run_dir / PREDICTIONS_DIR,
+                models_dir=run_dir / MODELS_DIR,
+                fingerprint=fingerprint,
+                model_metadata={"encoder": encoder, "encoder_sha256": encoder_sha},
+                on_trial=on_trial,
+            )
+            sizes = {"n_train": len(train), "n_val": len(val)}
+            sizes |= {"n_test": len(tests[spec.test_splits[0]])}
+            sizes |= {f"n_test_{n}": len(r) for n, r in tests.items()}
+            row = _result_row(key, study, sizes, identity, spec.test_splits)
             rows.append(row)
             _update_table(run_dir / RESULTS_FILE, pd.DataFrame([row]), key.name)
             _update_table(run_dir / TRIALS_FILE, trials_frame(study, key), key.name)
             if progress is not None:
+                tested = ", ".join(f"{n} {row[f'test_metric_{n}']:.4f}" for n in spec.test_splits)
                 progress(
                     f"{key.name}: n_train={len(train)} n_val={len(val)} trials={row['n_complete']}+"
-                    f"{row['n_pruned']} pruned; best val {row['best_val']:.4f}, test {row['test_metric']:.4f}"
+                    f"{row['n_pruned']} pruned; best val {row['best_val']:.4f}, test {tested}"
                 )
     return pd.DataFrame(rows)
 
 
 def _result_row(
-    key: StudyKey, study: optuna.Study, n_train: int, n_val: int, n_test: int
+    key: StudyKey,
+    study: optuna.Study,
+    sizes: dict[str, int],
+    identity: dict[str, object],
+    test_splits: Sequence[str],
 ) -> dict[str, object]:
     best = best_completed_trial(study)
     counted = study.get_trials(deepcopy=False, states=COUNTED_STATES)
+    attrs = best.user_attrs
+    metrics = attrs.get("test_metrics") or {}
+    files = attrs.get("test_logits_files") or {}
+    model_dir = attrs.get("model_dir")
     return {
         **key.coordinates(),
-        "n_train": n_train,
-        "n_val": n_val,
-        "n_test": n_test,
+        **sizes,
+        "metric": attrs.get("metric"),
+        **identity,
         "n_complete": sum(t.state.name == "COMPLETE" for t in counted),
         "n_pruned": sum(t.state.name == "PRUNED" for t in counted),
         "best_trial": best.number,
         "best_val": best.value,
-        "best_epoch": best.user_attrs.get("best_epoch"),
-        "test_metric": best.user_attrs.get("test_metric"),
-        "test_logits_file": best.user_attrs.get("test_logits_file"),
+        "best_epoch": attrs.get("best_epoch"),
+        "test_metric": attrs.get("test_metric"),
+        "test_logits_file": attrs.get("test_logits_file"),
+        **{f"test_metric_{n}": metrics.get(n, float("nan")) for n in test_splits},
+        **{f"test_logits_file_{n}": files.get(n) for n in test_splits},
+        "model_dir": f"{MODELS_DIR}/{model_dir}" if model_dir else None,
         **{f"param_{name}": value for name, value in best.params.items()},
     }
 
@@ -206,10 +291,11 @@ def linear_probe_fits(
         else torch.tensor(np.asarray(features), dtype=torch.float32)
     )
 
-    def make_fit(train: np.ndarray, val: np.ndarray, test: np.ndarray) -> Fit:
+    def make_fit(train: np.ndarray, val: np.ndarray, tests: dict[str, np.ndarray]) -> Fit:
+        rows = {"train": train, "val": val, **_as_test_sets(tests)}
         data = FeatureSplits.from_arrays(
-            {"train": all_features[train], "val": all_features[val], "test": all_features[test]},
-            {"train": targets[train], "val": targets[val], "test": targets[test]},
+            {name: all_features[r] for name, r in rows.items()},
+            {name: targets[r] for name, r in rows.items()},
             device,
         )
 
@@ -233,11 +319,12 @@ def finetune_fits(
 ) -> MakeFit:
     """``make_fit`` for full fine-tuning on uint8 images ``[N, H, W]`` (e.g. the memory-mapped ROI store)."""
 
-    def make_fit(train: np.ndarray, val: np.ndarray, test: np.ndarray) -> Fit:
+    def make_fit(train: np.ndarray, val: np.ndarray, tests: dict[str, np.ndarray]) -> Fit:
         def take(rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
             return torch.as_tensor(np.asarray(images[rows])), targets[rows]
 
-        data = ImageSplits(take(train), take(val), take(test))
+        test_sets = {name: take(rows) for name, rows in _as_test_sets(tests).items()}
+        data = ImageSplits(take(train), take(val), test_sets)
 
         def fit(params: Hyperparams, report: Report, seed: int) -> FitResult:
             return fit_finetune(
@@ -255,3 +342,8 @@ def finetune_fits(
         return fit
 
     return make_fit
+
+
+def _as_test_sets(tests: dict[str, np.ndarray] | np.ndarray) -> dict[str, np.ndarray]:
+    """``tests`` as name -> positions; a bare array (the 0.1 signature) is the single set ``test``."""
+    return dict(tests) if isinstance(tests, dict) else {"test": np.asarray(tests)}

@@ -2,15 +2,18 @@
 
 Each epoch: one pass of one-cycle training, then the task metric on the validation subset, reported to the
 trial (which may prune it). The weights of the best validation epoch are kept and, at the end, evaluated on
-the test set: that test metric is what a table cell reports for the trial.
+every named test set (e.g. ``test`` for OAI and ``most`` for the external MOST validation): those test
+metrics are what table cells report for the trial. The best weights are returned too, so the study can keep
+the best trial's model.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -19,7 +22,7 @@ from torch import Tensor, nn
 from lowdata_eval.search_space import Hyperparams
 from lowdata_eval.tasks import TaskSpec
 
-#: ``evaluate(model, split)`` -> ``(targets, logits)`` as numpy arrays, ``split`` in ``{"val", "test"}``.
+#: ``evaluate(model, split)`` -> ``(targets, logits)`` as numpy arrays; ``split``: ``"val"`` or a test set.
 Evaluate = Callable[[nn.Module, str], tuple[np.ndarray, np.ndarray]]
 #: ``report(epoch, value)``; raises :class:`optuna.TrialPruned` to stop the trial.
 Report = Callable[[int, float], None]
@@ -32,20 +35,39 @@ class FitResult:
     Attributes:
         best_epoch: 1-based epoch of the best validation metric.
         best_val: that validation metric.
-        test_metric: the test metric of the best-validation weights.
-        test_logits: ``[N_test, n_outputs]`` logits of those weights (for DeLong / bootstrap).
+        test_metrics: test set name -> the metric of the best-validation weights on it, in test set order.
+        test_logits: test set name -> ``[N_set, n_outputs]`` logits of those weights (DeLong / bootstrap).
         val_history: validation metric per epoch.
         train_loss: mean training loss per epoch.
         seconds: wall time of the trial.
+        metric: the metric's name (``balanced_accuracy``, ``auroc``, ``macro_auroc``).
+        weights: the best-validation weights (CPU tensors) to keep if the trial is the study's best; empty
+            when the trainer does not return them.
+        model_info: JSON-serialisable description of the model those weights belong to.
     """
 
     best_epoch: int
     best_val: float
-    test_metric: float
-    test_logits: np.ndarray
+    test_metrics: dict[str, float]
+    test_logits: dict[str, np.ndarray]
     val_history: list[float] = field(default_factory=list)
     train_loss: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    metric: str = ""
+    weights: dict[str, Tensor] = field(default_factory=dict)
+    model_info: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if list(self.test_metrics) != list(self.test_logits):
+            raise ValueError(
+                f"test_metrics {list(self.test_metrics)} and test_logits {list(self.test_logits)} "
+                "must name the same test sets in the same order"
+            )
+
+    @property
+    def test_metric(self) -> float:
+        """The metric on the first test set (the primary one)."""
+        return next(iter(self.test_metrics.values()))
 
 
 def autocast_context(device: torch.device) -> torch.autocast | nullcontext[None]:
@@ -64,8 +86,9 @@ def fit_and_select(
     evaluate: Evaluate,
     report: Report,
     device: torch.device,
+    test_sets: Sequence[str] = ("test",),
 ) -> FitResult:
-    """Train ``model`` with one-cycle LR, select the best validation epoch, evaluate it on test.
+    """Train ``model`` with one-cycle LR, select the best validation epoch, evaluate it on every test set.
 
     Args:
         model: maps a batch to logits ``[B, n_outputs]``; already on ``device``.
@@ -76,6 +99,7 @@ def fit_and_select(
         evaluate: returns targets and logits of a split.
         report: receives the validation metric of every epoch.
         device: where the model lives.
+        test_sets: names of the test sets ``evaluate`` accepts, in reporting order.
     """
     start = time.perf_counter()
     optimizer = params.make_optimizer(model.parameters())
@@ -84,7 +108,7 @@ def fit_and_select(
     history, losses = [], []
     for epoch in range(1, params.epochs + 1):
         model.train()
-        total, count = 0.0, 0
+        total, count = torch.zeros((), device=device), 0  # summed on the device: no per-step sync
         for inputs, targets in train_batches(epoch):
             with autocast_context(device):
                 loss = task.loss(model(inputs), targets)
@@ -92,9 +116,9 @@ def fit_and_select(
             loss.backward()
             optimizer.step()
             scheduler.step()
-            total += float(loss.detach()) * len(targets)
+            total += loss.detach().float() * len(targets)
             count += len(targets)
-        losses.append(total / max(count, 1))
+        losses.append(float(total) / max(count, 1))
         value = task.metric(*evaluate(model, "val"))
         history.append(value)
         if value > best_val:
@@ -103,15 +127,22 @@ def fit_and_select(
         report(epoch, value)
     if best_state is not None:
         model.load_state_dict(best_state)
-    targets, logits = evaluate(model, "test")
+    else:  # no finite validation value: keep the last weights
+        best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+    metrics, all_logits = {}, {}
+    for name in test_sets:
+        targets, logits = evaluate(model, name)
+        metrics[name], all_logits[name] = task.metric(targets, logits), logits
     return FitResult(
         best_epoch=best_epoch,
         best_val=float(best_val),
-        test_metric=task.metric(targets, logits),
-        test_logits=logits,
+        test_metrics=metrics,
+        test_logits=all_logits,
         val_history=history,
         train_loss=losses,
         seconds=time.perf_counter() - start,
+        metric=task.metric_name,
+        weights=best_state,
     )
 
 

@@ -1,0 +1,181 @@
+"""``bench``: the command line over :func:`bench.pipeline.run` (heavy imports happen inside the commands).
+
+Exit status: 0 done; 1 a stage failed (one line names the stage and the log with the traceback); 2 a bad
+config, missing data or weights (the line names the key or file).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bench.errors import BenchError, ConfigError, DataError
+
+app = typer.Typer(
+    help="The knee-SSL benchmark: does self-supervised pretraining beat ImageNet for knee OA?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+config_app = typer.Typer(help="Built-in configs.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="A TOML config file (see `bench config show default`).")
+]
+ProfileOption = Annotated[
+    str | None, typer.Option("--profile", "-p", help="A built-in config: default, smoke, table3, table6, table7.")
+]
+
+
+def _fail(exc: BaseException) -> None:
+    code = 2 if isinstance(exc, ConfigError | DataError) else 1
+    typer.echo(f"bench: {exc}", err=True)
+    raise typer.Exit(code)
+
+
+def _load(
+    config: Path | None,
+    profile: str | None,
+    *,
+    name: str | None = None,
+    imagenet: Path | None = None,
+    bert: Path | None = None,
+    device: str | None = None,
+    threads: int | None = None,
+) -> Any:
+    from bench.config import load_config
+
+    overrides: dict[str, Any] = {}
+    if name:
+        overrides["name"] = name
+    if device:
+        overrides["device"] = device
+    if threads is not None:
+        overrides["threads"] = threads
+    weights = {k: str(v.resolve()) for k, v in (("imagenet", imagenet), ("bert", bert)) if v is not None}
+    if weights:
+        overrides["weights"] = weights
+    return load_config(config, profile, overrides)
+
+
+@app.command()
+def run(
+    config: ConfigOption = None,
+    profile: ProfileOption = None,
+    name: Annotated[str | None, typer.Option(help="Run name (default: the config's).")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Delete the run folder and start over.")] = False,
+    imagenet_weights: Annotated[
+        Path | None, typer.Option(help="Local torchvision ResNet weights (.pth / .safetensors).")
+    ] = None,
+    bert: Annotated[Path | None, typer.Option(help="Local Bio_ClinicalBERT folder.")] = None,
+    device: Annotated[str | None, typer.Option(help="cpu, cuda or auto.")] = None,
+    threads: Annotated[int | None, typer.Option(help="Torch CPU threads (0: one per core, max 4).")] = None,
+    storage: Annotated[
+        str | None, typer.Option(help="Optuna storage URL (postgresql://...); default: a journal file.")
+    ] = None,
+) -> None:
+    """Run (or resume) the whole study: world, localize, reports, pretrain, evaluate, report."""
+    try:
+        settings = _load(
+            config, profile, name=name, imagenet=imagenet_weights, bert=bert, device=device, threads=threads
+        )
+        _run(settings, fresh=fresh, storage=storage)
+    except BenchError as exc:
+        _fail(exc)
+
+
+def _run(settings: Any, *, fresh: bool = False, storage: str | None = None) -> None:
+    import logging
+    import time
+
+    from bench.pipeline import run as run_pipeline
+    from bench.progress import RichReporter
+    from bench.runtime import configure_threads, device_description, resolve_device
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    threads = configure_threads(settings.threads)
+    device = resolve_device(settings.device)
+    typer.echo(
+        f"bench: run {settings.name!r} in {settings.run_dir} on {device_description(device)}; "
+        f"torch threads: {threads}"
+    )
+    began = time.perf_counter()
+    with RichReporter() as reporter:
+        result = run_pipeline(settings, reporter, fresh=fresh, storage_url=storage)
+    ran = ", ".join(f"{k} {v:.0f} s" for k, v in result.seconds.items())
+    typer.echo(f"bench: done in {time.perf_counter() - began:.0f} s ({ran}); up to date: {result.skipped or 'none'}")
+    typer.echo(f"bench: summary: {result.run_dir / 'summary.md'}")
+
+
+@app.command()
+def validate(
+    config: Annotated[Path, typer.Argument(help="The TOML config to check.")],
+) -> None:
+    """Check a config and the data and weights it points at, without training anything."""
+    from bench.validation import validate_config
+
+    try:
+        settings = _load(config, None)
+        for line in validate_config(settings):
+            typer.echo(f"ok: {line}")
+    except BenchError as exc:
+        _fail(exc)
+    typer.echo("bench: the config and its data are valid")
+
+
+@app.command()
+def evaluate(
+    encoder: Annotated[Path, typer.Option(help="ssl-objectives checkpoint or torchvision ResNet state dict.")],
+    name: Annotated[str, typer.Option(help="Method name for the tables.")],
+    config: ConfigOption = None,
+    profile: ProfileOption = None,
+    run_name: Annotated[str | None, typer.Option(help="The run to add it to (default: the config's).")] = None,
+) -> None:
+    """Evaluate any encoder under the run's protocol and add it to the run's tables."""
+    from bench.encoders import register_encoder
+
+    try:
+        settings = _load(config, profile, name=run_name)
+        entry = register_encoder(settings, encoder, name)
+        typer.echo(f"bench: encoder {name!r} registered ({entry['path']})")
+        _run(settings)
+    except BenchError as exc:
+        _fail(exc)
+
+
+@app.command()
+def report(run_dir: Annotated[Path, typer.Argument(help="A run folder, e.g. runs/default.")]) -> None:
+    """Rebuild tables, plots and summary of a run from its stored results."""
+    from bench.report import build
+
+    try:
+        path = build(run_dir)
+    except BenchError as exc:
+        _fail(exc)
+    typer.echo(f"bench: {path}")
+
+
+@app.command("list")
+def list_runs(
+    runs_dir: Annotated[Path, typer.Option(help="Where runs live.")] = Path("runs"),
+) -> None:
+    """Show the runs and the state of their stages."""
+    from bench.runs import describe_runs
+
+    lines = describe_runs(runs_dir)
+    typer.echo("\n".join(lines) if lines else f"no runs in {runs_dir}")
+
+
+@config_app.command("show")
+def config_show(name: Annotated[str, typer.Argument(help="default, smoke, table3, table6 or table7.")]) -> None:
+    """Print a built-in config (start your own from it: `bench config show table3 > my.toml`)."""
+    from bench.config import profile_text
+
+    try:
+        sys.stdout.write(profile_text(name))
+    except BenchError as exc:
+        _fail(exc)

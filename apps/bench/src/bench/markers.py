@@ -1,0 +1,68 @@
+"""Done-markers: each stage's ``done.json`` holds the hash of its inputs and settings.
+
+A stage is up to date when its marker exists and its hash equals the hash computed now from (a) the
+settings the stage reads and (b) the hashes of the markers of the stages it reads from. Changing a setting
+therefore reruns that stage and, through (b), every stage after it, and nothing else (DVC's model).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+MARKER = "done.json"
+
+
+def combine(*parts: str) -> str:
+    """SHA-256 of the concatenated parts (order matters)."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    """The marker of ``folder`` or None."""
+    path = Path(folder) / MARKER
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None
+
+
+def is_done(folder: Path, expected_hash: str) -> bool:
+    """Whether ``folder`` holds a marker with ``expected_hash``."""
+    marker = read_marker(folder)
+    return marker is not None and marker.get("hash") == expected_hash
+
+
+def write_marker(folder: Path, stage_hash: str, seconds: float, **extra: Any) -> None:
+    """Write ``folder/done.json`` atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "hash": stage_hash,
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "seconds": round(seconds, 2),
+        **extra,
+    }
+    tmp = folder / f".{MARKER}.tmp"
+    tmp.write_text(json.dumps(payload, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, folder / MARKER)
+
+
+def clear_marker(folder: Path) -> None:
+    """Remove ``folder``'s marker (the stage will run again)."""
+    (Path(folder) / MARKER).unlink(missing_ok=True)

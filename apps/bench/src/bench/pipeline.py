@@ -1,0 +1,252 @@
+"""The study as one function: ``run(config)`` runs the stages in the order of the paper's Figure 1.
+
+    world -> localize -> reports -> pretrain -> evaluate -> report
+
+Each stage reads only earlier stages' outputs and writes ``<run>/<stage>/done.json`` holding the hash of its
+settings and of the markers of the stages it reads. A rerun skips every stage whose hash is unchanged; a
+changed setting reruns that stage and every stage after it. A stage interrupted with the SAME settings
+resumes (the localize chunks, the pretraining epochs and the Optuna trials are checkpointed); one whose
+settings changed starts over from an empty folder. The ``report`` stage always runs (it only reads).
+
+A failing stage stops the run with :class:`~bench.errors.StageError` (one line: stage, what, where the full
+traceback is: ``<run>/logs/<stage>.log``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import shutil
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import evaluate as evaluate_stage
+from bench import localize as localize_stage
+from bench import pretrain as pretrain_stage
+from bench import reports as reports_stage
+from bench import world as world_stage
+from bench.config import BenchConfig
+from bench.errors import BenchError, ConfigError, DataError, LeakageError, StageError
+from bench.markers import combine, is_done, read_marker, write_marker
+from bench.progress import LogReporter, Reporter
+
+logger = logging.getLogger("bench")
+
+STAGES = ("world", "localize", "reports", "pretrain", "evaluate", "report")
+STARTED = "started.json"
+#: Run-level files written by the evaluate stage (lowdata-eval's outputs); removed when it starts over.
+EVALUATE_OUTPUTS = ("results.csv", "trials.parquet", "predictions", "models", "optuna.journal")
+EXTRA_ENCODERS = "extra_encoders.json"
+
+
+@dataclass
+class RunResult:
+    """What a run did: seconds per stage run now, and the stages found up to date."""
+
+    run_dir: Path
+    seconds: dict[str, float] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def run(
+    config: BenchConfig,
+    reporter: Reporter | None = None,
+    *,
+    fresh: bool = False,
+    storage_url: str | None = None,
+) -> RunResult:
+    """Run (or resume) the whole study of ``config``; return what ran."""
+    reporter = reporter or LogReporter()
+    run_dir = config.run_dir
+    if fresh and run_dir.exists():
+        shutil.rmtree(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "logs").mkdir(exist_ok=True)
+    (run_dir / "config.toml").write_text(config.to_toml(), encoding="utf-8")
+    write_environment(config, run_dir)
+    result = RunResult(run_dir)
+    world = world_stage.WorldOutputs(run_dir / "world")
+    localize = localize_stage.LocalizeOutputs(run_dir / "localize")
+    reports = reports_stage.ReportsOutputs(run_dir / "reports")
+    pretrain = pretrain_stage.PretrainOutputs(run_dir / "pretrain")
+
+    h_world = combine(config.section_hash("world", "data", "splits", "seed"), _horizons(config))
+    _stage(config, "world", h_world, lambda: world_stage.run(config, world.folder, reporter), result, reporter)
+    h_localize = combine(
+        h_world,
+        config.section_hash("localize", "weights"),
+        json.dumps([config.pretrain.corpus, config.world.localizer_phantoms]),
+    )
+    _stage(
+        config,
+        "localize",
+        h_localize,
+        lambda: localize_stage.run(config, world, localize.folder, reporter),
+        result,
+        reporter,
+    )
+    h_reports = combine(h_world, config.section_hash("reports"), str(config.weights.bert))
+    _stage(
+        config,
+        "reports",
+        h_reports,
+        lambda: reports_stage.run(config, world, reports.folder, reporter),
+        result,
+        reporter,
+    )
+    h_pretrain = combine(
+        h_localize,
+        h_reports,
+        config.section_hash("pretrain", "weights", "seed"),
+        json.dumps([config.evaluate.image_size, config.evaluate.batch_size]),
+    )
+    _stage(
+        config,
+        "pretrain",
+        h_pretrain,
+        lambda: pretrain_stage.run(config, world, localize, reports, pretrain.folder, reporter),
+        result,
+        reporter,
+    )
+    h_evaluate = combine(h_pretrain, config.section_hash("evaluate", "seed", "name"))
+    extras = read_extra_encoders(run_dir)
+    _stage(
+        config,
+        "evaluate",
+        combine(h_evaluate, json.dumps(extras, sort_keys=True)),
+        lambda: evaluate_stage.run(
+            config,
+            world,
+            localize,
+            pretrain,
+            run_dir / "evaluate",
+            reporter,
+            encoders=[*evaluate_stage.encoders_to_evaluate(config, pretrain), *_extra(extras)],
+            storage_url=storage_url,
+        ),
+        result,
+        reporter,
+        start_over_hash=h_evaluate,
+        run_outputs=EVALUATE_OUTPUTS,
+    )
+    from bench import report as report_stage
+
+    began = time.perf_counter()
+    _guarded(run_dir, "report", lambda: report_stage.build(run_dir, reporter))
+    result.seconds["report"] = time.perf_counter() - began
+    return result
+
+
+def _horizons(config: BenchConfig) -> str:
+    return json.dumps(config.evaluate.horizon_months, sort_keys=True)
+
+
+def _extra(extras: dict[str, dict[str, str]]) -> list[evaluate_stage.Encoder]:
+    return [evaluate_stage.Encoder(name, Path(e["path"]), e["sha256"]) for name, e in extras.items()]
+
+
+def read_extra_encoders(run_dir: Path) -> dict[str, dict[str, str]]:
+    """Encoders added with ``bench evaluate`` (name -> path, sha256)."""
+    path = run_dir / EXTRA_ENCODERS
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _stage(
+    config: BenchConfig,
+    name: str,
+    stage_hash: str,
+    work: Callable[[], Any],
+    result: RunResult,
+    reporter: Reporter,
+    *,
+    start_over_hash: str | None = None,
+    run_outputs: tuple[str, ...] = (),
+) -> None:
+    """Run one stage unless up to date; start it over when its settings changed since it began."""
+    folder = config.run_dir / name
+    if is_done(folder, stage_hash):
+        result.skipped.append(name)
+        reporter.note(f"{name}: up to date")
+        return
+    begun = start_over_hash or stage_hash
+    started = _read_json(folder / STARTED)
+    if folder.exists() and (started is None or started.get("hash") != begun):
+        shutil.rmtree(folder)
+        for output in run_outputs:
+            path = config.run_dir / output
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / STARTED).write_text(json.dumps({"hash": begun}), encoding="utf-8")
+    began = time.perf_counter()
+    _guarded(config.run_dir, name, work)
+    seconds = time.perf_counter() - began
+    previous = read_marker(folder)
+    total = seconds + float(previous.get("seconds", 0.0)) if previous else seconds
+    write_marker(folder, stage_hash, total)
+    result.seconds[name] = seconds
+
+
+def _guarded(run_dir: Path, name: str, work: Callable[[], Any]) -> Any:
+    """Run ``work``; on failure write the traceback to ``logs/<name>.log`` and raise a one-line error."""
+    log = run_dir / "logs" / f"{name}.log"
+    try:
+        return work()
+    except (ConfigError, DataError, LeakageError):
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        raise
+    except (BenchError, Exception) as exc:
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StageError(name, f"{type(exc).__name__}: {message}", str(log)) from exc
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def write_environment(config: BenchConfig, run_dir: Path) -> None:
+    """``env.json``: versions of every workspace package and key dependency, the device, the host."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bench.runtime import device_description, resolve_device
+
+    packages = (
+        "bench",
+        "oa-tasks",
+        "knee-localize",
+        "report-deid",
+        "ssl-objectives",
+        "lowdata-eval",
+        "torch",
+        "torchvision",
+        "optuna",
+        "pydicom",
+        "presidio-analyzer",
+        "transformers",
+        "numpy",
+        "pandas",
+    )
+    versions = {}
+    for package in packages:
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = "not installed"
+    env = {
+        "versions": versions,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "device": device_description(resolve_device(config.device)),
+    }
+    (run_dir / "env.json").write_text(json.dumps(env, indent=2), encoding="utf-8")

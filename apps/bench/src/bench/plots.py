@@ -1,0 +1,159 @@
+"""The run's figures (PNG, matplotlib's Agg backend: no display needed).
+
+- ``fractions_<task>.png``: test metric vs label fraction, one line per method (mean, SD error bars), one
+  panel per protocol (and per test set for the prognostic tasks).
+- ``figure5_corpus_kl.png``: the KL distribution of the hospital pretraining corpus inferred by the
+  supervised proxy (KL Pret (Sup)) beside the synthetic world's TRUE distribution.
+- ``figure6_stratified_auroc.png``: prognosis AUROC within each baseline KL grade, OAI test and MOST.
+- ``pretrain_loss.png``: pretraining loss per epoch of every method.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from bench.config import DISPLAY_NAMES  # noqa: E402
+
+SET_NAMES = {"test": "OAI test", "most": "MOST (external)"}
+METRIC_NAMES = {"kl": "balanced accuracy", "incidence": "AUROC", "progression": "AUROC"}
+
+
+def _name(method: str) -> str:
+    return DISPLAY_NAMES.get(method, method)
+
+
+def _colors(methods: list[str]) -> dict[str, tuple[float, ...]]:
+    palette = plt.get_cmap("tab10")
+    return {m: palette(i % 10) for i, m in enumerate(methods)}
+
+
+def fraction_curves(results: pd.DataFrame, task: str, out: Path) -> Path:
+    """Metric vs label fraction for one task: one panel per (test set, protocol)."""
+    rows = results[results["task"] == task]
+    sets = [s for s in ("test", "most") if f"test_metric_{s}" in rows and rows[f"test_metric_{s}"].notna().any()]
+    if task == "kl":
+        sets = sets[:1]
+    protocols = [p for p in ("lp", "ft") if p in set(rows["protocol"])]
+    methods = sorted(set(rows["method"]), key=_order)
+    colors = _colors(methods)
+    fig, axes = plt.subplots(
+        len(sets), len(protocols), figsize=(5.2 * len(protocols), 3.8 * len(sets)), squeeze=False
+    )
+    for i, test_set in enumerate(sets):
+        column = f"test_metric_{test_set}"
+        for j, protocol in enumerate(protocols):
+            ax = axes[i][j]
+            for method in methods:
+                part = rows[(rows["method"] == method) & (rows["protocol"] == protocol)]
+                stats = part.groupby("fraction")[column].agg(["mean", "std"]).fillna(0.0)
+                ax.errorbar(
+                    stats.index * 100,
+                    stats["mean"],
+                    yerr=stats["std"],
+                    marker="o",
+                    capsize=3,
+                    label=_name(method),
+                    color=colors[method],
+                    linestyle="--" if method in ("random", "imagenet", "kl_sup") else "-",
+                )
+            ax.set_title(f"{task}: {protocol.upper()} on {SET_NAMES[test_set]}")
+            ax.set_xlabel("labelled fraction of train and validation pools (%)")
+            ax.set_ylabel(f"test {METRIC_NAMES[task]}")
+            ax.grid(alpha=0.3)
+    axes[0][-1].legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.tight_layout()
+    path = out / f"fractions_{task}.png"
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _order(method: str) -> int:
+    names = list(DISPLAY_NAMES)
+    return names.index(method) if method in names else len(names)
+
+
+def corpus_kl(predicted: pd.DataFrame, truth: pd.DataFrame | None, out: Path) -> Path:
+    """Figure 5: inferred (and, synthetic only, true) KL distribution of the hospital corpus."""
+    hospital = predicted[predicted["cohort"] == "hospital"]
+    grades = np.arange(5)
+    inferred = np.bincount(hospital["kl_predicted"], minlength=5) / max(len(hospital), 1)
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    width = 0.38 if truth is not None else 0.6
+    ax.bar(grades - (width / 2 if truth is not None else 0), inferred * 100, width, label="inferred by KL Pret (Sup)")
+    if truth is not None:
+        true = np.bincount(truth["kl_true"], minlength=5) / max(len(truth), 1)
+        ax.bar(grades + width / 2, true * 100, width, label="true (synthetic world)")
+    ax.set_xticks(grades, [f"KL {g}" for g in grades])
+    ax.set_ylabel("share of knees in the hospital corpus (%)")
+    ax.set_title(f"Pretraining corpus severity ({len(hospital)} knees)")
+    ax.legend()
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    path = out / "figure5_corpus_kl.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def stratified(strata: pd.DataFrame, out: Path) -> Path | None:
+    """Figure 6: AUROC by baseline KL per method, one panel per (task, test set)."""
+    if strata.empty:
+        return None
+    panels = strata[["task", "test_set"]].drop_duplicates().values.tolist()
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.4 * len(panels), 3.8), squeeze=False)
+    for ax, (task, test_set) in zip(axes[0], panels, strict=True):
+        part = strata[(strata["task"] == task) & (strata["test_set"] == test_set)]
+        methods = sorted(set(part["method"]), key=_order)
+        colors = _colors(methods)
+        grades = sorted(set(part["stratum"]))
+        width = 0.8 / max(len(methods), 1)
+        for k, method in enumerate(methods):
+            rows = part[part["method"] == method].set_index("stratum").reindex(grades)
+            ax.bar(
+                np.arange(len(grades)) + k * width - 0.4 + width / 2,
+                rows["auroc"],
+                width,
+                label=_name(method),
+                color=colors[method],
+            )
+        ax.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
+        ax.set_xticks(np.arange(len(grades)), [f"KL {int(g)}" for g in grades])
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("AUROC within stratum")
+        ax.set_title(f"{task}, {SET_NAMES[test_set]}")
+    axes[0][-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.tight_layout()
+    path = out / "figure6_stratified_auroc.png"
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def loss_curves(pretrain_dir: Path, out: Path) -> Path | None:
+    """Pretraining loss per epoch, one small panel per method (losses differ in scale)."""
+    logs = sorted(pretrain_dir.glob("*/log.jsonl"))
+    if not logs:
+        return None
+    fig, axes = plt.subplots(1, len(logs), figsize=(2.6 * len(logs), 2.8), squeeze=False)
+    for ax, log in zip(axes[0], logs, strict=True):
+        records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+        epochs = [r["epoch"] for r in records]
+        ax.plot(epochs, [r["loss"] for r in records], marker="o")
+        ax.set_title(_name(log.parent.name), fontsize=9)
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("training loss")
+    fig.tight_layout()
+    path = out / "pretrain_loss.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -104,3 +104,12 @@ def test_sas_transport_release_reads_like_text(cohorts: dict[str, Path], tmp_pat
         sas.set_index(["participant_id", "side"])["label"].sort_index(),
     )
     assert any(".P" in note for note in sas_data.report.notes)
+
+
+def test_most_files_are_tab_separated_as_released(cohorts: dict[str, Path]) -> None:
+    for name in ("MOSTV01235XRAY.txt", "mostoutcomes.txt", "MOSTV0ENROLL.txt"):
+        header = (cohorts["most"] / name).read_text().splitlines()[0]
+        assert "\t" in header, name
+        assert "," not in header, name
+    assert (cohorts["most"] / "images" / "most_image_index.csv").exists()
+    assert len(list((cohorts["oai"] / "images").glob("*/contents.csv"))) == 7

@@ -48,7 +48,7 @@ from oa_tasks.splits import (
 from oa_tasks.synth import write_synthetic_cohort
 from oa_tasks.visits import HorizonRule
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def read_cohort(

@@ -7,6 +7,7 @@ Heavy imports happen inside the commands so ``--help`` is instant. Errors of the
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -23,6 +24,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     from oa_tasks.errors import OATasksError
+
+    # The library's warnings reach the user through the report lines printed below, not twice.
+    library_logger = logging.getLogger("oa_tasks")
+    if not library_logger.handlers:
+        library_logger.addHandler(logging.NullHandler())
 
     try:
         return int(args.handler(args))

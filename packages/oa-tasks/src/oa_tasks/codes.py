@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from oa_tasks.cohort_data import ReadReport
 from oa_tasks.errors import CodeError
 
 #: Meaning of the SAS special-missing codes that OAI documents.
@@ -129,6 +130,33 @@ def coded_column(
     parsed = parse_codes(frame[column], file=file, name=column)
     if allowed is not None:
         require_codes(parsed, allowed, file=file, name=column)
+    return parsed.value
+
+
+def tolerant_coded_column(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    file: str,
+    allowed: Iterable[float],
+    part: str,
+    report: ReadReport,
+) -> pd.Series:
+    """Like :func:`coded_column`, but values outside ``allowed`` become missing and are counted.
+
+    For columns that only some tasks need (``part`` = ``"outcomes"``, ``"demographics"``): the count goes
+    to ``report.unknown_codes`` with a warning, and :meth:`ReadReport.require_known_codes` refuses to
+    build the labels of a task that needs ``part``.
+
+    Raises:
+        CodeError: an entry is not a number, a coded answer or a missing code at all.
+    """
+    if column not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    parsed, unknown = split_unknown_grades(
+        parse_codes(frame[column], file=file, name=column), allowed
+    )
+    report.count_unknown_codes(part, file, column, unknown, sorted(float(a) for a in allowed))
     return parsed.value
 
 

@@ -30,12 +30,15 @@ recorded), ``at_baseline`` (bool).
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from oa_tasks.errors import CodeError
+
+logger = logging.getLogger("oa_tasks")
 
 READING_COLUMNS: tuple[str, ...] = (
     "participant_id",
@@ -101,6 +104,34 @@ class ReadReport:
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     unknown_codes: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        """Log ``message`` as a warning and keep it in :attr:`notes` (shown by :meth:`summary_lines`)."""
+        logger.warning(message)
+        self.notes.append(message)
+
+    def count_unknown_codes(
+        self, part: str, file: str, column: str, counts: dict[str, int], allowed: list[float]
+    ) -> None:
+        """Record undocumented codes read as missing, and warn naming the file, column and counts."""
+        if not counts:
+            return
+        for code, n in counts.items():
+            self.unknown_codes[(part, file, column, code)] += n
+        tasks = [t for t, parts in PARTS_NEEDED_BY_TASK.items() if part in parts]
+        consequence = (
+            f"the {' and '.join(tasks)} labels refuse them" if tasks else "no label needs them"
+        )
+        logger.warning(
+            "%s: column %s holds %d value(s) outside the documented codes %s (%s); read as missing, "
+            "%s",
+            file,
+            column,
+            sum(counts.values()),
+            [int(a) if float(a).is_integer() else a for a in allowed],
+            ", ".join(f"{code} x{n}" for code, n in sorted(counts.items())),
+            consequence,
+        )
 
     def require_known_codes(self, task: str) -> None:
         """Raise :class:`CodeError` if a column that ``task`` needs held undocumented codes.

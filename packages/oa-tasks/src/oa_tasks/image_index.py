@@ -118,10 +118,15 @@ def read_oai_image_index(images_root: Path) -> pd.DataFrame:
         folders = frame["FOLDER"].astype(str).str.strip().str.replace("\\", "/", regex=False)
         release = folders.str.split("/").str[0]
         months = pd.Series([oai_release_visit_month(name, path) for name in release], dtype="int64")
-        base = [path.parent.parent if path.parent.name == name else path.parent for name in release]
+        prefix = {
+            name: _relative(
+                path.parent.parent if path.parent.name == name else path.parent, images_root
+            )
+            for name in release.unique()
+        }
         relative = [
-            _relative(b / folder / OAI_IMAGE_FILE, images_root)
-            for b, folder in zip(base, folders, strict=True)
+            f"{prefix[name]}/{folder}/{OAI_IMAGE_FILE}".removeprefix("./")
+            for name, folder in zip(release, folders, strict=True)
         ]
         parts.append(
             pd.DataFrame(

@@ -8,8 +8,14 @@
   ``V99E{R,L}KVSPR`` (the last OAI visit before the replacement, visit-coded 0-11), ``V99E{R,L}KTLPR``
   (1 total, 2 partial) and ``V99E{R,L}KBLRP`` (1 = already replaced on the baseline X-ray).
 - ``Enrollees``, ``AllClinical00`` and ``SubjectChar00`` for demographics (see :mod:`oa_tasks.demographics`).
+- NDA structure files ``kxrsq{nn}.txt`` (tab-separated, two header lines, see :mod:`oa_tasks.table_io`): the
+  same KL columns, lower-cased; a file may hold several visits, each row belonging to the visit whose
+  ``V{vv}XRKL`` or ``V{vv}BARCDBU`` cell is filled. A visit that has its own ``kXR_SQ_BU{vv}`` file is read
+  from that file.
 
-File names are matched case-insensitively; text files win over SAS files of the same name.
+Files are found recursively under the root, names matched case-insensitively; text files win over SAS files
+of the same name. Undocumented codes in ``Outcomes99`` are read as missing and counted
+(:meth:`ReadReport.require_known_codes` refuses them for incidence and progression labels).
 """
 
 from __future__ import annotations
@@ -21,7 +27,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from oa_tasks.codes import coded_column, parse_codes, parse_kl_grades, require_codes
+from oa_tasks.barcodes import normalise_barcodes
+from oa_tasks.codes import (
+    coded_column,
+    parse_codes,
+    parse_kl_grades,
+    require_codes,
+    tolerant_coded_column,
+)
 from oa_tasks.cohort_data import (
     DEATH_COLUMNS,
     DEMOGRAPHIC_COLUMNS,
@@ -34,10 +47,11 @@ from oa_tasks.cohort_data import (
 from oa_tasks.demographics import OAI_DEMOGRAPHICS, parse_demographics
 from oa_tasks.errors import CohortFileNotFoundError, SchemaError
 from oa_tasks.readings import ReadingPriority, resolve_duplicates
-from oa_tasks.table_io import SAS_SUFFIXES, find_files, read_table, require_columns
+from oa_tasks.table_io import SAS_LOSSES, SAS_SUFFIXES, find_files, read_table, require_columns
 from oa_tasks.visits import OAI_VISIT_MONTHS, OAI_XRAY_VISITS
 
 KL_FILE_PATTERN = r"kxr_sq_bu(\d\d)"
+NDA_KL_FILE_PATTERN = r"(kxrsq\d\d)"
 OUTCOMES_PATTERN = r"outcomes99"
 DEMOGRAPHIC_PATTERNS = (r"enrollees", r"allclinical00", r"subjectchar00")
 CONFIRMED_REPLACEMENT = 3
@@ -68,22 +82,27 @@ def read_oai(
         report.notes.append(
             f"ignored kXR_SQ_BU files of visits without central readings: {unexpected}"
         )
-    wanted = sorted(set(paths) & set(OAI_XRAY_VISITS)) if visits is None else sorted(set(visits))
-    absent = [v for v in wanted if v not in paths]
+    nda = _read_nda_kl_files(root, set(paths) & set(OAI_XRAY_VISITS), report)
+    available = (set(paths) & set(OAI_XRAY_VISITS)) | set(nda)
+    wanted = sorted(available) if visits is None else sorted(set(visits))
+    absent = [v for v in wanted if v not in available]
     if absent or not wanted:
         raise CohortFileNotFoundError(
-            f"OAI KL file(s) for visit(s) {absent or list(OAI_XRAY_VISITS)} not found in {root}: expected "
-            "kXR_SQ_BU{vv}.txt (or .sas7bdat) with vv in " + ", ".join(OAI_XRAY_VISITS)
+            f"OAI KL file(s) for visit(s) {absent or list(OAI_XRAY_VISITS)} not found in {root} or its "
+            "subfolders: expected kXR_SQ_BU{vv}.txt (or .sas7bdat) with vv in "
+            + ", ".join(OAI_XRAY_VISITS)
+            + ", or an NDA kxrsq01.txt"
         )
     frames = []
+    sas_files = []
     for visit in wanted:
+        if visit in nda:
+            frames.append(nda[visit])
+            continue
         path = paths[visit]
         frames.append(read_oai_kl_file(path, visit, report))
         if path.suffix.lower() in SAS_SUFFIXES:
-            report.notes.append(
-                f"{path.name}: SAS special missing values are read as plain missing, so '.P' "
-                "(prosthesis) codes are not visible; replacements come from Outcomes99"
-            )
+            sas_files.append(path.name)
     raw = pd.concat(frames, ignore_index=True)
     resolved, report.duplicate_readings, report.conflicts = resolve_duplicates(
         raw, priority or ReadingPriority()
@@ -96,7 +115,11 @@ def read_oai(
         )
     outcome_path = next(iter(outcomes.values()))
     report.files.append(outcome_path.name)
-    replacements = read_oai_outcomes(outcome_path)
+    if outcome_path.suffix.lower() in SAS_SUFFIXES:
+        sas_files.append(outcome_path.name)
+    if sas_files:
+        report.warn(f"OAI read from SAS ({', '.join(sas_files)}): {SAS_LOSSES}")
+    replacements = read_oai_outcomes(outcome_path, report)
     demographics = _read_demographics(root, report)
     return CohortData(
         cohort="oai",
@@ -116,8 +139,38 @@ def read_oai_kl_file(path: Path, visit: str, report: ReadReport) -> pd.DataFrame
             visit's columns).
         CodeError: ``SIDE`` holds a value other than 1 or 2, or a cell is not a valid code.
     """
-    frame = read_table(path)
+    frame = read_table(path, id_column="ID")
     report.files.append(path.name)
+    return kl_readings(frame, path, visit, report)
+
+
+def _read_nda_kl_files(
+    root: Path, covered: set[str], report: ReadReport
+) -> dict[str, pd.DataFrame]:
+    """Readings per visit from NDA ``kxrsq`` files, for the visits no ``kXR_SQ_BU`` file covers."""
+    out: dict[str, list[pd.DataFrame]] = {}
+    for path in find_files(root, NDA_KL_FILE_PATTERN).values():
+        frame = read_table(path, id_column="ID")
+        report.files.append(path.name)
+        for visit in OAI_XRAY_VISITS:
+            kl_column, barcode_column = f"V{visit}XRKL", f"V{visit}BARCDBU"
+            if visit in covered or kl_column not in frame.columns:
+                continue
+            filled = frame[kl_column].astype(str).str.strip().ne("")
+            if barcode_column in frame.columns:
+                filled |= frame[barcode_column].astype(str).str.strip().ne("")
+            rows = frame[filled.to_numpy()].reset_index(drop=True)
+            out.setdefault(visit, []).append(kl_readings(rows, path, visit, report))
+    return {visit: pd.concat(parts, ignore_index=True) for visit, parts in out.items()}
+
+
+def kl_readings(frame: pd.DataFrame, path: Path, visit: str, report: ReadReport) -> pd.DataFrame:
+    """Long readings of one visit from a KL table (``kXR_SQ_BU{vv}`` or the visit's NDA rows).
+
+    Raises:
+        SchemaError: a required column is missing.
+        CodeError: ``SIDE`` holds a value other than 1 or 2, or a cell is not a valid code.
+    """
     kl_column, barcode_column = f"V{visit}XRKL", f"V{visit}BARCDBU"
     if kl_column not in frame.columns:
         other = sorted(c for c in frame.columns if c.endswith("XRKL"))
@@ -137,7 +190,7 @@ def read_oai_kl_file(path: Path, visit: str, report: ReadReport) -> pd.DataFrame
     for code, count in unknown.items():
         report.unknown_kl_codes[(path.name, kl_column, code)] += count
     barcode = (
-        frame[barcode_column].astype(str).str.strip()
+        normalise_barcodes(frame[barcode_column])
         if barcode_column in frame.columns
         else pd.Series("", index=frame.index)
     )
@@ -166,28 +219,41 @@ def _project_codes(column: pd.Series) -> pd.Series:
     return pd.Series(cleaned[positions], index=column.index, dtype=object)
 
 
-def read_oai_outcomes(path: Path) -> pd.DataFrame:
+def read_oai_outcomes(path: Path, report: ReadReport | None = None) -> pd.DataFrame:
     """Read confirmed knee replacements from ``Outcomes99`` (one row per replaced knee).
+
+    Undocumented codes are read as missing and counted in ``report`` (see
+    :func:`oa_tasks.codes.tolerant_coded_column`).
 
     Raises:
         SchemaError: the ID column or a side's ``KRPCF``/``KDAYS`` column is missing.
-        CodeError: a coded column holds an undocumented code.
+        CodeError: a cell is neither a number, a coded answer nor a missing code.
     """
-    frame = read_table(path)
+    report = report if report is not None else ReadReport()
+    frame = read_table(path, id_column="ID")
     require_columns(frame, ["ID"], path)
     ids = frame["ID"].astype(str).str.strip()
     rows = []
     for side in ("R", "L"):
         prefix = f"V99E{side}K"
         require_columns(frame, [f"{prefix}RPCF", f"{prefix}DAYS"], path)
-        status = coded_column(frame, f"{prefix}RPCF", file=path.name, allowed=(0, 1, 2, 3))
+
+        def coded(suffix: str, allowed: Iterable[float], prefix: str = prefix) -> pd.Series:
+            return tolerant_coded_column(
+                frame,
+                prefix + suffix,
+                file=path.name,
+                allowed=allowed,
+                part="outcomes",
+                report=report,
+            )
+
+        status = coded("RPCF", (0, 1, 2, 3))
         confirmed = status.eq(CONFIRMED_REPLACEMENT).to_numpy()
         days = coded_column(frame, f"{prefix}DAYS", file=path.name)
-        last_visit = coded_column(frame, f"{prefix}VSPR", file=path.name, allowed=range(12))
-        kind = coded_column(frame, f"{prefix}TLPR", file=path.name, allowed=(1, 2)).map(
-            {1.0: "total", 2.0: "partial"}
-        )
-        on_baseline = coded_column(frame, f"{prefix}BLRP", file=path.name, allowed=(0, 1)).eq(1)
+        last_visit = coded("VSPR", range(12))
+        kind = coded("TLPR", (1, 2)).map({1.0: "total", 2.0: "partial"})
+        on_baseline = coded("BLRP", (0, 1)).eq(1)
         last_month = last_visit.map(
             lambda v: OAI_VISIT_MONTHS.get(f"{int(v):02d}") if v == v else None
         )
@@ -212,9 +278,9 @@ def _read_demographics(root: Path, report: ReadReport) -> pd.DataFrame:
     tables: dict[Path, pd.DataFrame] = {}
     for pattern in DEMOGRAPHIC_PATTERNS:
         for path in find_files(root, pattern).values():
-            tables[path] = read_table(path)
+            tables[path] = read_table(path, id_column="ID")
             report.files.append(path.name)
     if not tables:
-        report.notes.append("no OAI demographic file (Enrollees, AllClinical00) found")
+        report.warn("no OAI demographic file (Enrollees, AllClinical00) found")
         return empty_frame(DEMOGRAPHIC_COLUMNS)
-    return parse_demographics(tables, OAI_DEMOGRAPHICS)
+    return parse_demographics(tables, OAI_DEMOGRAPHICS, report)

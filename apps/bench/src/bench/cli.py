@@ -24,10 +24,14 @@ config_app = typer.Typer(help="Built-in configs.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="A TOML config file (see `bench config show default`).")
+    Path | None,
+    typer.Option("--config", "-c", help="A TOML config file (see `bench config show default`)."),
 ]
 ProfileOption = Annotated[
-    str | None, typer.Option("--profile", "-p", help="A built-in config: default, smoke, table3, table6, table7.")
+    str | None,
+    typer.Option(
+        "--profile", "-p", help="A built-in config: default, smoke, table3, table6, table7."
+    ),
 ]
 
 
@@ -56,7 +60,9 @@ def _load(
         overrides["device"] = device
     if threads is not None:
         overrides["threads"] = threads
-    weights = {k: str(v.resolve()) for k, v in (("imagenet", imagenet), ("bert", bert)) if v is not None}
+    weights = {
+        k: str(v.resolve()) for k, v in (("imagenet", imagenet), ("bert", bert)) if v is not None
+    }
     if weights:
         overrides["weights"] = weights
     return load_config(config, profile, overrides)
@@ -67,21 +73,32 @@ def run(
     config: ConfigOption = None,
     profile: ProfileOption = None,
     name: Annotated[str | None, typer.Option(help="Run name (default: the config's).")] = None,
-    fresh: Annotated[bool, typer.Option("--fresh", help="Delete the run folder and start over.")] = False,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Delete the run folder and start over.")
+    ] = False,
     imagenet_weights: Annotated[
         Path | None, typer.Option(help="Local torchvision ResNet weights (.pth / .safetensors).")
     ] = None,
     bert: Annotated[Path | None, typer.Option(help="Local Bio_ClinicalBERT folder.")] = None,
     device: Annotated[str | None, typer.Option(help="cpu, cuda or auto.")] = None,
-    threads: Annotated[int | None, typer.Option(help="Torch CPU threads (0: one per core, max 4).")] = None,
+    threads: Annotated[
+        int | None, typer.Option(help="Torch CPU threads (0: one per core, max 4).")
+    ] = None,
     storage: Annotated[
-        str | None, typer.Option(help="Optuna storage URL (postgresql://...); default: a journal file.")
+        str | None,
+        typer.Option(help="Optuna storage URL (postgresql://...); default: a journal file."),
     ] = None,
 ) -> None:
     """Run (or resume) the whole study: world, localize, reports, pretrain, evaluate, report."""
     try:
         settings = _load(
-            config, profile, name=name, imagenet=imagenet_weights, bert=bert, device=device, threads=threads
+            config,
+            profile,
+            name=name,
+            imagenet=imagenet_weights,
+            bert=bert,
+            device=device,
+            threads=threads,
         )
         _run(settings, fresh=fresh, storage=storage)
     except BenchError as exc:
@@ -107,7 +124,9 @@ def _run(settings: Any, *, fresh: bool = False, storage: str | None = None) -> N
     with RichReporter() as reporter:
         result = run_pipeline(settings, reporter, fresh=fresh, storage_url=storage)
     ran = ", ".join(f"{k} {v:.0f} s" for k, v in result.seconds.items())
-    typer.echo(f"bench: done in {time.perf_counter() - began:.0f} s ({ran}); up to date: {result.skipped or 'none'}")
+    typer.echo(
+        f"bench: done in {time.perf_counter() - began:.0f} s ({ran}); up to date: {result.skipped or 'none'}"
+    )
     typer.echo(f"bench: summary: {result.run_dir / 'summary.md'}")
 
 
@@ -129,11 +148,15 @@ def validate(
 
 @app.command()
 def evaluate(
-    encoder: Annotated[Path, typer.Option(help="ssl-objectives checkpoint or torchvision ResNet state dict.")],
+    encoder: Annotated[
+        Path, typer.Option(help="ssl-objectives checkpoint or torchvision ResNet state dict.")
+    ],
     name: Annotated[str, typer.Option(help="Method name for the tables.")],
     config: ConfigOption = None,
     profile: ProfileOption = None,
-    run_name: Annotated[str | None, typer.Option(help="The run to add it to (default: the config's).")] = None,
+    run_name: Annotated[
+        str | None, typer.Option(help="The run to add it to (default: the config's).")
+    ] = None,
 ) -> None:
     """Evaluate any encoder under the run's protocol and add it to the run's tables."""
     from bench.encoders import register_encoder
@@ -148,7 +171,9 @@ def evaluate(
 
 
 @app.command()
-def report(run_dir: Annotated[Path, typer.Argument(help="A run folder, e.g. runs/default.")]) -> None:
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder, e.g. runs/default.")],
+) -> None:
     """Rebuild tables, plots and summary of a run from its stored results."""
     from bench.report import build
 
@@ -171,7 +196,9 @@ def list_runs(
 
 
 @config_app.command("show")
-def config_show(name: Annotated[str, typer.Argument(help="default, smoke, table3, table6 or table7.")]) -> None:
+def config_show(
+    name: Annotated[str, typer.Argument(help="default, smoke, table3, table6 or table7.")],
+) -> None:
     """Print a built-in config (start your own from it: `bench config show table3 > my.toml`)."""
     from bench.config import profile_text
 

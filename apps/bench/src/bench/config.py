@@ -1,9 +1,9 @@
 """The run configuration: one TOML file, validated once at the boundary with pydantic.
 
 Every table of the file is a frozen model that forbids unknown keys, so a typo is an error that names the key
-(``evaluate.trails``) rather than a setting silently ignored. Profiles shipped with the package live in
-``bench/configs/*.toml`` (``default``, ``smoke``, ``table3``, ``table6``, ``table7``); ``bench config show NAME``
-prints one, and a user's own file starts from a copy.
+(``evaluate.trails``) rather than a setting silently ignored. Profiles shipped with the package live
+in ``bench/configs/*.toml`` (``default``, ``smoke``, ``table3``, ``table6``, ``table7``);
+``bench config show NAME`` prints one, and a user's own file starts from a copy.
 
 A run uses either the synthetic world (``[world]``, the default: no data needed) or real data (``[data]``:
 OAI / MOST folders, a hospital corpus). Paths are resolved relative to the config file.
@@ -301,7 +301,9 @@ class BenchConfig(_Section):
     @classmethod
     def _name(cls, value: str) -> str:
         if not value or any(c in value for c in "/\\ ") or value.startswith("."):
-            raise ValueError(f"must be a plain folder name (no '/', spaces or leading '.'), got {value!r}")
+            raise ValueError(
+                f"must be a plain folder name (no '/', spaces or leading '.'), got {value!r}"
+            )
         return value
 
     @property
@@ -329,7 +331,9 @@ def _drop_none(value: Any) -> Any:
 def profile_names() -> list[str]:
     """Names of the configs shipped in ``bench/configs``."""
     folder = resources.files("bench") / "configs"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def profile_text(name: str) -> str:
@@ -387,7 +391,9 @@ def _explain(exc: ValidationError) -> str:
     for error in exc.errors():
         key = ".".join(str(part) for part in error["loc"])
         if error["type"] == "extra_forbidden":
-            lines.append(f"unknown key {key!r} (check the spelling; `bench config show default` lists them)")
+            lines.append(
+                f"unknown key {key!r} (check the spelling; `bench config show default` lists them)"
+            )
         else:
             lines.append(f"{key} = {error.get('input')!r}: {error['msg']}")
     return "; ".join(lines)

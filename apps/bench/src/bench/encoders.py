@@ -35,10 +35,16 @@ def register_encoder(config: BenchConfig, source: Path, name: str) -> dict[str, 
     run_dir = config.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
     path = _as_ssl_checkpoint(source, run_dir / "encoders" / name, config)
-    entry = {"path": str(path.resolve()), "sha256": file_sha256(path), "source": str(source.resolve())}
+    entry = {
+        "path": str(path.resolve()),
+        "sha256": file_sha256(path),
+        "source": str(source.resolve()),
+    }
     extras = read_extra_encoders(run_dir)
     extras[name] = entry
-    (run_dir / EXTRA_ENCODERS).write_text(json.dumps(extras, indent=2, sort_keys=True), encoding="utf-8")
+    (run_dir / EXTRA_ENCODERS).write_text(
+        json.dumps(extras, indent=2, sort_keys=True), encoding="utf-8"
+    )
     return entry
 
 
@@ -58,8 +64,10 @@ def _as_ssl_checkpoint(source: Path, target: Path, config: BenchConfig) -> Path:
         except Exception as exc:  # a state dict of another architecture: try the next one
             errors.append(f"{arch}: {type(exc).__name__}")
             continue
-        return save_encoder(target / "encoder", backbone, method=arch, input_size=config.evaluate.image_size)
+        return save_encoder(
+            target / "encoder", backbone, method=arch, input_size=config.evaluate.image_size
+        )
     raise DataError(
-        f"--encoder {source}: neither an ssl-objectives checkpoint (with its .json sidecar) nor a torchvision "
-        f"ResNet-18/34/50 state dict ({'; '.join(errors)})"
+        f"--encoder {source}: neither an ssl-objectives checkpoint (with its .json sidecar) nor a "
+        f"torchvision ResNet-18/34/50 state dict ({'; '.join(errors)})"
     )

@@ -115,12 +115,12 @@ def run(
     for encoder in chosen:
         for protocol in settings.protocols:
             features = (
-                _features(config, encoder, rois, needed, folder / "features") if protocol == "lp" else None
+                _features(config, encoder, rois, needed, folder / "features")
+                if protocol == "lp"
+                else None
             )
             for task, table in tables.items():
-                _run_one(
-                    config, encoder, task, protocol, table, rois, features, storage, reporter
-                )
+                _run_one(config, encoder, task, protocol, table, rois, features, storage, reporter)
     reporter.finish("evaluate")
 
 
@@ -206,7 +206,9 @@ def _trial_callback(reporter: Reporter, label: str) -> Callable[[dict[str, Any]]
     def on_trial(info: dict[str, Any]) -> None:
         value = info.get("value")
         shown = f"{value:.3f}" if isinstance(value, float) else "-"
-        reporter.advance("evaluate", detail=f"{label} trial {info.get('trial')} {info.get('state')} {shown}")
+        reporter.advance(
+            "evaluate", detail=f"{label} trial {info.get('trial')} {info.get('state')} {shown}"
+        )
 
     return on_trial
 

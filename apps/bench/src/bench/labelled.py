@@ -31,7 +31,10 @@ def labelled_rois(
     manifest = pd.read_parquet(localize.manifest, columns=["image_id", "side", "roi_index"])
     has_image = labels["image_path"].notna()
     labels = labels.assign(
-        image_id=[world.image_id(p) if ok else None for p, ok in zip(labels["image_path"], has_image, strict=True)]
+        image_id=[
+            world.image_id(p) if ok else None
+            for p, ok in zip(labels["image_path"], has_image, strict=True)
+        ]
     )
     joined = labels.merge(manifest, on=["image_id", "side"], how="left", validate="many_to_one")
     found = joined["roi_index"].notna()

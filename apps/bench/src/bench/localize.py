@@ -65,10 +65,11 @@ class LocalizeOutputs:
         return self.folder / "leakage_guard.json"
 
 
-def run(config: BenchConfig, world: WorldOutputs, folder: Path, reporter: Reporter) -> LocalizeOutputs:
+def run(
+    config: BenchConfig, world: WorldOutputs, folder: Path, reporter: Reporter
+) -> LocalizeOutputs:
     """Localize every radiograph of the world; write the ROI store, the manifest and the corpus."""
     import torch
-
     from knee_localize import Localizer
 
     out = LocalizeOutputs(folder)
@@ -88,7 +89,9 @@ def run(config: BenchConfig, world: WorldOutputs, folder: Path, reporter: Report
             if not is_done(chunk_dir, chunk_hash):
                 shutil.rmtree(chunk_dir, ignore_errors=True)
                 began = time.perf_counter()
-                chunk_errors = _localize_chunk(config, localizer, model_path, part, world, chunk_dir)
+                chunk_errors = _localize_chunk(
+                    config, localizer, model_path, part, world, chunk_dir
+                )
                 pd.DataFrame(chunk_errors, columns=["input", "level", "reason"]).to_csv(
                     chunk_dir / "errors.csv", index=False
                 )
@@ -116,8 +119,13 @@ def run(config: BenchConfig, world: WorldOutputs, folder: Path, reporter: Report
 
 def _localizer(config: BenchConfig, reporter: Reporter) -> Path:
     """The localizer checkpoint: given, cached, or trained now (and cached)."""
-    from knee_localize import LocalizerConfig, PhantomConfig, TrainConfig, train_localizer
-    from knee_localize import write_phantom_set
+    from knee_localize import (
+        LocalizerConfig,
+        PhantomConfig,
+        TrainConfig,
+        train_localizer,
+        write_phantom_set,
+    )
 
     given = config.weights.localizer
     if given is not None:
@@ -156,7 +164,12 @@ def _localizer(config: BenchConfig, reporter: Reporter) -> Path:
             overview_px=settings_.overview_px,
             refine_px=settings_.refine_px,
         ),
-        TrainConfig(epochs=settings_.epochs, refine_epochs=settings_.refine_epochs, lr=3e-3, seed=config.seed),
+        TrainConfig(
+            epochs=settings_.epochs,
+            refine_epochs=settings_.refine_epochs,
+            lr=3e-3,
+            seed=config.seed,
+        ),
         progress=lambda line: reporter.advance("localizer", int("epoch" in line), detail=line),
     )
     tmp = cache / ".tmp" / "localizer.safetensors"
@@ -217,7 +230,9 @@ def _join_chunks(
         arrays.append(np.load(chunk_dir / "rois.npy", mmap_mode="r"))
     manifest = pd.concat(manifests, ignore_index=True)
     if manifest.empty:
-        raise DataError("no knee was found in any radiograph; check errors.csv of the localize stage")
+        raise DataError(
+            "no knee was found in any radiograph; check errors.csv of the localize stage"
+        )
     side = arrays[0].shape[1:]
     tmp = folder / ".rois.npy.tmp"
     joined = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(manifest), *side))
@@ -250,7 +265,10 @@ def pretraining_corpus(
     candidates = manifest[manifest["cohort"].isin(allowed_cohorts)]
     keys = set(zip(excluded["cohort"], excluded["participant_id"], strict=True))
     blocked = np.array(
-        [(c, p) in keys for c, p in zip(candidates["cohort"], candidates["participant_id"], strict=True)],
+        [
+            (c, p) in keys
+            for c, p in zip(candidates["cohort"], candidates["participant_id"], strict=True)
+        ],
         dtype=bool,
     )
     corpus = candidates[~blocked].reset_index(drop=True)

@@ -76,7 +76,14 @@ def run(
     pretrain = pretrain_stage.PretrainOutputs(run_dir / "pretrain")
 
     h_world = combine(config.section_hash("world", "data", "splits", "seed"), _horizons(config))
-    _stage(config, "world", h_world, lambda: world_stage.run(config, world.folder, reporter), result, reporter)
+    _stage(
+        config,
+        "world",
+        h_world,
+        lambda: world_stage.run(config, world.folder, reporter),
+        result,
+        reporter,
+    )
     h_localize = combine(
         h_world,
         config.section_hash("localize", "weights"),
@@ -147,7 +154,9 @@ def _horizons(config: BenchConfig) -> str:
 
 
 def _extra(extras: dict[str, dict[str, str]]) -> list[evaluate_stage.Encoder]:
-    return [evaluate_stage.Encoder(name, Path(e["path"]), e["sha256"]) for name, e in extras.items()]
+    return [
+        evaluate_stage.Encoder(name, Path(e["path"]), e["sha256"]) for name, e in extras.items()
+    ]
 
 
 def read_extra_encoders(run_dir: Path) -> dict[str, dict[str, str]]:

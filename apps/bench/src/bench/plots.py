@@ -16,11 +16,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from bench.config import DISPLAY_NAMES  # noqa: E402
+from bench.config import DISPLAY_NAMES
 
 SET_NAMES = {"test": "OAI test", "most": "MOST (external)"}
 METRIC_NAMES = {"kl": "balanced accuracy", "incidence": "AUROC", "progression": "AUROC"}
@@ -38,7 +38,11 @@ def _colors(methods: list[str]) -> dict[str, tuple[float, ...]]:
 def fraction_curves(results: pd.DataFrame, task: str, out: Path) -> Path:
     """Metric vs label fraction for one task: one panel per (test set, protocol)."""
     rows = results[results["task"] == task]
-    sets = [s for s in ("test", "most") if f"test_metric_{s}" in rows and rows[f"test_metric_{s}"].notna().any()]
+    sets = [
+        s
+        for s in ("test", "most")
+        if f"test_metric_{s}" in rows and rows[f"test_metric_{s}"].notna().any()
+    ]
     if task == "kl":
         sets = sets[:1]
     protocols = [p for p in ("lp", "ft") if p in set(rows["protocol"])]
@@ -88,7 +92,12 @@ def corpus_kl(predicted: pd.DataFrame, truth: pd.DataFrame | None, out: Path) ->
     inferred = np.bincount(hospital["kl_predicted"], minlength=5) / max(len(hospital), 1)
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     width = 0.38 if truth is not None else 0.6
-    ax.bar(grades - (width / 2 if truth is not None else 0), inferred * 100, width, label="inferred by KL Pret (Sup)")
+    ax.bar(
+        grades - (width / 2 if truth is not None else 0),
+        inferred * 100,
+        width,
+        label="inferred by KL Pret (Sup)",
+    )
     if truth is not None:
         true = np.bincount(truth["kl_true"], minlength=5) / max(len(truth), 1)
         ax.bar(grades + width / 2, true * 100, width, label="true (synthetic world)")
@@ -145,7 +154,9 @@ def loss_curves(pretrain_dir: Path, out: Path) -> Path | None:
         return None
     fig, axes = plt.subplots(1, len(logs), figsize=(2.6 * len(logs), 2.8), squeeze=False)
     for ax, log in zip(axes[0], logs, strict=True):
-        records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+        records = [
+            json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line
+        ]
         epochs = [r["epoch"] for r in records]
         ax.plot(epochs, [r["loss"] for r in records], marker="o")
         ax.set_title(_name(log.parent.name), fontsize=9)

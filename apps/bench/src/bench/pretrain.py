@@ -84,10 +84,14 @@ def run(
         encoders[method] = _entry(path)
     encoders["random"] = _entry(_baseline(config, "random", folder, None))
     if config.weights.imagenet is not None:
-        encoders["imagenet"] = _entry(_baseline(config, "imagenet", folder, config.weights.imagenet))
+        encoders["imagenet"] = _entry(
+            _baseline(config, "imagenet", folder, config.weights.imagenet)
+        )
     else:
         encoders["imagenet"] = {"available": False, "reason": NOT_AVAILABLE}
-    encoders["kl_sup"] = _entry(_kl_supervised(config, world, localize, folder / "kl_sup", device, reporter))
+    encoders["kl_sup"] = _entry(
+        _kl_supervised(config, world, localize, folder / "kl_sup", device, reporter)
+    )
     _infer_corpus_kl(config, corpus, rois, folder / "kl_sup", out.corpus_kl, device)
     out.encoders.write_text(json.dumps(encoders, indent=2, sort_keys=True), encoding="utf-8")
     return out
@@ -109,7 +113,6 @@ def _pretrain_method(
     reporter: Reporter,
 ) -> Path:
     import torch
-
     from ssl_objectives import PretrainConfig, pretrain
 
     settings = config.pretrain
@@ -120,7 +123,9 @@ def _pretrain_method(
     images = torch.from_numpy(np.ascontiguousarray(rois[rows])).to(device)
     batch_size = min(settings.batch_size, len(images))
     steps = len(images) // batch_size
-    method, make_batch = build_method(config, method_name, images, impressions, reports, device, steps)
+    method, make_batch = build_method(
+        config, method_name, images, impressions, reports, device, steps
+    )
     key = f"pretrain-{method_name}"
     reporter.start(key, f"pretrain: {method_name}", settings.epochs * steps)
     result = pretrain(
@@ -136,9 +141,7 @@ def _pretrain_method(
             data_hash=data_hash,
         ),
         device=device,
-        on_step=lambda step, total, loss: reporter.advance(
-            key, detail=f"step {step + 1}/{total}"
-        ),
+        on_step=lambda step, total, loss: reporter.advance(key, detail=f"step {step + 1}/{total}"),
     )
     reporter.finish(key, detail=f"loss {result.losses[-1]:.3f}" if result.losses else "resumed")
     return result.checkpoint
@@ -164,7 +167,11 @@ def build_method(
         encoder = so.build_backbone(
             "vit_small",
             vit=so.ViTSpec(
-                image_size=size, patch_size=vit.patch_size, depth=vit.depth, width=vit.width, heads=vit.heads
+                image_size=size,
+                patch_size=vit.patch_size,
+                depth=vit.depth,
+                width=vit.width,
+                heads=vit.heads,
             ),
         )
         method = so.MAE(
@@ -180,16 +187,22 @@ def build_method(
         return method, so.two_view_batches(images, views, device)
     if name == "barlow_twins":
         method = so.BarlowTwins(backbone, so.BarlowTwinsConfig(projector_dims=projector))
-        return method, so.two_view_batches(images, so.TwoViews(*so.barlow_twins_views(size)), device)
+        return method, so.two_view_batches(
+            images, so.TwoViews(*so.barlow_twins_views(size)), device
+        )
     if name == "vicreg":
         method = so.VICReg(backbone, so.VICRegConfig(projector_dims=projector))
-        return method, so.two_view_batches(images, so.TwoViews(*so.barlow_twins_views(size)), device)
+        return method, so.two_view_batches(
+            images, so.TwoViews(*so.barlow_twins_views(size)), device
+        )
     if name == "cnn_jepa":
         masking = so.MaskingConfig(patch=settings.jepa_cell)
         jepa_config = so.CNNJEPAConfig(
             masking=masking, total_steps=max(1, settings.epochs * steps_per_epoch)
         )
-        return so.CNNJEPA(backbone, jepa_config), so.one_view_batches(images, so.paper_view(size), device)
+        return so.CNNJEPA(backbone, jepa_config), so.one_view_batches(
+            images, so.paper_view(size), device
+        )
     if name in TEXT_METHODS:
         from ssl_objectives.text_encoder import BertTextEncoder, load_tokenizer
 
@@ -211,7 +224,9 @@ def build_method(
                 }
             )
             frozen = 0  # a text encoder trained from scratch must learn
-        sampler = so.SentenceSampler(tokenizer, max_length=settings.text_max_length, seed=config.seed)
+        sampler = so.SentenceSampler(
+            tokenizer, max_length=settings.text_max_length, seed=config.seed
+        )
         if name == "convirt":
             method = so.ConVIRT(backbone, text_encoder, so.ConVIRTConfig(freeze_layers=frozen))
         else:
@@ -221,7 +236,9 @@ def build_method(
                 so.GLoRIAConfig(last_n_layers=min(4, text_encoder_layers(text_encoder))),
             )
         assert impressions is not None
-        return method, so.image_text_batches(images, impressions, sampler, so.paper_view(size), device)
+        return method, so.image_text_batches(
+            images, impressions, sampler, so.paper_view(size), device
+        )
     raise DataError(f"unknown method {name!r}")
 
 
@@ -242,9 +259,7 @@ def _paired_reports(corpus: pd.DataFrame, reports: ReportsOutputs) -> tuple[np.n
 
 def _baseline(config: BenchConfig, name: str, folder: Path, weights: Path | None) -> Path:
     import torch
-
-    from ssl_objectives import save_encoder
-    from ssl_objectives import build_backbone
+    from ssl_objectives import build_backbone, save_encoder
 
     torch.manual_seed(config.seed)
     backbone = build_backbone(config.pretrain.backbone, weights=weights)
@@ -326,13 +341,20 @@ def _kl_supervised(
     reporter.finish(key, detail=f"best val {result.best_val:.3f}")
     model = holder["model"].cpu()
     folder.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in model.head.state_dict().items()}, str(folder / "head.safetensors"))
+    save_file(
+        {k: v.contiguous() for k, v in model.head.state_dict().items()},
+        str(folder / "head.safetensors"),
+    )
     path = save_encoder(
         folder / "encoder", model.encoder, method="kl_sup", input_size=config.evaluate.image_size
     )
     with (folder / "log.jsonl").open("w", encoding="utf-8") as log:
-        for epoch, (loss, value) in enumerate(zip(result.train_loss, history, strict=False), start=1):
-            log.write(json.dumps({"epoch": epoch, "loss": loss, "val_balanced_accuracy": value}) + "\n")
+        for epoch, (loss, value) in enumerate(
+            zip(result.train_loss, history, strict=False), start=1
+        ):
+            log.write(
+                json.dumps({"epoch": epoch, "loss": loss, "val_balanced_accuracy": value}) + "\n"
+            )
     write_marker(folder, stage_hash, result.seconds, best_val=result.best_val)
     return path
 
@@ -360,7 +382,9 @@ def _infer_corpus_kl(
     predicted = []
     with torch.inference_mode():
         for start in range(0, len(index), 256):
-            batch = torch.from_numpy(np.ascontiguousarray(rois[index[start : start + 256]])).to(device)
+            batch = torch.from_numpy(np.ascontiguousarray(rois[index[start : start + 256]])).to(
+                device
+            )
             predicted.append(model(augment.evaluate(batch)).argmax(1).cpu().numpy())
     corpus.assign(kl_predicted=np.concatenate(predicted))[
         ["roi_index", "image_id", "participant_id", "side", "cohort", "kl_predicted"]

@@ -42,12 +42,15 @@ def build(run_dir: Path, reporter: Reporter | None = None) -> Path:
     run_dir = Path(run_dir)
     results_path = run_dir / "results.csv"
     if not results_path.is_file():
-        raise DataError(f"{results_path} not found: the evaluate stage has not finished any study yet")
+        raise DataError(
+            f"{results_path} not found: the evaluate stage has not finished any study yet"
+        )
     results = pd.read_csv(results_path).sort_values(
         ["task", "method", "protocol", "fraction", "seed"], ignore_index=True
     )
     task_tables = {
-        path.stem: pd.read_parquet(path) for path in sorted((run_dir / "evaluate" / "tables").glob("*.parquet"))
+        path.stem: pd.read_parquet(path)
+        for path in sorted((run_dir / "evaluate" / "tables").glob("*.parquet"))
     }
     encoders = _read_json(run_dir / "pretrain" / "encoders.json") or {}
     imagenet = bool(encoders.get("imagenet", {}).get("available"))
@@ -72,7 +75,9 @@ def _copy_cohort_tables(run_dir: Path) -> None:
         shutil.copyfile(path, run_dir / "tables" / f"cohort_{path.name}")
 
 
-def _plots(run_dir: Path, results: pd.DataFrame, task_tables: dict[str, pd.DataFrame]) -> list[Path]:
+def _plots(
+    run_dir: Path, results: pd.DataFrame, task_tables: dict[str, pd.DataFrame]
+) -> list[Path]:
     out = run_dir / "plots"
     out.mkdir(parents=True, exist_ok=True)
     figures = [plots.fraction_curves(results, task, out) for task in sorted(set(results["task"]))]
@@ -86,7 +91,9 @@ def _plots(run_dir: Path, results: pd.DataFrame, task_tables: dict[str, pd.DataF
             truth = truth[truth["cohort"] == "hospital"]
         figures.append(plots.corpus_kl(corpus, truth, out))
     strata = stratified_table(run_dir, results, task_tables)
-    strata.to_csv(run_dir / "tables" / "figure6_stratified_auroc.csv", index=False, float_format="%.6g")
+    strata.to_csv(
+        run_dir / "tables" / "figure6_stratified_auroc.csv", index=False, float_format="%.6g"
+    )
     for figure in (plots.stratified(strata, out), plots.loss_curves(run_dir / "pretrain", out)):
         if figure is not None:
             figures.append(figure)
@@ -117,7 +124,9 @@ def stratified_table(
                 for logits_file in group.sort_values("seed")[column].dropna():
                     score = np.load(run_dir / "predictions" / str(logits_file)).reshape(-1)
                     per_seed.append(
-                        stratified_auroc(subset["label"], score, subset["baseline_kl"]).set_index("stratum")
+                        stratified_auroc(subset["label"], score, subset["baseline_kl"]).set_index(
+                            "stratum"
+                        )
                     )
                 if not per_seed:
                     continue
@@ -136,7 +145,8 @@ def stratified_table(
                         }
                     )
     return pd.DataFrame(
-        rows, columns=["task", "test_set", "method", "fraction", "stratum", "n", "n_positive", "auroc"]
+        rows,
+        columns=["task", "test_set", "method", "fraction", "stratum", "n", "n_positive", "auroc"],
     )
 
 
@@ -155,7 +165,11 @@ def sanity_checks(results: pd.DataFrame) -> list[Check]:
     sup = mean("kl_sup")
     if np.isfinite(sup) and np.isfinite(random_all):
         checks.append(
-            Check("KL Pret (Sup) beats Random on KL", sup > random_all, f"{sup:.3f} vs {random_all:.3f}")
+            Check(
+                "KL Pret (Sup) beats Random on KL",
+                sup > random_all,
+                f"{sup:.3f} vs {random_all:.3f}",
+            )
         )
     for method in SSL_METHODS:
         value = mean(method, "lp")
@@ -235,5 +249,7 @@ def _summary(
     for check in checks:
         status = "passed" if check.passed else "**FAILED**"
         text = f"- {check.description}: {status} ({check.detail})"
-        lines.append(text if check.passed else f"- **{check.description}: FAILED ({check.detail})**")
+        lines.append(
+            text if check.passed else f"- **{check.description}: FAILED ({check.detail})**"
+        )
     return "\n".join(lines) + "\n"

@@ -45,7 +45,9 @@ class ReportsOutputs:
         return self.folder / "audit.json"
 
 
-def run(config: BenchConfig, world: WorldOutputs, folder: Path, reporter: Reporter) -> ReportsOutputs:
+def run(
+    config: BenchConfig, world: WorldOutputs, folder: Path, reporter: Reporter
+) -> ReportsOutputs:
     """Scrub, clean and tokenize every report of the hospital export."""
     from report_deid import Scrubber, prepare_sentences
     from report_deid.tokenization import encode_reports, load_tokenizer, train_wordpiece
@@ -62,7 +64,9 @@ def run(config: BenchConfig, world: WorldOutputs, folder: Path, reporter: Report
             record = json.loads(line)
             result = scrubber.scrub(record["text"])
             sentences = prepare_sentences(result.text)
-        except Exception as exc:  # a bad record is reported (number and error type only) and skipped
+        except (
+            Exception
+        ) as exc:  # a bad record is reported (number and error type only) and skipped
             errors.append({"record": number, "reason": type(exc).__name__})
             reporter.advance("reports")
             continue
@@ -97,7 +101,7 @@ def run(config: BenchConfig, world: WorldOutputs, folder: Path, reporter: Report
         "reports_failed": len(errors),
         "phi_spans_replaced": dict(sorted(counts.items())),
         "tokenizer": source,
-        "vocab_size": int(len(tokenizer)),
+        "vocab_size": len(tokenizer),
     }
     out.audit.write_text(json.dumps(audit, indent=2), encoding="utf-8")
     return out

@@ -12,9 +12,17 @@ STAGES = ("world", "localize", "reports", "pretrain", "evaluate")
 def describe_runs(runs_dir: Path) -> list[str]:
     """One line per run: name, stages done, whether a summary exists."""
     lines = []
-    for run in sorted(p for p in Path(runs_dir).iterdir() if p.is_dir() and not p.name.startswith(".")) if Path(runs_dir).is_dir() else []:
+    for run in (
+        sorted(p for p in Path(runs_dir).iterdir() if p.is_dir() and not p.name.startswith("."))
+        if Path(runs_dir).is_dir()
+        else []
+    ):
         done = [stage for stage in STAGES if read_marker(run / stage) is not None]
-        state = "complete" if len(done) == len(STAGES) and (run / "summary.md").is_file() else "incomplete"
+        state = (
+            "complete"
+            if len(done) == len(STAGES) and (run / "summary.md").is_file()
+            else "incomplete"
+        )
         pending = [s for s in STAGES if s not in done]
         detail = f"next: {pending[0]}" if pending else "summary.md"
         lines.append(f"{run.name}: {state} ({len(done)}/{len(STAGES)} stages; {detail})")

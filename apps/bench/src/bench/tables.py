@@ -44,23 +44,40 @@ class TableSpec:
 
 def table_specs(results: pd.DataFrame) -> list[TableSpec]:
     """The tables this run can fill (extra encoders added with ``bench evaluate`` join every table)."""
-    extras = tuple(sorted(set(results["method"]) - set(BASELINES) - set(IMAGE_METHODS) - set(TEXT_METHODS)))
+    extras = tuple(
+        sorted(set(results["method"]) - set(BASELINES) - set(IMAGE_METHODS) - set(TEXT_METHODS))
+    )
     tasks = set(results["task"])
     specs = []
     if "kl" in tasks:
         specs.append(
-            TableSpec("table3_kl_image_ssl", "Table 3: KL grade, image-only SSL (balanced accuracy, OAI test)",
-                      "kl", BASELINES + IMAGE_METHODS + extras, ("test",))
+            TableSpec(
+                "table3_kl_image_ssl",
+                "Table 3: KL grade, image-only SSL (balanced accuracy, OAI test)",
+                "kl",
+                BASELINES + IMAGE_METHODS + extras,
+                ("test",),
+            )
         )
         specs.append(
-            TableSpec("table6_kl_multimodal", "Table 6: KL grade, image-text SSL (balanced accuracy, OAI test)",
-                      "kl", BASELINES + TEXT_METHODS + extras, ("test",))
+            TableSpec(
+                "table6_kl_multimodal",
+                "Table 6: KL grade, image-text SSL (balanced accuracy, OAI test)",
+                "kl",
+                BASELINES + TEXT_METHODS + extras,
+                ("test",),
+            )
         )
     for task in ("progression", "incidence"):
         if task in tasks:
             specs.append(
-                TableSpec(f"table7_{task}", f"Table 7: 4-year structural {task} (AUROC, OAI test and MOST)",
-                          task, BASELINES + IMAGE_METHODS + TEXT_METHODS + extras, ("test", "most"))
+                TableSpec(
+                    f"table7_{task}",
+                    f"Table 7: 4-year structural {task} (AUROC, OAI test and MOST)",
+                    task,
+                    BASELINES + IMAGE_METHODS + TEXT_METHODS + extras,
+                    ("test", "most"),
+                )
             )
     return specs
 
@@ -87,14 +104,28 @@ def build_table(
     rows = results[results["task"] == spec.task]
     fractions = sorted(rows["fraction"].unique())
     protocols = [p for p in ("ft", "lp") if p in set(rows["protocol"])]
-    test_sets = [s for s in spec.test_sets if metric_column(s) in rows.columns and rows[metric_column(s)].notna().any()]
+    test_sets = [
+        s
+        for s in spec.test_sets
+        if metric_column(s) in rows.columns and rows[metric_column(s)].notna().any()
+    ]
     columns = [(f, s, p) for f in fractions for s in test_sets for p in protocols]
     present = [m for m in spec.methods if m in set(rows["method"])]
     records = []
     for method in present:
         for fraction, test_set, protocol in columns:
             records.append(
-                _cell(rows, run_dir, task_table, method, reference, fraction, test_set, protocol, spec.task)
+                _cell(
+                    rows,
+                    run_dir,
+                    task_table,
+                    method,
+                    reference,
+                    fraction,
+                    test_set,
+                    protocol,
+                    spec.task,
+                )
             )
     long = pd.DataFrame(records)
     if not long.empty:
@@ -182,7 +213,9 @@ def _markdown(
         f"{f:g} {names[s] + ' ' if multi_set else ''}{p.upper()}" for f, s, p in columns
     ]
     lines = [f"### {spec.title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    indexed = long.set_index(["method", "fraction", "test_set", "protocol"]) if not long.empty else None
+    indexed = (
+        long.set_index(["method", "fraction", "test_set", "protocol"]) if not long.empty else None
+    )
     for method in methods:
         cells = [DISPLAY_NAMES.get(method, method)]
         for fraction, test_set, protocol in columns:
@@ -190,7 +223,9 @@ def _markdown(
             cells.append(_format(indexed.loc[(method, fraction, test_set, protocol)]))
         lines.append("| " + " | ".join(cells) + " |")
         if method == "random" and not imagenet_available:
-            lines.append("| ImageNet | " + " | ".join([UNAVAILABLE] + [""] * (len(columns) - 1)) + " |")
+            lines.append(
+                "| ImageNet | " + " | ".join([UNAVAILABLE] + [""] * (len(columns) - 1)) + " |"
+            )
     lines += ["", LEGEND.format(reference=DISPLAY_NAMES[reference]), ""]
     return "\n".join(lines)
 
@@ -206,7 +241,10 @@ def _format(cell: pd.Series) -> str:
 
 
 def write_tables(
-    results: pd.DataFrame, run_dir: Path, task_tables: dict[str, pd.DataFrame], imagenet_available: bool
+    results: pd.DataFrame,
+    run_dir: Path,
+    task_tables: dict[str, pd.DataFrame],
+    imagenet_available: bool,
 ) -> dict[str, str]:
     """Write every table as ``tables/<name>.md`` and ``.csv``; return ``{name: markdown}``."""
     folder = run_dir / "tables"

@@ -82,7 +82,9 @@ def _data(config: BenchConfig) -> list[str]:
         except Exception as exc:
             raise DataError(f"data.{cohort}_root / data.{cohort}_images: {exc}") from exc
         if report.n_linked == 0:
-            raise DataError(f"data.{cohort}_images: no KL label row links to an existing radiograph")
+            raise DataError(
+                f"data.{cohort}_images: no KL label row links to an existing radiograph"
+            )
         sample = Path(str(linked["image_path"].dropna().iloc[0]))
         read_radiograph(sample)
         lines.append(
@@ -98,7 +100,9 @@ def _data(config: BenchConfig) -> list[str]:
         raise DataError(f"data.hospital_images = {str(data.hospital_images)!r}: folder not found")
     first = Path(data.hospital_images) / str(table[data.report_image_column].iloc[0])
     if not first.is_file():
-        raise DataError(f"data.report_image_column: the first report's image {first} does not exist")
+        raise DataError(
+            f"data.report_image_column: the first report's image {first} does not exist"
+        )
     read_radiograph(first)
     lines.append(f"hospital: {len(table)} reports; the first report's DICOM decodes")
     return lines

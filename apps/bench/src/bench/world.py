@@ -127,11 +127,11 @@ def _labels_and_links(
         attach_image_paths,
         build_labels,
         cohort_splits,
+        cohort_summary,
         exclusion_list,
         read_cohort,
         read_image_index,
         write_cohort_table,
-        cohort_summary,
     )
 
     tasks = config.evaluate.tasks
@@ -152,7 +152,12 @@ def _labels_and_links(
                 result.labels, index, images, check_exists=config.data is not None
             )
             links.append(
-                {"cohort": cohort, "task": task, "linked": report.n_linked, "missing": report.n_missing}
+                {
+                    "cohort": cohort,
+                    "task": task,
+                    "linked": report.n_linked,
+                    "missing": report.n_missing,
+                }
             )
             linked = linked.assign(cohort=cohort)
             path = out.labels(cohort, task)
@@ -219,7 +224,9 @@ def _render_cohort_radiographs(
         path = Path(item.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         image = render_radiograph(rng, phantom, kl, risk, None, implant)
-        write_dicom(path, image.image, image.spacing_mm, DicomStyle.random(rng), item.participant_id)
+        write_dicom(
+            path, image.image, image.spacing_mm, DicomStyle.random(rng), item.participant_id
+        )
         reporter.advance("world-render", detail=item.cohort)
     reporter.finish("world-render")
     return pd.DataFrame(rows)
@@ -245,7 +252,7 @@ def _synthetic_hospital(
     for index, report in enumerate(reports):
         reported = str(report["side"])
         grade = int(report["kl"])
-        other = int(np.clip(grade + rng.choice([-1, 0, 0, 1]), 0, 4))
+        other = int(rng.choice(5, p=list(world.hospital_kl)))  # the unreported knee: same skew
         kl = {side: grade if side == reported else other for side in SIDES}
         risk = {side: float(rng.normal(0.5 * (kl[side] - 2), 1.0)) for side in SIDES}
         implant = {side: kl[side] == 4 and rng.random() < 0.1 for side in SIDES}
@@ -254,7 +261,12 @@ def _synthetic_hospital(
         image = render_radiograph(rng, phantom, kl, risk, None, implant)
         write_dicom(path, image.image, image.spacing_mm, DicomStyle.random(rng), participant)
         images.append(
-            {"path": str(path), "cohort": "hospital", "participant_id": participant, "visit_month": 0}
+            {
+                "path": str(path),
+                "cohort": "hospital",
+                "participant_id": participant,
+                "visit_month": 0,
+            }
         )
         truth.extend(
             {

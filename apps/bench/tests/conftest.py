@@ -1,0 +1,75 @@
+"""One finished tiny run shared by the tests (made once per session through the real CLI)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+TINY = HERE / "tiny.toml"
+
+
+def bench(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the ``bench`` CLI in a subprocess (as a user would), capturing its output."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "120"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"bench {' '.join(args)} exited {result.returncode}:\n{result.stderr[-3000:]}"
+        )
+    return result
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding ``tiny.toml``; runs go to its ``runs/``."""
+    folder = tmp_path_factory.mktemp("bench")
+    shutil.copy(TINY, folder / "tiny.toml")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_run(workdir: Path) -> Path:
+    """The finished run folder of ``bench run --config tiny.toml``."""
+    bench("run", "--config", "tiny.toml", cwd=workdir)
+    return workdir / "runs" / "tiny"
+
+
+class Helpers:
+    """The helpers above, as the ``helpers`` fixture (importlib mode cannot import conftest)."""
+
+    tiny = TINY
+
+    @staticmethod
+    def bench(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """See :func:`bench`."""
+        return bench(*args, cwd=cwd, check=check)
+
+    @staticmethod
+    def copy_run(run: Path, target_root: Path) -> Path:
+        """See :func:`copy_run`."""
+        return copy_run(run, target_root)
+
+
+@pytest.fixture(scope="session")
+def helpers() -> type[Helpers]:
+    """CLI runner, the tiny config and the run copier."""
+    return Helpers
+
+
+def copy_run(run: Path, target_root: Path) -> Path:
+    """A copy of a finished run under ``target_root/runs/tiny`` (with the config beside it)."""
+    shutil.copy(TINY, target_root / "tiny.toml")
+    target = target_root / "runs" / run.name
+    shutil.copytree(run, target)
+    cache = run.parent / ".cache"
+    if cache.is_dir():
+        shutil.copytree(cache, target_root / "runs" / ".cache")
+    return target

@@ -69,6 +69,7 @@ def test_probe_two_test_sets_then_predict(
         f"--encoder enc.safetensors --encoder-sha256 {'0' * 64}"
     )
     assert main(args.split()) == 0
+    assert "torch threads per worker: 1" in capsys.readouterr().err
     row = pd.read_csv(run / "results.csv").iloc[0]
     out = tmp_path / "most_logits.npy"
     predict = (

@@ -401,3 +401,26 @@ def test_every_worker_must_share_the_run_directory(tmp_path: Path, synthetic) ->
     run_protocol(spec, table, make_fit, tmp_path / "node1", storage, config)
     with pytest.raises(StorageError, match="ONE run directory on a shared file system"):
         run_protocol(spec, table, make_fit, tmp_path / "node2", storage, config)
+
+
+@pytest.mark.parametrize("threads", [1, None])
+def test_threads_are_set_for_the_study_and_restored(tmp_path: Path, threads: int | None) -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    caller = 3 if before != 3 else 2
+    torch.set_num_threads(caller)  # the caller set it explicitly
+    seen = []
+
+    def fit(params, report, seed):  # type: ignore[no-untyped-def]
+        seen.append(torch.get_num_threads())
+        return quick_fit(params, report, seed)
+
+    try:
+        run_study(
+            KEY, fit, open_storage(tmp_path), StudyConfig(n_trials=2, threads=threads), tmp_path
+        )
+        assert set(seen) == {threads or caller}
+        assert torch.get_num_threads() == caller
+    finally:
+        torch.set_num_threads(before)

@@ -172,3 +172,13 @@ def test_target_checks() -> None:
         TaskSpec(TaskKind.BINARY).target_tensor(np.array([0, 2]))
     with pytest.raises(DataError, match=r"\[N, 3\]"):
         TaskSpec(TaskKind.MULTILABEL, 3).target_tensor(np.zeros((4, 2)))
+
+
+def test_cpu_staging_and_batches_are_unchanged(synthetic) -> None:  # type: ignore[no-untyped-def]
+    from lowdata_eval.finetune import _BatchGatherer, stage_images
+
+    data, _ = synthetic.image_splits(40)
+    images = data.train[0]
+    assert stage_images(images, "cpu") is images
+    index = torch.tensor([3, 0, 5])
+    torch.testing.assert_close(_BatchGatherer(images, 8, torch.device("cpu"))(index), images[index])

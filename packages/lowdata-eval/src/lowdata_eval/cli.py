@@ -69,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     probe.add_argument("--device", default="cpu")
     probe.add_argument("--batch-size", type=int, default=256)
     probe.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads per worker (default 1: best for small linear heads, one worker per "
+        "core); 0 keeps torch's default",
+    )
+    probe.add_argument(
         "--test-splits",
         type=lambda text: tuple(text.split(",")),
         default=("test",),
@@ -120,6 +127,7 @@ def _seeds(text: str) -> tuple[int, ...]:
 
 def _probe(args: argparse.Namespace) -> int:
     import numpy as np
+    import torch
 
     from lowdata_eval import (
         ProtocolSpec,
@@ -166,6 +174,11 @@ def _probe(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
     )
     storage = open_storage(args.run_dir, args.storage)
+    threads = args.threads or None
+    print(
+        f"torch threads per worker: {threads or f'{torch.get_num_threads()} (torch default)'}",
+        file=sys.stderr,
+    )
     total = len(spec.fractions) * len(spec.seeds)
     done = [0]
 
@@ -182,7 +195,7 @@ def _probe(args: argparse.Namespace) -> int:
         make_fit,
         args.run_dir,
         storage,
-        StudyConfig(n_trials=args.trials),
+        StudyConfig(n_trials=args.trials, threads=threads),
         progress,
         encoder_id=encoder_id,
     )

@@ -31,7 +31,7 @@ from optuna.storages import BaseStorage
 
 from lowdata_eval.augment import FineTuneAugment
 from lowdata_eval.errors import DataError
-from lowdata_eval.finetune import ImageSplits, ModelFactory, fit_finetune
+from lowdata_eval.finetune import ImageSplits, ModelFactory, fit_finetune, stage_images
 from lowdata_eval.kept_models import MODELS_DIR
 from lowdata_eval.linear_probe import FeatureSplits, fit_linear_probe
 from lowdata_eval.search_space import Hyperparams
@@ -357,8 +357,12 @@ def finetune_fits(
         def take(rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
             return torch.as_tensor(np.asarray(images[rows])), targets[rows]
 
+        def staged(rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+            x, y = take(rows)  # once per subset, not once per trial
+            return stage_images(x, device), y.to(device)
+
         test_sets = {name: take(rows) for name, rows in _as_test_sets(tests).items()}
-        data = ImageSplits(take(train), take(val), test_sets)
+        data = ImageSplits(staged(train), staged(val), test_sets)
 
         def fit(params: Hyperparams, report: Report, seed: int) -> FitResult:
             return fit_finetune(

@@ -455,6 +455,7 @@ def trials_frame(study: optuna.Study, key: StudyKey) -> pd.DataFrame:
                 "seconds": attrs.get("seconds"),
                 "test_logits_file": attrs.get("test_logits_file"),
                 "model_dir": attrs.get("model_dir"),
+                "sampler_seed": attrs.get("sampler_seed"),
                 "failure": attrs.get("failure"),
                 "worker": f"{worker.get('host', '')}:{worker.get('pid', '')}" if worker else None,
             }

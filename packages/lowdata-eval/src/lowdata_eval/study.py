@@ -299,9 +299,8 @@ def run_study(
             if trial.should_prune():
                 raise optuna.TrialPruned(f"epoch {epoch}: {value:.4f} below the median")
 
-        trial.set_user_attr(
-            "failure", None
-        )  # a retried trial inherits its failed parent's attributes
+        # a retried trial inherits the attributes of its failed parent: clear the failure reason
+        trial.set_user_attr("failure", None)
         result = fit(params, report, key.seed * 100_003 + trial.number)
         files = {}
         for name, logits in result.test_logits.items():

@@ -27,7 +27,7 @@ def test_probe_and_report(tmp_path: Path, synthetic, capsys: pytest.CaptureFixtu
     assert len(results) == 6
     report = f"report --run-dir {tmp_path / 'run'} --labels {labels} --stratify-col baseline_kl"
     assert main(report.split()) == 0
-    strata = pd.read_csv(tmp_path / "run" / "tables" / "stratified_auroc_by_baseline_kl.csv")
+    strata = pd.read_csv(tmp_path / "run" / "tables" / "stratified_auroc_by_baseline_kl_test.csv")
     assert set(strata["stratum"]) == {0, 1}
     assert len(strata) == 4  # 2 methods x 2 strata (one fraction, one protocol)
     assert strata["mean"].between(0, 1).all()
@@ -69,6 +69,7 @@ def test_probe_two_test_sets_then_predict(
         f"--encoder enc.safetensors --encoder-sha256 {'0' * 64}"
     )
     assert main(args.split()) == 0
+    assert "torch threads per worker: 1" in capsys.readouterr().err
     row = pd.read_csv(run / "results.csv").iloc[0]
     out = tmp_path / "most_logits.npy"
     predict = (

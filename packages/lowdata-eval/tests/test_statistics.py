@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,3 +108,18 @@ def test_summary_and_paper_table() -> None:
     assert row["n_seeds"] == 3
     table = paper_table(summary)
     assert table.loc["imagenet", (0.1, "ft")] == "0.646 (0.006)"
+
+
+def test_bootstrap_with_too_few_positives_is_nan_with_a_reason() -> None:
+    rng = np.random.default_rng(0)
+    y = np.zeros(60, dtype=int)
+    y[:2] = 1
+    a, b = rng.normal(size=60) + y, rng.normal(size=60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a reason, not a warning
+        result = paired_bootstrap_ci(y, a, b, n_resamples=200)
+    assert np.isnan(result.low)
+    assert np.isnan(result.high)
+    assert result.reason is not None
+    assert "2 positives" in result.reason
+    assert np.isfinite(result.difference)

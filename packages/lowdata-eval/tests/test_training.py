@@ -52,8 +52,31 @@ def test_one_cycle_peaks_at_lr_times_multiplier(name: str) -> None:
         optimizer.step()
         scheduler.step()
     assert max(rates) == pytest.approx(6e-3, rel=1e-3)
-    assert rates[0] < 6e-3 / 10
+    assert rates[0] == pytest.approx(2e-3)  # the base learning rate is where the cycle starts
     assert rates[-1] < rates[0]
+
+
+def lr_curve(lr: float, multiplier: int) -> list[float]:
+    params = Hyperparams(
+        optimizer="adam", lr=lr, weight_decay=0.0, epochs=2, lr_multiplier=multiplier
+    )
+    optimizer = params.make_optimizer(torch.nn.Linear(2, 1).parameters())
+    scheduler = params.make_scheduler(optimizer, steps_per_epoch=10)
+    rates = []
+    for _ in range(20):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return rates
+
+
+def test_same_peak_other_base_lr_is_another_schedule() -> None:
+    """(lr 1e-3, x4) and (lr 2e-3, x2) share the peak 4e-3 but not the schedule."""
+    low, high = lr_curve(1e-3, 4), lr_curve(2e-3, 2)
+    assert max(low) == pytest.approx(max(high)) == pytest.approx(4e-3)
+    assert low[0] == pytest.approx(1e-3)
+    assert high[0] == pytest.approx(2e-3)
+    assert sum(high) > sum(low)
 
 
 def test_augment_identity_and_per_sample_randomness() -> None:
@@ -149,3 +172,13 @@ def test_target_checks() -> None:
         TaskSpec(TaskKind.BINARY).target_tensor(np.array([0, 2]))
     with pytest.raises(DataError, match=r"\[N, 3\]"):
         TaskSpec(TaskKind.MULTILABEL, 3).target_tensor(np.zeros((4, 2)))
+
+
+def test_cpu_staging_and_batches_are_unchanged(synthetic) -> None:  # type: ignore[no-untyped-def]
+    from lowdata_eval.finetune import _BatchGatherer, stage_images
+
+    data, _ = synthetic.image_splits(40)
+    images = data.train[0]
+    assert stage_images(images, "cpu") is images
+    index = torch.tensor([3, 0, 5])
+    torch.testing.assert_close(_BatchGatherer(images, 8, torch.device("cpu"))(index), images[index])

@@ -69,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     probe.add_argument("--device", default="cpu")
     probe.add_argument("--batch-size", type=int, default=256)
     probe.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads per worker (default 1: best for small linear heads, one worker per "
+        "core); 0 keeps torch's default",
+    )
+    probe.add_argument(
         "--test-splits",
         type=lambda text: tuple(text.split(",")),
         default=("test",),
@@ -101,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--stratify-col", default=None, help="e.g. baseline_kl: AUROC within each stratum"
     )
+    report.add_argument(
+        "--test-split", default="test", help="the test set of the stratified AUROC, e.g. most"
+    )
     report.add_argument("--label-col", default="label")
     report.add_argument("--split-col", default="split")
     report.set_defaults(handler=_report)
@@ -120,6 +130,7 @@ def _seeds(text: str) -> tuple[int, ...]:
 
 def _probe(args: argparse.Namespace) -> int:
     import numpy as np
+    import torch
 
     from lowdata_eval import (
         ProtocolSpec,
@@ -166,6 +177,11 @@ def _probe(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
     )
     storage = open_storage(args.run_dir, args.storage)
+    threads = args.threads or None
+    print(
+        f"torch threads per worker: {threads or f'{torch.get_num_threads()} (torch default)'}",
+        file=sys.stderr,
+    )
     total = len(spec.fractions) * len(spec.seeds)
     done = [0]
 
@@ -182,7 +198,7 @@ def _probe(args: argparse.Namespace) -> int:
         make_fit,
         args.run_dir,
         storage,
-        StudyConfig(n_trials=args.trials),
+        StudyConfig(n_trials=args.trials, threads=threads),
         progress,
         encoder_id=encoder_id,
     )
@@ -312,24 +328,26 @@ def _stratified(args: argparse.Namespace, results, tables: Path) -> None:  # typ
     if args.labels is None:
         raise DataError("--stratify-col needs --labels, the labels table the run was made from")
     table = _read_table(args.labels)
-    test = table[table[args.split_col] == "test"]
+    test = table[table[args.split_col] == args.test_split]
+    column = f"test_logits_file_{args.test_split}"
+    if column not in results.columns:
+        raise DataError(f"results.csv has no {column}: the run had no test set {args.test_split!r}")
     rows = []
-    for result in results.itertuples(index=False):
-        logits = np.load(args.run_dir / "predictions" / result.test_logits_file)
+    for result in results.to_dict("records"):
+        if not isinstance(result[column], str):
+            continue  # a study without a completed trial
+        logits = np.load(args.run_dir / "predictions" / result[column])
         if logits.shape != (len(test), 1):
             raise DataError(
-                f"{result.test_logits_file} holds {logits.shape}; the test split of {args.labels} has "
+                f"{result[column]} holds {logits.shape}; the {args.test_split} split of {args.labels} has "
                 f"{len(test)} rows (a binary task is needed)"
             )
         strata = stratified_auroc(test[args.label_col], logits[:, 0], test[args.stratify_col])
         for stratum in strata.itertuples(index=False):
             rows.append(
                 {
-                    "method": result.method,
-                    "task": result.task,
-                    "fraction": result.fraction,
-                    "protocol": result.protocol,
-                    "seed": result.seed,
+                    "test_set": args.test_split,
+                    **{k: result[k] for k in ("method", "task", "fraction", "protocol", "seed")},
                     "stratum": stratum.stratum,
                     "n": stratum.n,
                     "n_positive": stratum.n_positive,
@@ -337,14 +355,14 @@ def _stratified(args: argparse.Namespace, results, tables: Path) -> None:  # typ
                 }
             )
     frame = pd.DataFrame(rows)
-    summary = frame.groupby(["task", "method", "fraction", "protocol", "stratum"]).agg(
+    summary = frame.groupby(["test_set", "task", "method", "fraction", "protocol", "stratum"]).agg(
         mean=("auroc", "mean"),
         sd=("auroc", "std"),
         n=("n", "first"),
         n_positive=("n_positive", "first"),
     )
     summary.reset_index().to_csv(
-        tables / f"stratified_auroc_by_{args.stratify_col}.csv", index=False
+        tables / f"stratified_auroc_by_{args.stratify_col}_{args.test_split}.csv", index=False
     )
 
 

@@ -12,9 +12,12 @@ directory; a rerun skips finished studies. A study is bound to the fingerprint o
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import json
 import logging
 import os
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ from optuna.storages import BaseStorage
 
 from lowdata_eval.augment import FineTuneAugment
 from lowdata_eval.errors import DataError
-from lowdata_eval.finetune import ImageSplits, ModelFactory, fit_finetune
+from lowdata_eval.finetune import ImageSplits, ModelFactory, fit_finetune, stage_images
 from lowdata_eval.kept_models import MODELS_DIR
 from lowdata_eval.linear_probe import FeatureSplits, fit_linear_probe
 from lowdata_eval.search_space import Hyperparams
@@ -42,6 +45,7 @@ from lowdata_eval.study import (
     StudyConfig,
     StudyKey,
     best_completed_trial,
+    counted_trials,
     run_study,
     trials_frame,
 )
@@ -49,6 +53,7 @@ from lowdata_eval.tasks import TaskKind, TaskSpec
 
 logger = logging.getLogger(__name__)
 RESULTS_FILE = "results.csv"
+RUN_FILE = "run.json"
 TRIALS_FILE = "trials.parquet"
 PREDICTIONS_DIR = "predictions"
 
@@ -168,6 +173,7 @@ def run_protocol(
         "encoder_sha256": encoder_sha,
         "package_version": package_version(),
     }
+    run_id = _run_id(run_dir)
     rows = []
     for fraction in spec.fractions:
         for seed in spec.seeds:
@@ -203,21 +209,34 @@ def run_protocol(
                 fingerprint=fingerprint,
                 model_metadata={"encoder": encoder, "encoder_sha256": encoder_sha},
                 on_trial=on_trial,
+                run_id=run_id,
             )
             sizes = {"n_train": len(train), "n_val": len(val)}
             sizes |= {"n_test": len(tests[spec.test_splits[0]])}
             sizes |= {f"n_test_{n}": len(r) for n, r in tests.items()}
-            row = _result_row(key, study, sizes, identity, spec.test_splits)
+            with _locked(run_dir / RESULTS_FILE):  # rows from the storage, not this worker's view
+                study = optuna.load_study(study_name=key.name, storage=storage)
+                if counted_trials(study) < config.n_trials:
+                    logger.warning("study %s is not complete; no result row written", key.name)
+                    continue
+                row = _result_row(key, study, sizes, identity, spec.test_splits)
+                _replace_rows(run_dir / RESULTS_FILE, pd.DataFrame([row]), key.name)
+                _replace_rows(run_dir / TRIALS_FILE, trials_frame(study, key), key.name)
             rows.append(row)
-            _update_table(run_dir / RESULTS_FILE, pd.DataFrame([row]), key.name)
-            _update_table(run_dir / TRIALS_FILE, trials_frame(study, key), key.name)
             if progress is not None:
-                tested = ", ".join(f"{n} {row[f'test_metric_{n}']:.4f}" for n in spec.test_splits)
-                progress(
-                    f"{key.name}: n_train={len(train)} n_val={len(val)} trials={row['n_complete']}+"
-                    f"{row['n_pruned']} pruned; best val {row['best_val']:.4f}, test {tested}"
-                )
+                progress(_progress_line(key, row, spec.test_splits))
     return pd.DataFrame(rows)
+
+
+def _progress_line(key: StudyKey, row: dict[str, object], test_splits: Sequence[str]) -> str:
+    head = (
+        f"{key.name}: n_train={row['n_train']} n_val={row['n_val']} trials={row['n_complete']}+"
+        f"{row['n_pruned']} pruned"
+    )
+    if row["status"] != "complete":
+        return f"{head}; {row['status']}: no trial completed, no test metric"
+    tested = ", ".join(f"{n} {row[f'test_metric_{n}']:.4f}" for n in test_splits)
+    return f"{head}; best val {row['best_val']:.4f}, test {tested}"
 
 
 def _result_row(
@@ -227,9 +246,12 @@ def _result_row(
     identity: dict[str, object],
     test_splits: Sequence[str],
 ) -> dict[str, object]:
-    best = best_completed_trial(study)
     counted = study.get_trials(deepcopy=False, states=COUNTED_STATES)
-    attrs = best.user_attrs
+    try:
+        best = best_completed_trial(study)
+    except optuna.exceptions.OptunaError:  # every trial was pruned: an explicit error row
+        best = None
+    attrs = best.user_attrs if best is not None else {}
     metrics = attrs.get("test_metrics") or {}
     files = attrs.get("test_logits_files") or {}
     model_dir = attrs.get("model_dir")
@@ -238,18 +260,31 @@ def _result_row(
         **sizes,
         "metric": attrs.get("metric"),
         **identity,
+        "status": "complete" if best is not None else "no_complete_trial",
         "n_complete": sum(t.state.name == "COMPLETE" for t in counted),
         "n_pruned": sum(t.state.name == "PRUNED" for t in counted),
-        "best_trial": best.number,
-        "best_val": best.value,
+        "best_trial": best.number if best is not None else None,
+        "best_val": best.value if best is not None else float("nan"),
         "best_epoch": attrs.get("best_epoch"),
-        "test_metric": attrs.get("test_metric"),
+        "test_metric": attrs.get("test_metric", float("nan")),
         "test_logits_file": attrs.get("test_logits_file"),
         **{f"test_metric_{n}": metrics.get(n, float("nan")) for n in test_splits},
         **{f"test_logits_file_{n}": files.get(n) for n in test_splits},
         "model_dir": f"{MODELS_DIR}/{model_dir}" if model_dir else None,
-        **{f"param_{name}": value for name, value in best.params.items()},
+        **{f"param_{name}": value for name, value in (best.params if best else {}).items()},
     }
+
+
+def _run_id(run_dir: Path) -> str:
+    """The id in ``run_dir/run.json``, created atomically by the first worker of the run."""
+    path = run_dir / RUN_FILE
+    if not path.exists():
+        tmp = run_dir / f".{RUN_FILE}.tmp{os.getpid()}"
+        tmp.write_text(json.dumps({"run_id": uuid.uuid4().hex}))
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)  # atomic: exactly one worker's id wins
+        tmp.unlink()
+    return str(json.loads(path.read_text())["run_id"])
 
 
 @contextmanager
@@ -262,18 +297,17 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _update_table(path: Path, rows: pd.DataFrame, study: str) -> None:
-    """Replace ``study``'s rows of a CSV / Parquet table, atomically and under a lock."""
-    with _locked(path):
-        if path.exists():
-            old = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
-            rows = pd.concat([old[old["study"] != study], rows], ignore_index=True)
-        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-        if path.suffix == ".parquet":
-            rows.to_parquet(tmp, index=False)
-        else:
-            rows.to_csv(tmp, index=False)
-        os.replace(tmp, path)
+def _replace_rows(path: Path, rows: pd.DataFrame, study: str) -> None:
+    """Replace ``study``'s rows of a CSV / Parquet table atomically (the caller holds the lock)."""
+    if path.exists():
+        old = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        rows = pd.concat([old[old["study"] != study], rows], ignore_index=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    if path.suffix == ".parquet":
+        rows.to_parquet(tmp, index=False)
+    else:
+        rows.to_csv(tmp, index=False)
+    os.replace(tmp, path)
 
 
 def linear_probe_fits(
@@ -323,8 +357,12 @@ def finetune_fits(
         def take(rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
             return torch.as_tensor(np.asarray(images[rows])), targets[rows]
 
+        def staged(rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+            x, y = take(rows)  # once per subset, not once per trial
+            return stage_images(x, device), y.to(device)
+
         test_sets = {name: take(rows) for name, rows in _as_test_sets(tests).items()}
-        data = ImageSplits(take(train), take(val), test_sets)
+        data = ImageSplits(staged(train), staged(val), test_sets)
 
         def fit(params: Hyperparams, report: Report, seed: int) -> FitResult:
             return fit_finetune(

@@ -1,9 +1,15 @@
 """The hyperparameter search space of Appendix C and the one-cycle schedule it drives.
 
-Per trial: optimizer in {Adam, SGD, AdamW}; learning rate and weight decay log-uniform; epochs an integer;
-the one-cycle multiplier an integer. The schedule peaks at ``max_lr = lr * multiplier`` (the paper's Eq. 1)
-and starts and ends far below it (:class:`torch.optim.lr_scheduler.OneCycleLR`, ``div_factor=25``).
-The default ranges below are this package's; pass another :class:`SearchSpace` to change them.
+Per trial (Appendix C.4 of the paper): optimizer in {Adam, SGD, AdamW}; learning rate and weight decay
+log-uniform; epochs an integer; the one-cycle multiplier ``m`` an integer. The one-cycle schedule
+(:class:`torch.optim.lr_scheduler.OneCycleLR`, ``pct_start=0.3``, cosine) starts at the base learning rate,
+rises to ``max_lr = lr * m`` (the paper's Eq. 1) and anneals to ``lr / 1e4``:
+
+    lr(0) = lr,  max_t lr(t) = lr * m,  lr(T) = lr / 1e4   (div_factor = m, final_div_factor = 1e4)
+
+so two configurations with the same peak but another base LR train differently (``m = 1``: flat, then
+annealed). The paper's extracted text lost the numeric ranges: the default ranges below are this package's;
+pass another :class:`SearchSpace` to change them.
 """
 
 from __future__ import annotations
@@ -91,7 +97,11 @@ class Hyperparams:
     def make_scheduler(
         self, optimizer: torch.optim.Optimizer, steps_per_epoch: int
     ) -> torch.optim.lr_scheduler.OneCycleLR:
-        """One-cycle schedule over ``epochs * steps_per_epoch`` steps peaking at :attr:`max_lr`."""
+        """One-cycle schedule over ``epochs * steps_per_epoch`` steps from :attr:`lr` up to :attr:`max_lr`."""
         return torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=self.max_lr, total_steps=max(1, self.epochs * steps_per_epoch)
+            optimizer,
+            max_lr=self.max_lr,
+            total_steps=max(1, self.epochs * steps_per_epoch),
+            div_factor=float(self.lr_multiplier),  # initial lr = max_lr / div_factor = the base lr
+            final_div_factor=1e4,
         )

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -110,6 +111,7 @@ class BootstrapResult:
     high: float
     confidence: float
     n_resamples: int
+    reason: str | None = None
 
 
 def paired_bootstrap_ci(
@@ -122,16 +124,24 @@ def paired_bootstrap_ci(
     confidence: float = 0.95,
     seed: int = 0,
     method: str = "BCa",
+    min_per_class: int = 5,
 ) -> BootstrapResult:
     """Confidence interval of ``metric(y, a) - metric(y, b)``, resampling test examples jointly.
 
     Uses :func:`scipy.stats.bootstrap` over example indices (so both models see the same resample);
     ``method`` is ``"BCa"`` (default), ``"percentile"`` or ``"basic"``. A resample without both classes gives
     NaN for AUROC-type metrics and is ignored by the percentile methods.
+
+    With binary labels and fewer than ``min_per_class`` positives or negatives, or when the metric or the
+    interval is undefined, ``low`` and ``high`` are NaN and ``reason`` says why (no warning is raised).
     """
     y = np.asarray(y_true)
     a = np.asarray(score_a)
     b = np.asarray(score_b)
+
+    def undefined(observed: float, reason: str) -> BootstrapResult:
+        nan = float("nan")
+        return BootstrapResult(observed, nan, nan, confidence, n_resamples, reason)
 
     def difference(index: np.ndarray) -> float:
         index = index.astype(int)
@@ -141,19 +151,34 @@ def paired_bootstrap_ci(
             return float("nan")
 
     observed = difference(np.arange(len(y)))
-    result = stats.bootstrap(
-        (np.arange(len(y)),),
-        difference,
-        vectorized=False,
-        n_resamples=n_resamples,
-        confidence_level=confidence,
-        method=method,
-        rng=np.random.default_rng(seed),
-    )
+    if y.ndim == 1 and set(np.unique(y).tolist()) <= {0, 1}:
+        positives = int(np.sum(y == 1))
+        negatives = len(y) - positives
+        if min(positives, negatives) < min_per_class:
+            return undefined(
+                observed,
+                f"too few examples of a class for a bootstrap CI: {positives} positives, {negatives} "
+                f"negatives (need at least {min_per_class} of each)",
+            )
+    if not np.isfinite(observed):
+        return undefined(observed, "the metric is undefined on these examples")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = stats.bootstrap(
+            (np.arange(len(y)),),
+            difference,
+            vectorized=False,
+            n_resamples=n_resamples,
+            confidence_level=confidence,
+            method=method,
+            rng=np.random.default_rng(seed),
+        )
     interval = result.confidence_interval
-    return BootstrapResult(
-        observed, float(interval.low), float(interval.high), confidence, n_resamples
-    )
+    low, high = float(interval.low), float(interval.high)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        messages = "; ".join(sorted({str(w.message) for w in caught})) or "degenerate resamples"
+        return undefined(observed, f"the bootstrap interval is undefined: {messages}")
+    return BootstrapResult(observed, low, high, confidence, n_resamples)
 
 
 def summarize_over_seeds(

@@ -5,12 +5,14 @@
   is detected on this host by its recorded process (host, pid, start time) and failed before new trials
   are counted (:func:`fail_dead_local_trials`).
 - ``postgresql://user:pass@host/db``: ``RDBStorage`` with a heartbeat every 30 s and a 120 s grace period;
-  stale trials are failed by Optuna and retried once with the same parameters.
+  stale trials are failed with ``failure = "heartbeat: ..."`` (:func:`fail_stale_trials`) and retried once
+  with the same parameters. Every worker must write to ONE run directory on a shared file system.
 - SQLite is refused: it is not safe for several writers.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import inspect
 import logging
@@ -34,13 +36,21 @@ GRACE_SECONDS = 120
 WORKER_ATTR = "worker"
 
 
-def open_storage(run_dir: Path, url: str | None = None) -> BaseStorage:
+def open_storage(
+    run_dir: Path,
+    url: str | None = None,
+    *,
+    heartbeat_seconds: int = HEARTBEAT_SECONDS,
+    grace_seconds: int = GRACE_SECONDS,
+) -> BaseStorage:
     """Open the storage of a run.
 
     Args:
         run_dir: the run directory (holds the journal file by default).
         url: ``None`` for the journal file, a ``postgresql://`` (or ``mysql://``) URL for an RDB, or the path
             of a journal file.
+        heartbeat_seconds: RDB only: how often a running trial sends its heartbeat.
+        grace_seconds: RDB only: a trial without heartbeat for this long is failed and retried.
 
     Raises:
         StorageError: SQLite, an unknown scheme, or a database that cannot be reached.
@@ -56,7 +66,7 @@ def open_storage(run_dir: Path, url: str | None = None) -> BaseStorage:
         )
     if url.startswith(("postgresql", "mysql")):
         try:
-            return _rdb_storage(url)
+            return _rdb_storage(url, heartbeat_seconds, grace_seconds)
         except ImportError as exc:
             raise StorageError(
                 f"no database driver for {_redact(url)}: pip install 'lowdata-eval[postgres]'"
@@ -70,7 +80,7 @@ def open_storage(run_dir: Path, url: str | None = None) -> BaseStorage:
     )
 
 
-def _rdb_storage(url: str) -> RDBStorage:
+def _rdb_storage(url: str, heartbeat_seconds: int, grace_seconds: int) -> RDBStorage:
     """RDB storage with heartbeat and one retry of stale trials (Optuna 4.2 to 5.x argument names)."""
     retry = getattr(optuna.storages, "RetryHeartbeatStaleTrialCallback", None)
     retry = retry or optuna.storages.RetryFailedTrialCallback
@@ -84,8 +94,8 @@ def _rdb_storage(url: str) -> RDBStorage:
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         return RDBStorage(
             url,
-            heartbeat_interval=HEARTBEAT_SECONDS,
-            grace_period=GRACE_SECONDS,
+            heartbeat_interval=heartbeat_seconds,
+            grace_period=grace_seconds,
             engine_kwargs={"pool_pre_ping": True},
             **{argument: retry(max_retry=1)},
         )
@@ -131,7 +141,7 @@ def fail_dead_local_trials(study: optuna.Study) -> int:
     Only for storages without a heartbeat (the journal file); RDB storages use Optuna's heartbeat. A trial
     that never recorded its worker is failed once it is older than the grace period.
     """
-    if isinstance(study._storage, RDBStorage):
+    if _rdb_backend(study._storage) is not None:
         return 0
     host = socket.gethostname()
     now = datetime.datetime.now()
@@ -153,3 +163,42 @@ def fail_dead_local_trials(study: optuna.Study) -> int:
     if failed:
         logger.warning("study %s: failed %d trial(s) whose worker died", study.study_name, failed)
     return failed
+
+
+def fail_stale_trials(study: optuna.Study) -> int:
+    """Fail RUNNING trials whose heartbeat is older than the grace period, recording why; return how many.
+
+    Like :func:`optuna.storages.fail_stale_trials` (then the storage's retry callback enqueues each failed
+    trial once more with the same parameters), but each trial first gets ``failure = "heartbeat: ..."`` so
+    ``trials.parquet`` says why it failed. Storages without a heartbeat: nothing to do.
+    """
+    storage = study._storage
+    backend = _rdb_backend(storage)
+    if backend is None or backend.get_heartbeat_interval() is None:
+        return 0
+    grace = backend.grace_period or 2 * backend.get_heartbeat_interval()
+    reason = f"heartbeat: none for {grace} s (the worker died or hung); retried once"
+    failed = []
+    for trial_id in backend._get_stale_trial_ids(study._study_id):
+        try:
+            storage.set_trial_user_attr(trial_id, "failure", reason)
+            if storage.set_trial_state_values(trial_id, state=TrialState.FAIL):
+                failed.append(trial_id)
+        except optuna.exceptions.UpdateFinishedTrialError:
+            continue  # another worker failed it first
+    getter = getattr(backend, "get_heartbeat_stale_trial_callback", None)
+    callback = getter() if getter is not None else backend.get_failed_trial_callback()
+    for trial_id in failed:
+        if callback is not None:
+            callback(study, copy.deepcopy(storage.get_trial(trial_id)))
+    if failed:
+        logger.warning(
+            "study %s: failed %d stale trial(s) (heartbeat)", study.study_name, len(failed)
+        )
+    return len(failed)
+
+
+def _rdb_backend(storage: BaseStorage) -> RDBStorage | None:
+    """The RDB storage behind ``storage`` (Optuna wraps it in a cache), or ``None``."""
+    backend = getattr(storage, "_backend", storage)
+    return backend if isinstance(backend, RDBStorage) else None

@@ -1,15 +1,22 @@
 """One Optuna study per (experiment, method, task, fraction, protocol, seed), capped exactly, resumable.
 
 - Name: ``{experiment}/{method}/{task}/{protocol}/frac={fraction:g}/seed={seed}`` (:meth:`StudyKey.name`).
-- Sampler: ``TPESampler(seed=..., multivariate=True, constant_liar=True)``; pruner:
-  ``MedianPruner(n_startup_trials=5, n_warmup_steps=5)`` over per-epoch validation values.
-- Exactly ``n_trials`` trials end COMPLETE or PRUNED, however many workers share the study. Workers stop
-  through ``MaxTrialsCallback``; in addition a trial only runs if fewer than ``n_trials`` trials with a
-  smaller number are not FAILED (trial numbers are assigned atomically by the storage), otherwise it is
-  marked FAIL as ``surplus`` and its worker stops. A trial can only finish as COMPLETE or PRUNED if it
-  passed that check, so the count can never exceed ``n_trials``.
-- Resume: trials of dead workers are failed first (heartbeat for PostgreSQL, process check for the journal),
-  then the study continues until the count is reached; a finished study returns at once.
+- Sampler: ``TPESampler(seed=s, multivariate=True, constant_liar=True)`` with a seed per worker
+  (:func:`sampler_seed`): the worker that creates the study (or ``worker_id=0``) uses the study seed, so a
+  single-worker study is reproducible; every other worker derives its own seed from (study seed, worker id),
+  so workers do not replay the same start-up trials. Pruner: ``MedianPruner(n_startup_trials=5,
+  n_warmup_steps=5)`` over per-epoch validation values.
+- Exactly ``n_trials`` trials end COMPLETE or PRUNED, however many workers share the study, and every worker
+  keeps going until they do. Before each trial a worker fails dead trials, then starts one only if
+  ``COMPLETE + PRUNED + RUNNING < n_trials``; otherwise it waits (``poll_seconds``) because a RUNNING trial
+  may still fail and free its slot, and it stops as soon as the study is full. Inside the trial
+  (:func:`claim_slot`) the trial only runs if fewer than ``n_trials`` trials with a smaller number are not
+  FAILED (trial numbers are assigned atomically by the storage); a trial that loses that race is marked FAIL
+  as ``surplus`` before any training, and its worker re-checks. So the count never exceeds ``n_trials``.
+- Dead workers: PostgreSQL trials whose heartbeat is older than the grace period are failed with
+  ``failure = "heartbeat: ..."`` and retried once with the same parameters (:func:`fail_stale_trials`);
+  journal trials whose recorded process on this host is gone are failed with ``failure = "worker process
+  died"``. A finished study returns at once.
 - Every trial records its worker, parameters, per-epoch validation values (Optuna's intermediate values),
   best epoch, best validation value, and per test set the metric of its best checkpoint and the file of its
   logits (``<slug>__trial<N>__<test set>.npy``).
@@ -26,7 +33,9 @@ import hashlib
 import logging
 import re
 import shutil
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,14 +43,20 @@ from typing import Any
 import numpy as np
 import optuna
 import pandas as pd
+import torch
 from optuna.storages import BaseStorage
 from optuna.trial import TrialState
 
-from lowdata_eval.errors import DataError
+from lowdata_eval.errors import DataError, StorageError
 from lowdata_eval.kept_models import save_kept_model
 from lowdata_eval.search_space import Hyperparams, SearchSpace
 from lowdata_eval.selection import FitResult, Report
-from lowdata_eval.storage import WORKER_ATTR, fail_dead_local_trials, worker_identity
+from lowdata_eval.storage import (
+    WORKER_ATTR,
+    fail_dead_local_trials,
+    fail_stale_trials,
+    worker_identity,
+)
 
 logger = logging.getLogger(__name__)
 COUNTED_STATES = (TrialState.COMPLETE, TrialState.PRUNED)
@@ -51,6 +66,7 @@ Fit = Callable[[Hyperparams, Report, int], FitResult]
 #: ``on_trial({"study", "trial", "state", "value"})`` after every trial this worker finishes.
 OnTrial = Callable[[dict[str, Any]], None]
 FINGERPRINT_ATTR = "data_fingerprint"
+RUN_ID_ATTR = "run_id"
 
 
 class FingerprintMismatchError(DataError):
@@ -132,12 +148,28 @@ class StudyConfig:
         space: the search space.
         warmup_epochs: epochs before the median pruner may prune (5).
         startup_trials: trials before the median pruner may prune.
+        worker_id: this worker's number for its sampler seed (:func:`sampler_seed`); ``None``: 0 for the
+            worker that creates the study, a number derived from the process identity otherwise.
+        threads: torch intra-op threads while the study runs (restored afterwards); 1 suits small
+            linear-probing workloads and one worker per core; ``None`` leaves the caller's setting.
+        poll_seconds: how often a worker waiting for RUNNING trials of other workers re-checks the study.
     """
 
     n_trials: int = 50
     space: SearchSpace = field(default_factory=SearchSpace)
     warmup_epochs: int = 5
     startup_trials: int = 5
+    worker_id: int | None = None
+    threads: int | None = 1
+    poll_seconds: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.n_trials < 1:
+            raise ValueError(f"n_trials must be >= 1, got {self.n_trials}")
+        if self.threads is not None and self.threads < 1:
+            raise ValueError(f"threads must be >= 1 or None, got {self.threads}")
+        if self.poll_seconds <= 0:
+            raise ValueError(f"poll_seconds must be > 0, got {self.poll_seconds}")
 
 
 class SurplusTrialError(Exception):
@@ -147,6 +179,53 @@ class SurplusTrialError(Exception):
 def counted_trials(study: optuna.Study) -> int:
     """COMPLETE + PRUNED trials of ``study``."""
     return len(study.get_trials(deepcopy=False, states=COUNTED_STATES))
+
+
+def sampler_seed(study_seed: int, worker_id: int) -> int:
+    """The TPE seed of worker ``worker_id``: the study seed for worker 0, else a hash of both.
+
+    ``seed = study_seed`` if ``worker_id == 0`` else ``int(sha256(f"{study_seed}/{worker_id}")[:4 bytes])``.
+    """
+    if worker_id == 0:
+        return study_seed
+    digest = hashlib.sha256(f"{study_seed}/{worker_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def _process_worker_id() -> int:
+    """A non-zero number identifying this process (host, pid, start time)."""
+    identity = worker_identity()
+    text = f"{identity['host']}:{identity['pid']}:{identity['start']}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") | 1
+
+
+def claim_slot(study: optuna.Study, trial: optuna.Trial, n_trials: int) -> None:
+    """Let ``trial`` run only if fewer than ``n_trials`` trials with a smaller number are not FAILED.
+
+    Raises:
+        SurplusTrialError: the slot is taken (another worker won the race); ``failure`` says ``surplus``.
+    """
+    earlier = sum(
+        t.number < trial.number and t.state != TrialState.FAIL
+        for t in study.get_trials(deepcopy=False)
+    )
+    if earlier >= n_trials:
+        trial.set_user_attr("failure", "surplus: the study already has its trials")
+        raise SurplusTrialError(study.study_name)
+
+
+@contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """Set torch's intra-op threads to ``threads`` inside the block and restore the caller's afterwards."""
+    if threads is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def run_study(
@@ -160,6 +239,7 @@ def run_study(
     fingerprint: DataFingerprint | None = None,
     model_metadata: Mapping[str, Any] | None = None,
     on_trial: OnTrial | None = None,
+    run_id: str | None = None,
 ) -> optuna.Study:
     """Create or load the study of ``key`` and run trials until exactly ``config.n_trials`` are counted.
 
@@ -173,25 +253,36 @@ def run_study(
         fingerprint: the study's data; checked against the one the study was created with.
         model_metadata: extra JSON fields for the kept model's metadata (e.g. the encoder).
         on_trial: called after every trial this worker finishes.
+        run_id: the identity of the run directory (``run.json``); every worker of a study must write to
+            the same (shared) run directory.
 
     Raises:
         FingerprintMismatchError: the study exists with another data fingerprint.
+        StorageError: the study belongs to another run directory (e.g. a node-local one).
     """
-    sampler = optuna.samplers.TPESampler(seed=key.seed, multivariate=True, constant_liar=True)
-    pruner = optuna.pruners.MedianPruner(
-        n_startup_trials=config.startup_trials, n_warmup_steps=config.warmup_epochs
-    )
-    study = optuna.create_study(
-        study_name=key.name,
-        storage=storage,
-        sampler=sampler,
-        pruner=pruner,
-        direction="maximize",
-        load_if_exists=True,
-    )
+    study, created = _create_or_load(key.name, storage)
     if fingerprint is not None:
         check_fingerprint(study, fingerprint)
-    fail_dead_local_trials(study)
+    if run_id is not None and _bind_attr(study, RUN_ID_ATTR, run_id) != run_id:
+        raise StorageError(
+            f"study {key.name!r} writes to the run directory with id "
+            f"{study.user_attrs[RUN_ID_ATTR]}, but this worker's run directory {predictions_dir.parent} "
+            f"has id {run_id}: every worker (every machine) must use ONE run directory on a shared file "
+            "system, or results and predictions are scattered over nodes"
+        )
+    worker_id = config.worker_id
+    if worker_id is None:
+        worker_id = 0 if created else _process_worker_id()
+    seed = sampler_seed(key.seed, worker_id)
+    study = optuna.load_study(
+        study_name=key.name,
+        storage=storage,
+        sampler=optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True),
+        pruner=optuna.pruners.MedianPruner(
+            n_startup_trials=config.startup_trials, n_warmup_steps=config.warmup_epochs
+        ),
+    )
+    _fail_dead_trials(study)
     if counted_trials(study) >= config.n_trials:
         logger.info("study %s is finished (%d trials); not rerun", key.name, counted_trials(study))
         return study
@@ -199,16 +290,8 @@ def run_study(
 
     def objective(trial: optuna.Trial) -> float:
         trial.set_user_attr(WORKER_ATTR, worker_identity())
-        fail_dead_local_trials(study)
-        earlier = [
-            t
-            for t in study.get_trials(deepcopy=False)
-            if t.number < trial.number and t.state != TrialState.FAIL
-        ]
-        if len(earlier) >= config.n_trials:
-            trial.set_user_attr("failure", "surplus: the study already has its trials")
-            study.stop()
-            raise SurplusTrialError(key.name)
+        trial.set_user_attr("sampler_seed", seed)
+        claim_slot(study, trial, config.n_trials)
         params = config.space.suggest(trial)
 
         def report(epoch: int, value: float) -> None:
@@ -216,9 +299,8 @@ def run_study(
             if trial.should_prune():
                 raise optuna.TrialPruned(f"epoch {epoch}: {value:.4f} below the median")
 
-        trial.set_user_attr(
-            "failure", None
-        )  # a retried trial inherits its failed parent's attributes
+        # a retried trial inherits the attributes of its failed parent: clear the failure reason
+        trial.set_user_attr("failure", None)
         result = fit(params, report, key.seed * 100_003 + trial.number)
         files = {}
         for name, logits in result.test_logits.items():
@@ -270,18 +352,39 @@ def run_study(
                 }
             )
 
-    study.optimize(
-        objective,
-        callbacks=[
-            after_trial,
-            optuna.study.MaxTrialsCallback(config.n_trials, states=COUNTED_STATES),
-        ],
-        catch=(SurplusTrialError,),
-        gc_after_trial=False,
-    )
+    with torch_threads(config.threads):
+        while True:
+            _fail_dead_trials(study)
+            trials = study.get_trials(deepcopy=False)
+            counted = sum(t.state in COUNTED_STATES for t in trials)
+            if counted >= config.n_trials:
+                break
+            if counted + sum(t.state == TrialState.RUNNING for t in trials) >= config.n_trials:
+                time.sleep(config.poll_seconds)  # a RUNNING trial of another worker may still fail
+                continue
+            study.optimize(
+                objective,
+                n_trials=1,
+                callbacks=[after_trial],
+                catch=(SurplusTrialError,),
+                gc_after_trial=False,
+            )
     if models_dir is not None:
         prune_kept_models(study, models_dir / key.slug)
     return study
+
+
+def _create_or_load(name: str, storage: BaseStorage) -> tuple[optuna.Study, bool]:
+    """The study ``name`` and whether this call created it (exactly one concurrent caller does)."""
+    try:
+        return optuna.create_study(study_name=name, storage=storage, direction="maximize"), True
+    except optuna.exceptions.DuplicatedStudyError:
+        return optuna.load_study(study_name=name, storage=storage), False
+
+
+def _fail_dead_trials(study: optuna.Study) -> None:
+    fail_dead_local_trials(study)
+    fail_stale_trials(study)
 
 
 def check_fingerprint(study: optuna.Study, fingerprint: DataFingerprint) -> None:
@@ -290,18 +393,22 @@ def check_fingerprint(study: optuna.Study, fingerprint: DataFingerprint) -> None
     Raises:
         FingerprintMismatchError: naming both digests and what they cover.
     """
-    recorded = study.user_attrs.get(FINGERPRINT_ATTR)
-    if recorded is None:
-        study.set_user_attr(
-            FINGERPRINT_ATTR, {"digest": fingerprint.digest, **fingerprint.description}
-        )
-        recorded = study.user_attrs.get(FINGERPRINT_ATTR)  # a concurrent worker may have won
+    recorded = _bind_attr(
+        study, FINGERPRINT_ATTR, {"digest": fingerprint.digest, **fingerprint.description}
+    )
     if recorded["digest"] != fingerprint.digest:
         raise FingerprintMismatchError(
             f"study {study.study_name!r} was run on data {recorded['digest'][:16]} ({recorded}); this "
             f"call gives data {fingerprint.digest[:16]} ({fingerprint.description}): the subset, the test "
             "sets or the encoder differ. Use another experiment name, or delete the study to rerun it"
         )
+
+
+def _bind_attr(study: optuna.Study, name: str, value: Any) -> Any:
+    """Record ``value`` as the study's user attribute ``name`` unless it has one; return the recorded one."""
+    if name not in study.user_attrs:
+        study.set_user_attr(name, value)
+    return study.user_attrs[name]
 
 
 def _beats_completed(study: optuna.Study, value: float) -> bool:
@@ -347,6 +454,7 @@ def trials_frame(study: optuna.Study, key: StudyKey) -> pd.DataFrame:
                 "seconds": attrs.get("seconds"),
                 "test_logits_file": attrs.get("test_logits_file"),
                 "model_dir": attrs.get("model_dir"),
+                "sampler_seed": attrs.get("sampler_seed"),
                 "failure": attrs.get("failure"),
                 "worker": f"{worker.get('host', '')}:{worker.get('pid', '')}" if worker else None,
             }

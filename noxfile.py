@@ -7,6 +7,8 @@ Members are discovered on disk (every ``packages/*/pyproject.toml`` and ``apps/*
 - ``wheel(<member>)``: builds the member's wheel, installs it ALONE into a fresh environment with only its
   declared dependencies and its ``test`` dependency group (versions constrained by ``uv.lock``) and runs its
   tests against the installed wheel, so a missing dependency or a stray import of another member fails;
+  a member that depends on other members (``apps/bench``) gets their wheels built beside its own, and an
+  app's tests marked ``slow`` (whole pipeline runs, already run by ``tests(<app>)``) are skipped there;
 - ``lint``: ``ruff check`` and ``ruff format --check``.
 
 Narrow a run with ``uv run nox -s "tests(oa-tasks)"``, ``uv run nox -k oa-tasks`` or
@@ -104,14 +106,30 @@ def wheel(session: nox.Session, member: str) -> None:
         str(constraints),
         external=True,
     )
-    (built,) = dist.glob("*.whl")
-    session.install(str(built), *test_requirements, "--constraint", str(constraints))
+    local = _workspace_dependencies(manifest)
+    for (
+        dependency
+    ) in local:  # members this one depends on (apps/bench): built here, never from an index
+        session.run(
+            "uv", "build", "--package", dependency, "--wheel", "--out-dir", str(dist), external=True
+        )
+    wheels = sorted(str(w) for w in dist.glob("*.whl"))
+    session.install(*wheels, *test_requirements, "--constraint", str(constraints))
     location = session.run(
         "python", "-c", f"import {module}; print({module}.__file__)", silent=True
     )
     if location is None or "site-packages" not in str(location):
         session.error(f"{module} was imported from {location!r}, not from the installed wheel")
-    session.run("pytest", f"{member}/tests", *PYTEST_ARGS, *session.posargs)
+    quick = (
+        ["-m", "not slow"] if member.startswith("apps/") else []
+    )  # apps' slow runs: tests(<app>) only
+    session.run("pytest", f"{member}/tests", *PYTEST_ARGS, *quick, *session.posargs)
+
+
+def _workspace_dependencies(manifest: dict) -> list[str]:
+    """Names of the workspace members a member depends on (its ``tool.uv.sources`` with workspace = true)."""
+    sources = manifest.get("tool", {}).get("uv", {}).get("sources", {})
+    return sorted(name for name, source in sources.items() if source.get("workspace"))
 
 
 @nox.session

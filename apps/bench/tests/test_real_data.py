@@ -7,9 +7,12 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from bench import load_config
 from bench import world as world_stage
 from bench.progress import LogReporter
+
+pytestmark = pytest.mark.slow  # a whole pipeline run (the session's tiny run)
 
 
 def _real_config(tiny_run: Path, folder: Path, tiny: Path) -> Path:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from bench.config import ALL_METHODS
 
 TABLES = (
@@ -25,6 +26,8 @@ PLOTS = (
     "figure6_stratified_auroc",
     "pretrain_loss",
 )
+
+pytestmark = pytest.mark.slow  # a whole pipeline run (the session's tiny run)
 
 
 def _tables(run: Path) -> dict[str, bytes]:
@@ -57,7 +60,7 @@ def test_every_cell_traces_to_its_encoder_checkpoint(tiny_run: Path) -> None:
     for path, digest in (
         results[["encoder", "encoder_sha256"]].drop_duplicates().itertuples(index=False)
     ):
-        assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest
+        assert hashlib.sha256((tiny_run / path).read_bytes()).hexdigest() == digest
 
 
 def test_summary_reports_guard_audit_checks_and_missing_imagenet(tiny_run: Path) -> None:

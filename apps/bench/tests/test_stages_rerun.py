@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import torch
+
+pytestmark = pytest.mark.slow  # a whole pipeline run (the session's tiny run)
 
 
 def test_changed_evaluate_setting_reruns_only_evaluate(

@@ -213,15 +213,33 @@ def first_params(tmp_path: Path, config: StudyConfig, create_first: bool = False
     return {t.number: t.params for t in study.get_trials()}
 
 
-def test_each_worker_samples_with_its_own_seed(tmp_path: Path) -> None:
+def test_trials_are_seeded_by_slot(tmp_path: Path) -> None:
     config = StudyConfig(n_trials=3)
     alone = first_params(tmp_path / "a", config)
     assert first_params(tmp_path / "b", config) == alone  # one worker: reproducible
     assert first_params(tmp_path / "c", StudyConfig(n_trials=3, worker_id=0)) == alone
     assert first_params(tmp_path / "d", StudyConfig(n_trials=3, worker_id=1)) != alone
-    assert first_params(tmp_path / "e", config, create_first=True) != alone  # a joining worker
+    # a worker joining a study someone else created samples the same slots the same way
+    assert first_params(tmp_path / "e", config, create_first=True) == alone
     study = optuna.load_study(study_name=KEY.name, storage=open_storage(tmp_path / "d"))
-    assert study.trials[0].user_attrs["sampler_seed"] != KEY.seed
+    seeds = [t.user_attrs["sampler_seed"] for t in study.trials]
+    assert (
+        len(set(seeds)) == 3
+    )  # every slot its own seed: concurrent workers never replay a start-up trial
+    assert KEY.seed not in seeds
+
+
+def test_a_retried_trial_gets_the_parameters_of_the_failed_one(tmp_path: Path) -> None:
+    alone = first_params(tmp_path / "a", StudyConfig(n_trials=3))
+    storage = open_storage(tmp_path / "b")
+    study = optuna.create_study(study_name=KEY.name, storage=storage, direction="maximize")
+    run_study(KEY, quick_fit, storage, StudyConfig(n_trials=1), tmp_path / "p")
+    killed = study.ask()  # a worker took slot 1 and died with it
+    killed.set_user_attr("worker", {"host": "elsewhere", "pid": 1, "start": "0"})
+    study.tell(killed, state=optuna.trial.TrialState.FAIL)
+    resumed = run_study(KEY, quick_fit, storage, StudyConfig(n_trials=3), tmp_path / "p")
+    counted = [t for t in resumed.get_trials() if t.state != optuna.trial.TrialState.FAIL]
+    assert [t.params for t in counted] == [alone[0], alone[1], alone[2]]
 
 
 def test_resume_after_kill(tmp_path: Path) -> None:

@@ -109,11 +109,14 @@ def _run(settings: Any, *, fresh: bool = False, storage: str | None = None) -> N
     import logging
     import time
 
+    import optuna
+
     from bench.pipeline import run as run_pipeline
     from bench.progress import RichReporter
     from bench.runtime import configure_threads, device_description, resolve_device
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # the live display shows every trial
     threads = configure_threads(settings.threads)
     device = resolve_device(settings.device)
     typer.echo(

@@ -38,11 +38,18 @@ TEST_SETS = ("test", "most")
 
 @dataclass(frozen=True)
 class Encoder:
-    """An encoder to evaluate: a method name and its checkpoint."""
+    """An encoder to evaluate: a method name and its checkpoint.
+
+    ``path`` is relative to the run folder (the run's own encoders) or absolute (encoders given by the user).
+    """
 
     name: str
     path: Path
     sha256: str
+
+    def file(self, run_dir: Path) -> Path:
+        """The checkpoint file."""
+        return run_dir / self.path
 
 
 def task_tables(
@@ -171,7 +178,7 @@ def _run_one(
         images = torch.from_numpy(np.ascontiguousarray(rois[rows]))
 
         def factory(n_outputs: int) -> torch.nn.Module:
-            backbone = load_encoder(encoder.path)
+            backbone = load_encoder(encoder.file(config.run_dir))
             return EncoderWithHead(backbone, backbone.feature_dim, n_outputs)
 
         make_fit = finetune_fits(
@@ -197,7 +204,7 @@ def _run_one(
         config.run_dir,
         storage,
         study,
-        encoder_id=(str(encoder.path), encoder.sha256),
+        encoder_id=(encoder.path.as_posix(), encoder.sha256),
         on_trial=_trial_callback(reporter, label),
     )
 
@@ -239,7 +246,10 @@ def _features(
         return torch.from_numpy(np.load(path))
     device = resolve_device(config.device)
     computed = extract_features(
-        load_encoder(encoder.path), rois[needed], augment(config).evaluate, device=device
+        load_encoder(encoder.file(config.run_dir)),
+        rois[needed],
+        augment(config).evaluate,
+        device=device,
     )
     features = torch.zeros(len(rois), computed.shape[1])
     features[torch.from_numpy(needed)] = computed

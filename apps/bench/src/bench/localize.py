@@ -195,7 +195,7 @@ def _localize_chunk(
     )
     errors = []
     for item in part.itertuples(index=False):
-        path = Path(item.path)
+        path = world.resolve(item.path)
         try:
             radiograph = read_radiograph(path)
             knees = locate_knees(localizer, radiograph)  # type: ignore[arg-type]

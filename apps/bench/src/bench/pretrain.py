@@ -19,6 +19,7 @@ and ``log.jsonl`` (loss per epoch), ``encoders.json`` (every encoder: path, SHA-
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,24 +82,30 @@ def run(
         path = _pretrain_method(
             config, method, corpus, rois, reports, folder / method, device, data_hash, reporter
         )
-        encoders[method] = _entry(path)
-    encoders["random"] = _entry(_baseline(config, "random", folder, None))
+        encoders[method] = _entry(path, config.run_dir)
+    encoders["random"] = _entry(_baseline(config, "random", folder, None), config.run_dir)
     if config.weights.imagenet is not None:
         encoders["imagenet"] = _entry(
-            _baseline(config, "imagenet", folder, config.weights.imagenet)
+            _baseline(config, "imagenet", folder, config.weights.imagenet), config.run_dir
         )
     else:
         encoders["imagenet"] = {"available": False, "reason": NOT_AVAILABLE}
     encoders["kl_sup"] = _entry(
-        _kl_supervised(config, world, localize, folder / "kl_sup", device, reporter)
+        _kl_supervised(config, world, localize, folder / "kl_sup", device, reporter), config.run_dir
     )
     _infer_corpus_kl(config, corpus, rois, folder / "kl_sup", out.corpus_kl, device)
     out.encoders.write_text(json.dumps(encoders, indent=2, sort_keys=True), encoding="utf-8")
     return out
 
 
-def _entry(path: Path) -> dict[str, Any]:
-    return {"path": str(path), "sha256": file_sha256(path), "available": True, "reason": ""}
+def _entry(path: Path, run_dir: Path) -> dict[str, Any]:
+    """A registry entry; the path is stored relative to the run folder (runs stay movable)."""
+    return {
+        "path": Path(os.path.relpath(path, run_dir)).as_posix(),
+        "sha256": file_sha256(path),
+        "available": True,
+        "reason": "",
+    }
 
 
 def _pretrain_method(

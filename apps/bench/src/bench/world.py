@@ -70,11 +70,22 @@ class WorldOutputs:
         return self.folder / "cohort_tables"
 
     def image_id(self, path: str | Path) -> str:
-        """A radiograph's id: its path relative to the world folder (absolute when outside it)."""
+        """A radiograph's id: its path relative to the world folder (absolute when outside it).
+
+        Relative ids keep a run folder movable: every path the world writes is stored this way.
+        """
+        path = Path(path)
+        if not path.is_absolute():
+            return path.as_posix()
         try:
-            return str(Path(path).resolve().relative_to(self.folder.resolve()))
+            return path.resolve().relative_to(self.folder.resolve()).as_posix()
         except ValueError:
-            return str(Path(path).resolve())
+            return str(path.resolve())
+
+    def resolve(self, path: str | Path) -> Path:
+        """The file behind a stored path (relative ones are under the world folder)."""
+        path = Path(path)
+        return path if path.is_absolute() else self.folder / path
 
 
 def run(config: BenchConfig, folder: Path, reporter: Reporter) -> WorldOutputs:
@@ -110,7 +121,7 @@ def _real(config: BenchConfig, out: WorldOutputs, reporter: Reporter) -> None:
     if data.most_root is not None and data.most_images is not None:
         roots["most"] = (data.most_root, data.most_images)
     radiographs = _labels_and_links(config, out, roots, reporter)
-    radiographs = radiographs[radiographs["path"].map(lambda p: Path(p).is_file())]
+    radiographs = radiographs[radiographs["path"].map(lambda p: out.resolve(p).is_file())]
     hospital = _real_hospital(config, out)
     pd.concat([radiographs, hospital], ignore_index=True).to_parquet(out.radiographs, index=False)
 
@@ -159,7 +170,10 @@ def _labels_and_links(
                     "missing": report.n_missing,
                 }
             )
-            linked = linked.assign(cohort=cohort)
+            linked = linked.assign(
+                cohort=cohort,
+                image_path=[p if pd.isna(p) else out.image_id(p) for p in linked["image_path"]],
+            )
             path = out.labels(cohort, task)
             path.parent.mkdir(parents=True, exist_ok=True)
             linked.to_parquet(path, index=False)
@@ -221,7 +235,7 @@ def _render_cohort_radiographs(
                     "risk": risk[side],
                 }
             )
-        path = Path(item.path)
+        path = out.resolve(item.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         image = render_radiograph(rng, phantom, kl, risk, None, implant)
         write_dicom(
@@ -270,7 +284,7 @@ def _synthetic_hospital(
         )
         truth.extend(
             {
-                "path": str(path),
+                "path": out.image_id(path),
                 "cohort": "hospital",
                 "participant_id": participant,
                 "side": side,
@@ -279,7 +293,9 @@ def _synthetic_hospital(
             }
             for side in SIDES
         )
-        records.append({"report_id": str(report["id"]), "path": str(path), "text": report["text"]})
+        records.append(
+            {"report_id": str(report["id"]), "path": out.image_id(path), "text": report["text"]}
+        )
         reporter.advance("world-hospital")
     with out.reports.open("w", encoding="utf-8") as handle:
         for record in records:

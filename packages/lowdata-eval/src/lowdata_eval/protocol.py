@@ -39,6 +39,7 @@ from lowdata_eval.selection import FitResult, Report
 from lowdata_eval.splits import proportional_subsample
 from lowdata_eval.study import (
     COUNTED_STATES,
+    FINGERPRINT_ATTR,
     DataFingerprint,
     Fit,
     OnTrial,
@@ -260,6 +261,7 @@ def _result_row(
         **sizes,
         "metric": attrs.get("metric"),
         **identity,
+        "data_fingerprint": (study.user_attrs.get(FINGERPRINT_ATTR) or {}).get("digest"),
         "status": "complete" if best is not None else "no_complete_trial",
         "n_complete": sum(t.state.name == "COMPLETE" for t in counted),
         "n_pruned": sum(t.state.name == "PRUNED" for t in counted),

@@ -1,11 +1,14 @@
 """One Optuna study per (experiment, method, task, fraction, protocol, seed), capped exactly, resumable.
 
 - Name: ``{experiment}/{method}/{task}/{protocol}/frac={fraction:g}/seed={seed}`` (:meth:`StudyKey.name`).
-- Sampler: ``TPESampler(seed=s, multivariate=True, constant_liar=True)`` with a seed per worker
-  (:func:`sampler_seed`): the worker that creates the study (or ``worker_id=0``) uses the study seed, so a
-  single-worker study is reproducible; every other worker derives its own seed from (study seed, worker id),
-  so workers do not replay the same start-up trials. Pruner: ``MedianPruner(n_startup_trials=5,
-  n_warmup_steps=5)`` over per-epoch validation values.
+- Sampler: ``TPESampler(multivariate=True, constant_liar=True)`` reseeded before every trial from the
+  study seed and the trial's SLOT, the number of earlier trials that did not fail (:class:`SlotSeededTPE`,
+  :func:`sampler_seed`). A trial's parameters therefore depend only on (study seed, slot, the finished
+  trials before it): a single-worker study is reproducible, a trial retried after its worker was killed gets
+  the parameters it had, so a resumed study ends exactly like an uninterrupted one, and concurrent workers
+  (different slots) never replay each other's start-up trials. An explicit ``StudyConfig.worker_id`` mixes
+  the worker into the seed. Pruner: ``MedianPruner(n_startup_trials=5, n_warmup_steps=5)`` over per-epoch
+  validation values.
 - Exactly ``n_trials`` trials end COMPLETE or PRUNED, however many workers share the study, and every worker
   keeps going until they do. Before each trial a worker fails dead trials, then starts one only if
   ``COMPLETE + PRUNED + RUNNING < n_trials``; otherwise it waits (``poll_seconds``) because a RUNNING trial
@@ -148,8 +151,8 @@ class StudyConfig:
         space: the search space.
         warmup_epochs: epochs before the median pruner may prune (5).
         startup_trials: trials before the median pruner may prune.
-        worker_id: this worker's number for its sampler seed (:func:`sampler_seed`); ``None``: 0 for the
-            worker that creates the study, a number derived from the process identity otherwise.
+        worker_id: mixed into this worker's sampler seeds (:func:`sampler_seed`); ``None`` or 0: every
+            worker seeds each trial from the study seed and the trial's slot alone.
         threads: torch intra-op threads while the study runs (restored afterwards); 1 suits small
             linear-probing workloads and one worker per core; ``None`` leaves the caller's setting.
         poll_seconds: how often a worker waiting for RUNNING trials of other workers re-checks the study.
@@ -182,9 +185,10 @@ def counted_trials(study: optuna.Study) -> int:
 
 
 def sampler_seed(study_seed: int, worker_id: int) -> int:
-    """The TPE seed of worker ``worker_id``: the study seed for worker 0, else a hash of both.
+    """A seed derived from ``study_seed`` and a number: the study seed itself for 0, else a hash of both.
 
     ``seed = study_seed`` if ``worker_id == 0`` else ``int(sha256(f"{study_seed}/{worker_id}")[:4 bytes])``.
+    Used for a worker's base seed and, on top of it, for each trial's slot.
     """
     if worker_id == 0:
         return study_seed
@@ -192,11 +196,39 @@ def sampler_seed(study_seed: int, worker_id: int) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
-def _process_worker_id() -> int:
-    """A non-zero number identifying this process (host, pid, start time)."""
-    identity = worker_identity()
-    text = f"{identity['host']}:{identity['pid']}:{identity['start']}"
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") | 1
+def trial_slot(study: optuna.Study, number: int) -> int:
+    """The slot of trial ``number``: how many trials with a smaller number did not fail."""
+    return sum(
+        t.number < number and t.state != TrialState.FAIL for t in study.get_trials(deepcopy=False)
+    )
+
+
+class SlotSeededTPE(optuna.samplers.TPESampler):
+    """TPE (multivariate, constant liar) reseeded before each trial with ``sampler_seed(base, slot)``.
+
+    Args:
+        base_seed: the study seed, or a worker's seed derived from it.
+        n_startup_trials: random trials before TPE models the history (Optuna's default 10).
+    """
+
+    def __init__(self, base_seed: int, n_startup_trials: int = 10) -> None:
+        self.base_seed = base_seed
+        self.current_seed = base_seed
+        self._startup = n_startup_trials
+        super().__init__(
+            seed=base_seed, multivariate=True, constant_liar=True, n_startup_trials=n_startup_trials
+        )
+
+    def before_trial(self, study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+        """Reset the random state from the trial's slot, then run TPE's own preparation."""
+        self.current_seed = sampler_seed(self.base_seed, trial_slot(study, trial.number))
+        super().__init__(
+            seed=self.current_seed,
+            multivariate=True,
+            constant_liar=True,
+            n_startup_trials=self._startup,
+        )
+        super().before_trial(study, trial)
 
 
 def claim_slot(study: optuna.Study, trial: optuna.Trial, n_trials: int) -> None:
@@ -260,7 +292,7 @@ def run_study(
         FingerprintMismatchError: the study exists with another data fingerprint.
         StorageError: the study belongs to another run directory (e.g. a node-local one).
     """
-    study, created = _create_or_load(key.name, storage)
+    study, _ = _create_or_load(key.name, storage)
     if fingerprint is not None:
         check_fingerprint(study, fingerprint)
     if run_id is not None and _bind_attr(study, RUN_ID_ATTR, run_id) != run_id:
@@ -270,14 +302,11 @@ def run_study(
             f"has id {run_id}: every worker (every machine) must use ONE run directory on a shared file "
             "system, or results and predictions are scattered over nodes"
         )
-    worker_id = config.worker_id
-    if worker_id is None:
-        worker_id = 0 if created else _process_worker_id()
-    seed = sampler_seed(key.seed, worker_id)
+    sampler = SlotSeededTPE(sampler_seed(key.seed, config.worker_id or 0))
     study = optuna.load_study(
         study_name=key.name,
         storage=storage,
-        sampler=optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True),
+        sampler=sampler,
         pruner=optuna.pruners.MedianPruner(
             n_startup_trials=config.startup_trials, n_warmup_steps=config.warmup_epochs
         ),
@@ -290,7 +319,7 @@ def run_study(
 
     def objective(trial: optuna.Trial) -> float:
         trial.set_user_attr(WORKER_ATTR, worker_identity())
-        trial.set_user_attr("sampler_seed", seed)
+        trial.set_user_attr("sampler_seed", sampler.current_seed)
         claim_slot(study, trial, config.n_trials)
         params = config.space.suggest(trial)
 

@@ -130,6 +130,7 @@ def _pretrain_method(
     images = torch.from_numpy(np.ascontiguousarray(rois[rows])).to(device)
     batch_size = min(settings.batch_size, len(images))
     steps = len(images) // batch_size
+    torch.manual_seed(config.seed)  # the same initial weights whatever ran before in this process
     method, make_batch = build_method(
         config, method_name, images, impressions, reports, device, steps
     )

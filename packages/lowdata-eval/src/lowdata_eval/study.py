@@ -330,7 +330,8 @@ def run_study(
 
         # a retried trial inherits the attributes of its failed parent: clear the failure reason
         trial.set_user_attr("failure", None)
-        result = fit(params, report, key.seed * 100_003 + trial.number)
+        # seeded by slot, like the sampler: a trial retried after a kill repeats the killed one exactly
+        result = fit(params, report, key.seed * 100_003 + trial_slot(study, trial.number))
         files = {}
         for name, logits in result.test_logits.items():
             path = predictions_dir / f"{key.slug}__trial{trial.number}__{name}.npy"

@@ -15,7 +15,7 @@ from report_deid.scrubber import Detection, Scrubber, ScrubResult
 from report_deid.synth import TEST_FAMILIES, TRAIN_FAMILIES, clean_reports, synth_reports
 from report_deid.text_prep import clean_text, prepare_sentences, split_sentences
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ALLOW_PHRASES",

@@ -5,60 +5,176 @@
   ``local_files_only=True``; ``model_max_length`` is forced to 512 because Bio_ClinicalBERT's folder leaves
   it unlimited. Nothing is downloaded.
 - :func:`train_wordpiece`: a BERT-style WordPiece vocabulary (lower-casing BertNormalizer, BertPreTokenizer,
-  ``[PAD] [UNK] [CLS] [SEP] [MASK]``, ``[CLS] $A [SEP]``) trained with ``tokenizers`` on the local corpus and
-  saved as ``tokenizer.json`` plus a transformers tokenizer config.
+  ``[PAD] [UNK] [CLS] [SEP] [MASK]`` with ids 0-4, ``[CLS] $A [SEP]``, ``##`` continuation prefix) learned on
+  the local corpus and saved as ``tokenizer.json`` plus a transformers tokenizer config.
 - :func:`encode_reports`: token ids and attention masks of the cleaned report, and each sentence's token span.
+
+The vocabulary is learned here, in Python, not with ``tokenizers``' ``WordPieceTrainer``: that trainer keeps
+its counts in Rust hash maps with a per-process random state and breaks frequency ties by iteration order, so
+one corpus trained in two processes gives different vocabularies. The procedure is the same BPE-style one:
+
+1. :func:`count_words`: normalise and pre-tokenize every text with the ``tokenizers`` BertNormalizer and
+   BertPreTokenizer (both deterministic) and count the words.
+2. :func:`learn_vocabulary`: split each word into characters, the first as is and the others with ``##``
+   (``knee`` -> ``k ##n ##e ##e``); the vocabulary starts with the special tokens, every character (sorted by
+   code point) and every ``##`` character (sorted). Then repeatedly merge the adjacent pair with the highest
+   count (summed over word frequencies), ties broken by the pair's strings (smallest first), into one token
+   (``##n`` + ``##e`` -> ``##ne``, ``k`` + ``##ne`` -> ``kne``), until the vocabulary holds ``vocab_size``
+   tokens or no pair occurs at least :data:`MIN_FREQUENCY` (2) times. Pair counts and an index of the words
+   holding each pair are updated only for the words a merge touches, and a heap with lazy deletion finds the
+   next pair, so 30,000 merges over ~30,000 unique words take seconds, not hours.
+
+The result depends only on the multiset of words (not on the order of the texts, the process, the hash seed
+or the thread count), so the same texts and ``vocab_size`` give a byte-identical ``tokenizer.json``.
 """
 
 from __future__ import annotations
 
+import heapq
 import os
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 os.environ.setdefault(
     "TRANSFORMERS_VERBOSITY", "error"
 )  # no "PyTorch was not found" banner: torch is not used
 
-from tokenizers import (
-    Tokenizer,
-    decoders,
-    models,
-    normalizers,
-    pre_tokenizers,
-    processors,
-    trainers,
-)
+from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 from transformers import BertTokenizerFast, PreTrainedTokenizerFast
 
 from report_deid.errors import ModelNotFoundError
 
 MAX_LENGTH = 512
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+CONTINUATION = "##"
+MIN_FREQUENCY = 2
+
+Pair = tuple[str, str]
+
+
+def count_words(texts: Iterable[str]) -> Counter[str]:
+    """Count the words of ``texts`` after BERT normalisation (lower-case) and pre-tokenization."""
+    normalizer = normalizers.BertNormalizer(lowercase=True)
+    pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        pieces = pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(text))
+        counts.update(word for word, _ in pieces)
+    return counts
+
+
+def _merge_word(symbols: list[str], pair: Pair, merged: str) -> list[str]:
+    """``symbols`` with each non-overlapping ``pair`` (left to right) replaced by ``merged``."""
+    out, i = [], 0
+    while i < len(symbols):
+        if i + 1 < len(symbols) and symbols[i] == pair[0] and symbols[i + 1] == pair[1]:
+            out.append(merged)
+            i += 2
+        else:
+            out.append(symbols[i])
+            i += 1
+    return out
+
+
+def learn_vocabulary(
+    word_counts: Mapping[str, int], vocab_size: int, min_frequency: int = MIN_FREQUENCY
+) -> list[str]:
+    """Learn a WordPiece vocabulary by deterministic BPE-style merges (see the module docstring).
+
+    Args:
+        word_counts: frequency of each pre-tokenized word.
+        vocab_size: the most tokens to keep; the special tokens and the character alphabet are always kept,
+            even when they alone exceed it.
+        min_frequency: a pair is merged only if it occurs at least this many times.
+
+    Returns:
+        The tokens in id order: special tokens, characters, ``##`` characters, then merges in merge order.
+    """
+    words = sorted(w for w, c in word_counts.items() if c > 0 and w)
+    counts = [word_counts[w] for w in words]
+    splits = [[w[0]] + [CONTINUATION + ch for ch in w[1:]] for w in words]
+    initial = sorted({ch for w in words for ch in w})
+    continued = sorted({s for symbols in splits for s in symbols[1:]})
+    vocab = list(dict.fromkeys([*SPECIAL_TOKENS, *initial, *continued]))
+    known = set(vocab)
+
+    pair_counts: Counter[Pair] = Counter()
+    where: dict[Pair, set[int]] = {}
+    for index, (symbols, count) in enumerate(zip(splits, counts, strict=True)):
+        for pair in pairwise(symbols):
+            pair_counts[pair] += count
+            where.setdefault(pair, set()).add(index)
+    heap = [(-count, pair) for pair, count in pair_counts.items()]
+    heapq.heapify(heap)
+
+    while len(vocab) < vocab_size and heap:
+        negative, pair = heapq.heappop(heap)
+        # a stale entry (the pair's count changed after it was pushed) is skipped
+        if pair_counts.get(pair, 0) != -negative:
+            continue
+        if -negative < min_frequency:
+            break
+        merged = pair[0] + pair[1].removeprefix(CONTINUATION)
+        if merged not in known:  # two pairs may spell the same token (##ab ##c, ##a ##bc)
+            known.add(merged)
+            vocab.append(merged)
+        changed: set[Pair] = set()
+        for index in sorted(where.pop(pair)):
+            old = splits[index]
+            new = _merge_word(old, pair, merged)
+            if len(new) == len(old):  # the index is stale: this word no longer holds the pair
+                continue
+            delta: Counter[Pair] = Counter(pairwise(new))
+            delta.subtract(pairwise(old))
+            for other, times in delta.items():
+                if times:
+                    pair_counts[other] += times * counts[index]
+                    changed.add(other)
+                    if times > 0:
+                        where.setdefault(other, set()).add(index)
+            splits[index] = new
+        del pair_counts[pair]
+        changed.discard(pair)
+        for other in changed:
+            if pair_counts[other] > 0:
+                heapq.heappush(heap, (-pair_counts[other], other))
+            else:
+                del pair_counts[other]
+                where.pop(other, None)
+    return vocab
 
 
 def train_wordpiece(
     texts: Iterable[str], out_dir: Path, vocab_size: int = 8000
 ) -> PreTrainedTokenizerFast:
-    """Train a WordPiece vocabulary on ``texts`` and save it to ``out_dir``.
+    """Learn a WordPiece vocabulary on ``texts`` and save it to ``out_dir``.
+
+    Deterministic: the same texts (in any order) and ``vocab_size`` give a byte-identical ``tokenizer.json``
+    in any process.
 
     Returns:
         The tokenizer, ready to encode (max length 512).
     """
-    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    vocab = learn_vocabulary(count_words(texts), vocab_size)
+    tokenizer = Tokenizer(
+        models.WordPiece(
+            vocab={token: i for i, token in enumerate(vocab)},
+            unk_token="[UNK]",
+            continuing_subword_prefix=CONTINUATION,
+        )
+    )
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    trainer = trainers.WordPieceTrainer(
-        vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS), min_frequency=2
-    )
-    tokenizer.train_from_iterator(texts, trainer=trainer)
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     tokenizer.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]",
         pair="[CLS] $A [SEP] $B:1 [SEP]:1",
         special_tokens=[("[CLS]", cls), ("[SEP]", sep)],
     )
-    tokenizer.decoder = decoders.WordPiece()
+    tokenizer.decoder = decoders.WordPiece(prefix=CONTINUATION)
+    tokenizer.add_special_tokens(list(SPECIAL_TOKENS))
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tokenizer,
         model_max_length=MAX_LENGTH,

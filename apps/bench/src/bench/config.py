@@ -47,6 +47,13 @@ DISPLAY_NAMES = {
 }
 
 
+def _known_methods(value: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [m for m in value if m not in allowed]
+    if unknown:
+        raise ValueError(f"unknown method(s) {unknown}; allowed: {list(allowed)}")
+    return value
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -196,10 +203,7 @@ class PretrainSettings(_Section):
     @field_validator("methods")
     @classmethod
     def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [m for m in value if m not in SSL_METHODS]
-        if unknown:
-            raise ValueError(f"unknown method(s) {unknown}; allowed: {list(SSL_METHODS)}")
-        return value
+        return _known_methods(value, SSL_METHODS)
 
 
 class EvaluateConfig(_Section):
@@ -236,10 +240,7 @@ class EvaluateConfig(_Section):
     @field_validator("methods")
     @classmethod
     def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [m for m in value if m not in ALL_METHODS]
-        if unknown:
-            raise ValueError(f"unknown method(s) {unknown}; allowed: {list(ALL_METHODS)}")
-        return value
+        return _known_methods(value, ALL_METHODS)
 
     @field_validator("fractions")
     @classmethod
@@ -308,8 +309,8 @@ class BenchConfig(_Section):
 
     @property
     def run_dir(self) -> Path:
-        """``runs_dir / name``."""
-        return self.runs_dir / self.name
+        """``runs_dir / name``, absolute (a relative ``runs_dir`` is taken from the working directory)."""
+        return (self.runs_dir / self.name).resolve()
 
     def section_hash(self, *sections: str) -> str:
         """SHA-256 of the named sections' settings (the done-markers' parameter part)."""

@@ -107,6 +107,11 @@ def run(
         f"{failed} radiograph(s) failed (see {out.errors})"
     )
     corpus, summary = pretraining_corpus(config, manifest, world.excluded)
+    if len(corpus) < config.pretrain.batch_size:
+        raise DataError(
+            f"the pretraining corpus has {len(corpus)} knee ROIs, fewer than one batch of "
+            f"{config.pretrain.batch_size}: check {out.errors} for radiographs that failed"
+        )
     corpus.to_parquet(out.corpus, index=False)
     check_no_leakage(corpus, world.excluded)
     out.guard.write_text(json.dumps(summary, indent=2), encoding="utf-8")

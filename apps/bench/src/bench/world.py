@@ -90,7 +90,7 @@ class WorldOutputs:
 
 def run(config: BenchConfig, folder: Path, reporter: Reporter) -> WorldOutputs:
     """Build the world (synthetic) or read the user's data into the same outputs."""
-    out = WorldOutputs(folder)
+    out = WorldOutputs(Path(folder).resolve())
     folder.mkdir(parents=True, exist_ok=True)
     if config.data is None:
         _synthetic(config, out, reporter)

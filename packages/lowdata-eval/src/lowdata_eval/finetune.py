@@ -20,6 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from lowdata_eval.augment import FineTuneAugment
+from lowdata_eval.named_splits import NamedSplits
 from lowdata_eval.search_space import Hyperparams
 from lowdata_eval.selection import FitResult, Report, fit_and_select, predict
 from lowdata_eval.tasks import TaskSpec
@@ -107,25 +108,8 @@ class EncoderWithHead(nn.Module):
 
 
 @dataclass(frozen=True)
-class ImageSplits:
-    """uint8 images ``[N, H, W]`` and targets of the train / val subsets and of every named test set.
-
-    ``tests`` maps a test set name to ``(images, targets)`` in reporting order; a bare tuple means
-    ``{"test": it}``.
-    """
-
-    train: tuple[Tensor, Tensor]
-    val: tuple[Tensor, Tensor]
-    tests: dict[str, tuple[Tensor, Tensor]] | tuple[Tensor, Tensor]
-
-    def __post_init__(self) -> None:
-        if isinstance(self.tests, tuple):
-            object.__setattr__(self, "tests", {"test": self.tests})
-
-    @property
-    def test(self) -> tuple[Tensor, Tensor]:
-        """The first test set."""
-        return next(iter(self.tests.values()))  # type: ignore[union-attr]
+class ImageSplits(NamedSplits):
+    """uint8 images ``[N, H, W]`` and targets of the train / val subsets and of every named test set."""
 
 
 def fit_finetune(

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from lowdata_eval.named_splits import NamedSplits
 from lowdata_eval.search_space import Hyperparams
 from lowdata_eval.selection import FitResult, Report, fit_and_select, predict
 from lowdata_eval.tasks import TaskSpec
@@ -71,7 +72,7 @@ class LinearProbe(nn.Module):
 
 
 @dataclass(frozen=True)
-class FeatureSplits:
+class FeatureSplits(NamedSplits):
     """Standardised features and targets of the train / val subsets and of every named test set.
 
     Attributes:
@@ -81,20 +82,8 @@ class FeatureSplits:
         mean, std: ``[1, D]`` training statistics the features were standardised with (CPU).
     """
 
-    train: tuple[Tensor, Tensor]
-    val: tuple[Tensor, Tensor]
-    tests: dict[str, tuple[Tensor, Tensor]] | tuple[Tensor, Tensor]
     mean: Tensor | None = None
     std: Tensor | None = None
-
-    def __post_init__(self) -> None:
-        if isinstance(self.tests, tuple):
-            object.__setattr__(self, "tests", {"test": self.tests})
-
-    @property
-    def test(self) -> tuple[Tensor, Tensor]:
-        """The first test set."""
-        return next(iter(self.tests.values()))  # type: ignore[union-attr]
 
     @classmethod
     def from_arrays(

@@ -117,6 +117,7 @@ def _run(settings: Any, *, fresh: bool = False, storage: str | None = None) -> N
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # the live display shows every trial
+    warnings_log = _log_warnings_to(settings.run_dir / "logs" / "warnings.log")
     threads = configure_threads(settings.threads)
     device = resolve_device(settings.device)
     typer.echo(
@@ -131,6 +132,23 @@ def _run(settings: Any, *, fresh: bool = False, storage: str | None = None) -> N
         f"bench: done in {time.perf_counter() - began:.0f} s ({ran}); up to date: {result.skipped or 'none'}"
     )
     typer.echo(f"bench: summary: {result.run_dir / 'summary.md'}")
+    if warnings_log.stat().st_size:
+        typer.echo(f"bench: warnings (e.g. classes topped up in tiny subsets): {warnings_log}")
+
+
+def _log_warnings_to(path: Path) -> Path:
+    """Send Python warnings to ``path`` instead of the terminal (they would break the live display)."""
+    import logging
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    logging.captureWarnings(True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    captured = logging.getLogger("py.warnings")
+    captured.addHandler(handler)
+    captured.propagate = False
+    return path
 
 
 @app.command()

@@ -231,8 +231,8 @@ class EvaluateConfig(_Section):
         "progression": (0.25, 0.5),
     }
     seeds: tuple[int, ...] = (0, 1)
-    trials: dict[str, int] = {"lp": 6, "ft": 3}
-    epochs: dict[str, tuple[int, int]] = {"lp": (5, 20), "ft": (2, 4)}
+    trials: dict[str, int] = {"lp": 6, "ft": 2}
+    epochs: dict[str, tuple[int, int]] = {"lp": (5, 20), "ft": (1, 3)}
     image_size: int = Field(48, ge=16)
     batch_size: int = Field(32, ge=2)
     horizon_months: dict[str, int] = {"oai": 48, "most": 60}

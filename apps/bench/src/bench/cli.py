@@ -132,7 +132,7 @@ def _run(settings: Any, *, fresh: bool = False, storage: str | None = None) -> N
         f"bench: done in {time.perf_counter() - began:.0f} s ({ran}); up to date: {result.skipped or 'none'}"
     )
     typer.echo(f"bench: summary: {result.run_dir / 'summary.md'}")
-    if warnings_log.stat().st_size:
+    if warnings_log.is_file() and warnings_log.stat().st_size:
         typer.echo(f"bench: warnings (e.g. classes topped up in tiny subsets): {warnings_log}")
 
 
@@ -141,9 +141,8 @@ def _log_warnings_to(path: Path) -> Path:
     import logging
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
     logging.captureWarnings(True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)  # opened at the first warning
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     captured = logging.getLogger("py.warnings")
     captured.addHandler(handler)

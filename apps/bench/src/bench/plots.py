@@ -118,8 +118,12 @@ def stratified(strata: pd.DataFrame, out: Path) -> Path | None:
     if strata.empty:
         return None
     panels = strata[["task", "test_set"]].drop_duplicates().values.tolist()
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.4 * len(panels), 3.8), squeeze=False)
-    for ax, (task, test_set) in zip(axes[0], panels, strict=True):
+    columns = min(2, len(panels))
+    rows = -(-len(panels) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(6.0 * columns, 3.6 * rows), squeeze=False)
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
+    for ax, (task, test_set) in zip(axes.flat, panels, strict=False):
         part = strata[(strata["task"] == task) & (strata["test_set"] == test_set)]
         methods = sorted(set(part["method"]), key=_order)
         colors = _colors(methods)
@@ -139,7 +143,8 @@ def stratified(strata: pd.DataFrame, out: Path) -> Path | None:
         ax.set_ylim(0, 1)
         ax.set_ylabel("AUROC within stratum")
         ax.set_title(f"{task}, {SET_NAMES[test_set]}")
-    axes[0][-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    axes[0][-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.suptitle("AUROC within each baseline KL grade (FT, largest fraction, mean over seeds)")
     fig.tight_layout()
     path = out / "figure6_stratified_auroc.png"
     fig.savefig(path, dpi=110, bbox_inches="tight")

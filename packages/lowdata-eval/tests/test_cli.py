@@ -36,7 +36,11 @@ def test_probe_and_report(tmp_path: Path, synthetic, capsys: pytest.CaptureFixtu
     assert "(" in markdown
     comparisons = pd.read_csv(tmp_path / "run" / "tables" / "comparisons.csv")
     assert comparisons.loc[0, "method"] == "moco"
-    assert comparisons.loc[0, "median_difference"] > 0
+    # the paired difference over seeds, recomputed from results.csv (a 6-trial search on 20 validation rows
+    # is too noisy for the sign of the difference to be a stable assertion)
+    by_seed = results.pivot_table(index="seed", columns="method", values="test_metric")
+    expected = float(np.median(by_seed["moco"] - by_seed["imagenet"]))
+    assert comparisons.loc[0, "median_difference"] == pytest.approx(expected)
 
 
 def test_probe_errors(tmp_path: Path, synthetic, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]

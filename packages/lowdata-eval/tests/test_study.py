@@ -137,9 +137,9 @@ def test_pruning_prunes(tmp_path: Path) -> None:
     study = run_study(KEY, fit, open_storage(tmp_path), StudyConfig(n_trials=30), tmp_path / "p")
     pruned = study.get_trials(states=(optuna.trial.TrialState.PRUNED,))
     assert len(pruned) > 0
-    assert all(
-        max(t.intermediate_values) == 5 for t in pruned
-    )  # the first epoch the pruner may act
+    steps = [max(t.intermediate_values) for t in pruned]
+    assert min(steps) >= 5  # never before the warm-up ends
+    assert 5 in steps  # the first epoch the pruner may act
     assert counted_trials(study) == 30
     sampler = study.sampler
     assert isinstance(sampler, optuna.samplers.TPESampler)

@@ -247,9 +247,6 @@ def _summary(
         "",
     ]
     for check in checks:
-        status = "passed" if check.passed else "**FAILED**"
-        text = f"- {check.description}: {status} ({check.detail})"
-        lines.append(
-            text if check.passed else f"- **{check.description}: FAILED ({check.detail})**"
-        )
+        line = f"{check.description}: {'passed' if check.passed else 'FAILED'} ({check.detail})"
+        lines.append(f"- {line}" if check.passed else f"- **{line}**")
     return "\n".join(lines) + "\n"

@@ -256,12 +256,3 @@ def _features(
     np.save(path, features.numpy())
     marker.write_text(json.dumps({"hash": digest}), encoding="utf-8")
     return features
-
-
-def evaluate_stage_hash(config: BenchConfig, pretrain: PretrainOutputs) -> str:
-    """The settings and encoder hashes the evaluate stage depends on."""
-    registry = pretrain.read_encoders()
-    return combine(
-        config.section_hash("evaluate", "seed", "device"),
-        json.dumps({k: v.get("sha256", "") for k, v in sorted(registry.items())}),
-    )

@@ -31,13 +31,15 @@ from bench import pretrain as pretrain_stage
 from bench import reports as reports_stage
 from bench import world as world_stage
 from bench.config import BenchConfig
-from bench.errors import BenchError, ConfigError, DataError, LeakageError, StageError
+from bench.errors import ConfigError, DataError, LeakageError, StageError
 from bench.markers import combine, is_done, read_marker, write_marker
 from bench.progress import LogReporter, Reporter
 
 logger = logging.getLogger("bench")
 
 STAGES = ("world", "localize", "reports", "pretrain", "evaluate", "report")
+#: The stages with a done-marker (``report`` always runs: it only reads).
+MARKED_STAGES = STAGES[:-1]
 STARTED = "started.json"
 #: Run-level files written by the evaluate stage (lowdata-eval's outputs); removed when it starts over.
 EVALUATE_OUTPUTS = ("results.csv", "trials.parquet", "predictions", "models", "optuna.journal")
@@ -211,7 +213,7 @@ def _guarded(run_dir: Path, name: str, work: Callable[[], Any]) -> Any:
     except (ConfigError, DataError, LeakageError):
         log.write_text(traceback.format_exc(), encoding="utf-8")
         raise
-    except (BenchError, Exception) as exc:
+    except Exception as exc:
         log.write_text(traceback.format_exc(), encoding="utf-8")
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise StageError(name, f"{type(exc).__name__}: {message}", str(log)) from exc

@@ -21,10 +21,9 @@ from bench import plots
 from bench.config import DISPLAY_NAMES, SSL_METHODS
 from bench.errors import DataError
 from bench.markers import read_marker
+from bench.pipeline import MARKED_STAGES
 from bench.progress import LogReporter, Reporter
 from bench.tables import write_tables
-
-STAGES = ("world", "localize", "reports", "pretrain", "evaluate")
 
 
 @dataclass(frozen=True)
@@ -218,7 +217,7 @@ def _summary(
         "| stage | seconds |",
         "|---|---:|",
     ]
-    for stage in STAGES:
+    for stage in MARKED_STAGES:
         marker = read_marker(run_dir / stage)
         lines.append(f"| {stage} | {marker['seconds'] if marker else 'not finished'} |")
     headline = next((t for n, t in tables.items() if n.startswith("table7_progression")), None)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.markers import read_marker
-
-STAGES = ("world", "localize", "reports", "pretrain", "evaluate")
+from bench.pipeline import MARKED_STAGES
 
 
 def describe_runs(runs_dir: Path) -> list[str]:
@@ -17,13 +16,13 @@ def describe_runs(runs_dir: Path) -> list[str]:
         if Path(runs_dir).is_dir()
         else []
     ):
-        done = [stage for stage in STAGES if read_marker(run / stage) is not None]
+        done = [stage for stage in MARKED_STAGES if read_marker(run / stage) is not None]
         state = (
             "complete"
-            if len(done) == len(STAGES) and (run / "summary.md").is_file()
+            if len(done) == len(MARKED_STAGES) and (run / "summary.md").is_file()
             else "incomplete"
         )
-        pending = [s for s in STAGES if s not in done]
+        pending = [s for s in MARKED_STAGES if s not in done]
         detail = f"next: {pending[0]}" if pending else "summary.md"
-        lines.append(f"{run.name}: {state} ({len(done)}/{len(STAGES)} stages; {detail})")
+        lines.append(f"{run.name}: {state} ({len(done)}/{len(MARKED_STAGES)} stages; {detail})")
     return lines

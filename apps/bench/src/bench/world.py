@@ -145,8 +145,7 @@ def _labels_and_links(
         write_cohort_table,
     )
 
-    tasks = config.evaluate.tasks
-    reporter.start("world-labels", "world: labels", len(roots) * len(tasks))
+    reporter.start("world-labels", "world: labels", len(roots) * len(TASKS))
     splits_all, radiographs, links = [], [], []
     for cohort, (root, images) in roots.items():
         data = read_cohort(cohort, root)
@@ -195,8 +194,7 @@ def _labels_and_links(
                     out.cohort_tables / f"{cohort}_{task}.md",
                     title=f"{cohort.upper()} {task} cohort ({horizon}-month horizon)",
                 )
-            if task in tasks:
-                reporter.advance("world-labels", detail=f"{cohort} {task}: {len(linked)} knees")
+            reporter.advance("world-labels", detail=f"{cohort} {task}: {len(linked)} knees")
     exclusion_list(splits_all).to_csv(out.excluded, index=False)
     pd.DataFrame(links).to_csv(out.folder / "image_links.csv", index=False)
     reporter.finish("world-labels")

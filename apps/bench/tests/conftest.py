@@ -68,8 +68,17 @@ def copy_run(run: Path, target_root: Path) -> Path:
     """A copy of a finished run under ``target_root/runs/tiny`` (with the config beside it)."""
     shutil.copy(TINY, target_root / "tiny.toml")
     target = target_root / "runs" / run.name
-    shutil.copytree(run, target)
+    shutil.copytree(run, target, copy_function=_link_weights)
     cache = run.parent / ".cache"
     if cache.is_dir():
         shutil.copytree(cache, target_root / "runs" / ".cache")
     return target
+
+
+def _link_weights(source: str, target: str) -> None:
+    """Hard-link safetensors files (GBs of checkpoints and kept models, only ever replaced atomically, never
+    written in place), copy everything else."""
+    if source.endswith(".safetensors"):
+        os.link(source, target)
+    else:
+        shutil.copy2(source, target)

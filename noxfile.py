@@ -9,6 +9,10 @@ Members are discovered on disk (every ``packages/*/pyproject.toml`` and ``apps/*
   tests against the installed wheel, so a missing dependency or a stray import of another member fails;
   a member that depends on other members (``apps/bench``) gets their wheels built beside its own, and an
   app's tests marked ``slow`` (whole pipeline runs, already run by ``tests(<app>)``) are skipped there;
+- ``report-browser``: a smoke run's ``report.html`` and a ``bench compare`` page rendered by headless Chromium
+  (the distribution's package): screenshots kept under the run's ``browser/``, images decoded, no console
+  errors, the expected headings and tables; ``$BENCH_BROWSER_RUN`` names a finished run to use (CI: the
+  fresh-clone smoke run), else the session makes one;
 - ``lint``: ``ruff check`` and ``ruff format --check``.
 
 Narrow a run with ``uv run nox -s "tests(oa-tasks)"``, ``uv run nox -k oa-tasks`` or
@@ -130,6 +134,54 @@ def _workspace_dependencies(manifest: dict) -> list[str]:
     """Names of the workspace members a member depends on (its ``tool.uv.sources`` with workspace = true)."""
     sources = manifest.get("tool", {}).get("uv", {}).get("sources", {})
     return sorted(name for name, source in sources.items() if source.get("workspace"))
+
+
+@nox.session(name="report-browser")
+def report_browser(session: nox.Session) -> None:
+    """Render a run's results page and a comparison page in headless Chromium and check what it shows."""
+    session.run_install(
+        "uv",
+        "sync",
+        "--frozen",
+        "--all-packages",
+        "--group",
+        "dev",
+        "--active",
+        env=_uv_env(session),
+    )
+    given = os.environ.get("BENCH_BROWSER_RUN")
+    if given:
+        run_dir = Path(given).resolve()
+        session.run("bench", "report", str(run_dir))  # the page as the code under test writes it
+    else:
+        work = Path(session.create_tmp()).resolve()
+        session.chdir(work)
+        session.run("bench", "run", "--profile", "smoke", "--name", "browser-smoke")
+        session.chdir(ROOT)
+        run_dir = work / "runs" / "browser-smoke"
+    # "before and after a change": the same run with a larger LP search, every seed paired
+    other = f"{run_dir.name}-lp3"
+    derived = session.run(
+        "python",
+        "apps/bench/browser_tests/derive_run.py",
+        str(run_dir),
+        other,
+        "evaluate.trials.lp=3",
+        silent=True,
+    )
+    session.run("bench", "run", "--config", str(derived).strip().splitlines()[-1])
+    compare_dir = run_dir / "compare"
+    session.run(
+        "bench", "compare", str(run_dir), str(run_dir.parent / other), "--out", str(compare_dir)
+    )
+    session.run(
+        "pytest",
+        "apps/bench/browser_tests",
+        *PYTEST_ARGS,
+        "--import-mode=prepend",  # the tests import their CDP client from their own folder
+        *session.posargs,
+        env={"BENCH_BROWSER_RUN": str(run_dir), "BENCH_BROWSER_COMPARE": str(compare_dir)},
+    )
 
 
 @nox.session

@@ -132,6 +132,7 @@ def _run(settings: Any, *, fresh: bool = False, storage: str | None = None) -> N
         f"bench: done in {time.perf_counter() - began:.0f} s ({ran}); up to date: {result.skipped or 'none'}"
     )
     typer.echo(f"bench: summary: {result.run_dir / 'summary.md'}")
+    typer.echo(f"bench: results page: {result.run_dir / 'report.html'}")
     if warnings_log.is_file() and warnings_log.stat().st_size:
         typer.echo(f"bench: warnings (e.g. classes topped up in tiny subsets): {warnings_log}")
 
@@ -194,7 +195,7 @@ def evaluate(
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run folder, e.g. runs/default.")],
 ) -> None:
-    """Rebuild tables, plots and summary of a run from its stored results."""
+    """Rebuild tables, plots, model cards, summary.md and report.html of a run from its stored results."""
     from bench.report import build
 
     try:
@@ -202,6 +203,50 @@ def report(
     except BenchError as exc:
         _fail(exc)
     typer.echo(f"bench: {path}")
+    typer.echo(f"bench: {path.parent / 'report.html'}")
+
+
+@app.command()
+def compare(
+    run_dirs: Annotated[
+        list[Path], typer.Argument(help="Two or more run folders; the first is the baseline.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Output folder (default: <runs>/compare-<a>-vs-<b>)."),
+    ] = None,
+) -> None:
+    """Compare runs cell by cell: means, difference and a paired test where seeds match."""
+    from bench.compare import write_comparison
+
+    folder = out or run_dirs[0].parent / "compare-{}".format("-vs-".join(r.name for r in run_dirs))
+    try:
+        written = write_comparison(run_dirs, folder)
+    except BenchError as exc:
+        _fail(exc)
+    for kind, path in written.items():
+        typer.echo(f"bench: {kind}: {path}")
+
+
+@app.command()
+def dashboard(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder, e.g. runs/default.")],
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
+    storage: Annotated[
+        str | None,
+        typer.Option(
+            help="The run's Optuna storage URL when not its journal file (postgresql://...)."
+        ),
+    ] = None,
+) -> None:
+    """Open Optuna's dashboard on the run's studies (127.0.0.1 only; Ctrl-C stops it)."""
+    from bench.dashboard import HOST, serve
+
+    typer.echo(f"bench: optuna-dashboard for {run_dir} at http://{HOST}:{port}/ (Ctrl-C to stop)")
+    try:
+        serve(run_dir, port, storage)
+    except BenchError as exc:
+        _fail(exc)
 
 
 @app.command("list")

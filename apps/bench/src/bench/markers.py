@@ -33,13 +33,7 @@ def file_sha256(path: Path) -> str:
 
 def read_marker(folder: Path) -> dict[str, Any] | None:
     """The marker of ``folder`` or None."""
-    path = Path(folder) / MARKER
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        return None
+    return read_json(Path(folder) / MARKER)
 
 
 def is_done(folder: Path, expected_hash: str) -> bool:
@@ -66,3 +60,19 @@ def write_marker(folder: Path, stage_hash: str, seconds: float, **extra: Any) ->
 def clear_marker(folder: Path) -> None:
     """Remove ``folder``'s marker (the stage will run again)."""
     (Path(folder) / MARKER).unlink(missing_ok=True)
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON object from ``path``, or None when the file is missing or unreadable."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Every record of a JSON-lines file (``[]`` when it is missing)."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]

@@ -32,7 +32,7 @@ from bench import reports as reports_stage
 from bench import world as world_stage
 from bench.config import BenchConfig
 from bench.errors import ConfigError, DataError, LeakageError, StageError
-from bench.markers import combine, is_done, read_marker, write_marker
+from bench.markers import combine, is_done, read_json, read_marker, write_marker
 from bench.progress import LogReporter, Reporter
 
 logger = logging.getLogger("bench")
@@ -185,7 +185,7 @@ def _stage(
         reporter.note(f"{name}: up to date")
         return
     begun = start_over_hash or stage_hash
-    started = _read_json(folder / STARTED)
+    started = read_json(folder / STARTED)
     if folder.exists() and (started is None or started.get("hash") != begun):
         shutil.rmtree(folder)
         for output in run_outputs:
@@ -217,13 +217,6 @@ def _guarded(run_dir: Path, name: str, work: Callable[[], Any]) -> Any:
         log.write_text(traceback.format_exc(), encoding="utf-8")
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise StageError(name, f"{type(exc).__name__}: {message}", str(log)) from exc
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
 
 
 def write_environment(config: BenchConfig, run_dir: Path) -> None:

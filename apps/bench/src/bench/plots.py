@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import matplotlib
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from bench.config import DISPLAY_NAMES
+from bench.markers import read_jsonl
 
 SET_NAMES = {"test": "OAI test", "most": "MOST (external)"}
 METRIC_NAMES = {"kl": "balanced accuracy", "incidence": "AUROC", "progression": "AUROC"}
@@ -159,9 +159,7 @@ def loss_curves(pretrain_dir: Path, out: Path) -> Path | None:
         return None
     fig, axes = plt.subplots(1, len(logs), figsize=(2.6 * len(logs), 2.8), squeeze=False)
     for ax, log in zip(axes[0], logs, strict=True):
-        records = [
-            json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line
-        ]
+        records = read_jsonl(log)
         epochs = [r["epoch"] for r in records]
         ax.plot(epochs, [r["loss"] for r in records], marker="o")
         ax.set_title(_name(log.parent.name), fontsize=9)
@@ -173,3 +171,35 @@ def loss_curves(pretrain_dir: Path, out: Path) -> Path | None:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def describe(path: Path) -> tuple[str, str]:
+    """Alt text and caption of a figure written by this module (from its file name)."""
+    stem = path.stem
+    if stem.startswith("fractions_"):
+        task = stem.removeprefix("fractions_")
+        metric = METRIC_NAMES.get(task, "metric")
+        return (
+            f"Line plots of test {metric} against the fraction of labels for the {task} task, one line "
+            "per pretraining method with error bars of one standard deviation over seeds, one panel per "
+            "protocol (linear probe, fine-tuning) and test set.",
+            f"{task}: test {metric} vs label fraction (mean ± SD over seeds).",
+        )
+    if stem == "figure5_corpus_kl":
+        return (
+            "Bar chart of the share of each KL grade (0 to 4) in the hospital pretraining corpus as "
+            "inferred by the supervised proxy model, beside the true distribution of the synthetic world.",
+            "Figure 5: KL distribution of the pretraining corpus inferred by KL Pret (Sup), and the truth.",
+        )
+    if stem == "figure6_stratified_auroc":
+        return (
+            "Grouped bars of prognosis AUROC within each baseline KL grade, per method, for incidence "
+            "and progression on the OAI test split and on MOST, fine-tuned at the largest label fraction.",
+            "Figure 6: AUROC within baseline KL strata (fine-tuning, largest fraction).",
+        )
+    if stem == "pretrain_loss":
+        return (
+            "Small line plots of the pretraining loss per epoch, one panel per method.",
+            "Pretraining loss per epoch.",
+        )
+    return (f"Figure {stem}.", stem)

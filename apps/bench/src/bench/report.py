@@ -1,42 +1,35 @@
-"""Stage 6, ``report``: tables, plots and ``summary.md`` from the stored outputs alone.
+"""Stage 6, ``report``: tables, plots, model cards, ``summary.md`` and ``report.html`` from stored outputs.
 
 Reads ``results.csv``, the test predictions, the evaluated row tables and the earlier stages' small outputs
-(leakage guard, de-identification audit, proxy KL grades, pretraining logs, stage markers); trains and
-recomputes nothing, so ``bench report runs/<name>`` rebuilds byte-identical tables. Sanity checks: KL Pret
-(Sup) beats Random on KL; every SSL method's LP beats Random's LP on KL (means over fractions and seeds).
+(leakage guard, de-identification audit, proxy KL grades, pretraining logs, checkpoints' JSON sidecars,
+stage markers); trains and recomputes nothing, so ``bench report runs/<name>`` rebuilds byte-identical
+tables. The sanity checks are those of :mod:`bench.checks`.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from bench import plots
-from bench.config import DISPLAY_NAMES, SSL_METHODS
+from bench.checks import SanityCheck, sanity_checks
+from bench.config import DISPLAY_NAMES
 from bench.errors import DataError
-from bench.markers import read_marker
+from bench.markers import read_json, read_marker
+from bench.model_cards import write_model_cards
+from bench.pages import embed_png
 from bench.pipeline import MARKED_STAGES
 from bench.progress import LogReporter, Reporter
-from bench.tables import write_tables
-
-
-@dataclass(frozen=True)
-class Check:
-    """One sanity check and whether it passed."""
-
-    description: str
-    passed: bool
-    detail: str
+from bench.results_page import write_results_page
+from bench.tables import BuiltTable, write_tables
 
 
 def build(run_dir: Path, reporter: Reporter | None = None) -> Path:
-    """Write ``tables/``, ``plots/`` and ``summary.md`` of a run; return the summary's path."""
+    """Write ``tables/``, ``plots/``, model cards, ``summary.md`` and ``report.html``; return the summary."""
     reporter = reporter or LogReporter()
     run_dir = Path(run_dir)
     results_path = run_dir / "results.csv"
@@ -51,21 +44,23 @@ def build(run_dir: Path, reporter: Reporter | None = None) -> Path:
         path.stem: pd.read_parquet(path)
         for path in sorted((run_dir / "evaluate" / "tables").glob("*.parquet"))
     }
-    encoders = _read_json(run_dir / "pretrain" / "encoders.json") or {}
+    encoders = read_json(run_dir / "pretrain" / "encoders.json") or {}
     imagenet = bool(encoders.get("imagenet", {}).get("available"))
     tables = write_tables(results, run_dir, task_tables, imagenet)
     _copy_cohort_tables(run_dir)
     figures = _plots(run_dir, results, task_tables)
     checks = sanity_checks(results)
+    cards = write_model_cards(run_dir, {t.spec.name: t.long for t in tables})
     summary = _summary(run_dir, results, tables, figures, checks, imagenet)
     path = run_dir / "summary.md"
     path.write_text(summary, encoding="utf-8")
-    reporter.note(f"report: {len(tables)} tables, {len(figures)} plots, summary at {path}")
+    embedded = [embed_png(f, *plots.describe(f)) for f in figures]
+    page = write_results_page(run_dir, results, tables, embedded, checks, cards, imagenet)
+    reporter.note(
+        f"report: {len(tables)} tables, {len(figures)} plots, {len(cards)} model cards; "
+        f"summary at {path}, page at {page}"
+    )
     return path
-
-
-def _read_json(path: Path) -> dict | None:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def _copy_cohort_tables(run_dir: Path) -> None:
@@ -149,52 +144,18 @@ def stratified_table(
     )
 
 
-def sanity_checks(results: pd.DataFrame) -> list[Check]:
-    """KL Pret (Sup) beats Random on KL; every SSL LP beats Random LP on KL."""
-    kl = results[results["task"] == "kl"]
-    checks = []
-
-    def mean(method: str, protocol: str | None = None) -> float:
-        rows = kl[kl["method"] == method]
-        if protocol is not None:
-            rows = rows[rows["protocol"] == protocol]
-        return float(rows["test_metric_test"].mean()) if len(rows) else float("nan")
-
-    random_all, random_lp = mean("random"), mean("random", "lp")
-    sup = mean("kl_sup")
-    if np.isfinite(sup) and np.isfinite(random_all):
-        checks.append(
-            Check(
-                "KL Pret (Sup) beats Random on KL",
-                sup > random_all,
-                f"{sup:.3f} vs {random_all:.3f}",
-            )
-        )
-    for method in SSL_METHODS:
-        value = mean(method, "lp")
-        if np.isfinite(value) and np.isfinite(random_lp):
-            checks.append(
-                Check(
-                    f"{DISPLAY_NAMES[method]} LP beats Random LP on KL",
-                    value > random_lp,
-                    f"{value:.3f} vs {random_lp:.3f}",
-                )
-            )
-    return checks
-
-
 def _summary(
     run_dir: Path,
     results: pd.DataFrame,
-    tables: dict[str, str],
+    tables: list[BuiltTable],
     figures: list[Path],
-    checks: list[Check],
+    checks: list[SanityCheck],
     imagenet: bool,
 ) -> str:
     config = tomllib.loads((run_dir / "config.toml").read_text(encoding="utf-8"))
-    env = _read_json(run_dir / "env.json") or {}
-    guard = _read_json(run_dir / "localize" / "leakage_guard.json") or {}
-    audit = _read_json(run_dir / "reports" / "audit.json") or {}
+    env = read_json(run_dir / "env.json") or {}
+    guard = read_json(run_dir / "localize" / "leakage_guard.json") or {}
+    audit = read_json(run_dir / "reports" / "audit.json") or {}
     evaluate = config.get("evaluate", {})
     data = "synthetic world" if "data" not in config else "real data (see config.toml [data])"
     lines = [
@@ -220,10 +181,10 @@ def _summary(
     for stage in MARKED_STAGES:
         marker = read_marker(run_dir / stage)
         lines.append(f"| {stage} | {marker['seconds'] if marker else 'not finished'} |")
-    headline = next((t for n, t in tables.items() if n.startswith("table7_progression")), None)
-    headline = headline or next(iter(tables.values()), "")
+    named = {t.spec.name: t.markdown for t in tables}
+    headline = named.get("table7_progression") or next(iter(named.values()), "")
     lines += ["", "## Headline", "", headline, "", "## All tables", ""]
-    lines += [f"- [{name}](tables/{name}.md)" for name in tables]
+    lines += [f"- [{name}](tables/{name}.md)" for name in named]
     lines += ["", "## Plots", ""]
     lines += [f"![{figure.stem}](plots/{figure.name})" for figure in figures]
     lines += [
@@ -246,6 +207,6 @@ def _summary(
         "",
     ]
     for check in checks:
-        line = f"{check.description}: {'passed' if check.passed else 'FAILED'} ({check.detail})"
-        lines.append(f"- {line}" if check.passed else f"- **{line}**")
+        lines.append(f"- {check.line}" if check.passed else f"- **{check.line}**")
+    lines += ["", "The results page with provenance of every cell: [report.html](report.html)."]
     return "\n".join(lines) + "\n"

@@ -240,21 +240,31 @@ def _format(cell: pd.Series) -> str:
     return text + marks
 
 
+@dataclass(frozen=True)
+class BuiltTable:
+    """One written table: its spec, its Markdown text and the long frame behind every cell."""
+
+    spec: TableSpec
+    markdown: str
+    long: pd.DataFrame
+    reference: str
+
+
 def write_tables(
     results: pd.DataFrame,
     run_dir: Path,
     task_tables: dict[str, pd.DataFrame],
     imagenet_available: bool,
-) -> dict[str, str]:
-    """Write every table as ``tables/<name>.md`` and ``.csv``; return ``{name: markdown}``."""
+) -> list[BuiltTable]:
+    """Write every table as ``tables/<name>.md`` and ``.csv``; return them in paper order."""
     folder = run_dir / "tables"
     folder.mkdir(parents=True, exist_ok=True)
-    written = {}
+    written = []
     for spec in table_specs(results):
         markdown, long = build_table(
             spec, results, run_dir, task_tables[spec.task], imagenet_available
         )
         (folder / f"{spec.name}.md").write_text(markdown, encoding="utf-8")
         long.to_csv(folder / f"{spec.name}.csv", index=False, float_format="%.6g")
-        written[spec.name] = markdown
+        written.append(BuiltTable(spec, markdown, long, reference_method(results)))
     return written

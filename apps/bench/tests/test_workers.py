@@ -104,3 +104,25 @@ def test_two_workers_and_the_main_process_share_the_studies(
     pd.testing.assert_frame_equal(shared[columns], single[columns], check_exact=False, rtol=1e-6)
     assert (run / "summary.md").is_file()
     _delete_studies(storage, "tiny/")
+
+
+def test_a_worker_on_a_finished_run_exits_and_a_wrong_folder_is_refused(
+    tiny_run: Path, tmp_path: Path, helpers: type
+) -> None:
+    from bench.errors import ConfigError, DataError
+    from bench.worker import evaluation_state, run_config
+
+    run = helpers.copy_run(tiny_run, tmp_path)
+    assert evaluation_state(run)[1] == "done"
+    done = helpers.bench("worker", "runs/tiny", cwd=tmp_path)  # the run's journal: one machine
+    assert "already finished; nothing to do" in done.stdout
+    assert "torch threads:" in done.stdout
+    (run / "evaluate" / "done.json").unlink()
+    assert evaluation_state(run)[1] == "running"  # begun under the config's settings, not finished
+    (run / "evaluate" / "started.json").write_text('{"hash": "other settings"}')
+    assert evaluation_state(run)[1] == "waiting"
+    renamed = run.rename(tmp_path / "runs" / "copy")
+    with pytest.raises(ConfigError, match="named 'tiny'"):
+        run_config(renamed)
+    with pytest.raises(DataError, match=r"config\.toml not found"):
+        run_config(tmp_path / "nowhere")

@@ -287,8 +287,8 @@ def data(
 
     try:
         settings = _load(config, profile, name=name)
-        if not settings.datasets:
-            raise ConfigError("the config has no [datasets.*] table: nothing to build")
+        if not settings.datasets and settings.scaling is None:
+            raise ConfigError("the config has no [datasets.*] or [scaling] table: nothing to build")
         with RichReporter() as reporter:
             manifests = build_data(settings, settings.run_dir / "data", reporter)
     except BenchError as exc:

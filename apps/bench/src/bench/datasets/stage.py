@@ -26,7 +26,7 @@ from bench.datasets.folders import mixed_corpus, nested_subsets, read_image_fold
 from bench.datasets.mimic import read_mimic_pairs
 from bench.datasets.store import build_store, load_grey
 from bench.errors import ConfigError, DataError
-from bench.markers import is_done, write_marker
+from bench.markers import combine, file_sha256, is_done, write_marker
 from bench.progress import Reporter
 
 SCALING_FILE = "scaling.parquet"
@@ -88,7 +88,15 @@ def validate_datasets(config: BenchConfig) -> list[str]:
 
 def run(config: BenchConfig, folder: Path, reporter: Reporter) -> dict[str, pd.DataFrame]:
     """Build every dataset's ROI store and the scaling subsets (see the module docstring)."""
-    stage_hash = config.section_hash("datasets", "scaling", "seed")
+    knee = config.run_dir / "localize" / "pretrain_corpus.parquet"
+    uses_knee = config.scaling is not None and "knee" in {
+        *config.scaling.corpora,
+        *(p for parts in config.scaling.mixed.values() for p in parts),
+    }
+    stage_hash = combine(
+        config.section_hash("datasets", "scaling", "seed"),
+        file_sha256(knee) if uses_knee and knee.is_file() else "",
+    )
     if is_done(folder, stage_hash):
         reporter.note("data: up to date")
         return {

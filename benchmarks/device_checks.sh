@@ -20,3 +20,8 @@ python3 benchmarks/lp_search.py --device cuda 2>&1 | tee "$out/lp_search_cuda.tx
 python3 benchmarks/lp_search.py --device cpu --baseline-trials 1 2>&1 | tee "$out/lp_search_cpu16.txt"
 python3 benchmarks/ssl_step_throughput.py --device cuda 2>&1 | tee "$out/ssl_step_throughput_cuda.txt"
 python3 benchmarks/views_throughput.py --device cuda 2>&1 | tee "$out/views_throughput_cuda.txt"
+# bench perf: each method's pretraining step through bench's data path vs the supervised ceiling, at the
+# paper's sizes (table3: ResNet-34, 224 px views of 256 px ROIs, batch 256, bf16 + channels_last)
+PYTHONPATH=$PYTHONPATH:$PWD/apps/bench/src:$PWD/packages/knee-localize/src:$PWD/packages/report-deid/src \
+  python3 -m bench perf --device cuda --warmup 5 --steps 20 --repeats 3 2>&1 | tee "$out/bench_perf_cuda.txt"
+cp runs/perf/perf/perf.md runs/perf/perf/perf.json "$out/" 2>/dev/null

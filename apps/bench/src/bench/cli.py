@@ -152,6 +152,154 @@ def _log_warnings_to(path: Path) -> Path:
 
 
 @app.command()
+def worker(
+    run_dir: Annotated[Path, typer.Argument(help="The run folder, e.g. runs/default (shared).")],
+    storage: Annotated[
+        str | None,
+        typer.Option(
+            help="The main process's storage (postgresql://...); default: its journal file."
+        ),
+    ] = None,
+    device: Annotated[
+        str | None, typer.Option(help="cpu, cuda or auto (default: the run's).")
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option(help="Torch CPU threads (default: the run's).")
+    ] = None,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for the run's evaluation to begin.")
+    ] = 24 * 3600.0,
+) -> None:
+    """Join the evaluation studies of a run started with `bench run --storage` (any machine, any number)."""
+    import logging
+
+    import optuna
+    from lowdata_eval.errors import StorageError
+
+    from bench.progress import RichReporter
+    from bench.runtime import configure_threads, device_description, resolve_device
+    from bench.worker import run_config, work
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    try:
+        settings = run_config(run_dir, device=device)
+        _log_warnings_to(settings.run_dir / "logs" / f"worker-{_host_pid()}.log")
+        count = configure_threads(settings.threads if threads is None else threads)
+        typer.echo(
+            f"bench worker {_host_pid()}: run {settings.name!r} in {settings.run_dir} on "
+            f"{device_description(resolve_device(settings.device))}; torch threads: {count}"
+        )
+        with RichReporter() as reporter:
+            done = work(
+                run_dir,
+                storage,
+                reporter,
+                device=device,
+                wait_seconds=wait,
+                on_wait=lambda line: typer.echo(f"bench worker: {line}"),
+            )
+    except BenchError as exc:
+        _fail(exc)
+    except StorageError as exc:  # an unreachable database, SQLite, another run's studies
+        _fail(ConfigError(str(exc)))
+    if done.already_done:
+        typer.echo("bench worker: the run's evaluation is already finished; nothing to do")
+    else:
+        typer.echo(
+            f"bench worker {_host_pid()}: every study is complete; this worker ran {done.trials} trials"
+        )
+
+
+def _host_pid() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@app.command()
+def perf(
+    config: ConfigOption = None,
+    profile: ProfileOption = None,
+    device: Annotated[str | None, typer.Option(help="cpu, cuda or auto.")] = None,
+    methods: Annotated[
+        str | None, typer.Option(help="Comma-separated image-only methods (default: all five).")
+    ] = None,
+    warmup: Annotated[int, typer.Option(help="Untimed warm-up steps.")] = 3,
+    steps: Annotated[int, typer.Option(help="Steps per timed repeat.")] = 10,
+    repeats: Annotated[int, typer.Option(help="Timed repeats (the median is reported).")] = 3,
+    small: Annotated[
+        bool | None,
+        typer.Option(
+            "--small/--full",
+            help="CPU sizes (64 px, batch 16) or the config's; default: small on the CPU only.",
+        ),
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option(help="Torch CPU threads (0: one per core, max 4).")
+    ] = None,
+) -> None:
+    """Images/s of each method's pretraining step (real data path) vs a bare supervised step."""
+    import shlex
+
+    from bench.perf import PerfSettings, measure, parse_methods, perf_config, write_report
+    from bench.progress import RichReporter
+    from bench.runtime import configure_threads, resolve_device
+
+    try:
+        default = (
+            config is None and profile is None
+        )  # the paper's sizes (table3), run folder runs/perf
+        settings = _load(
+            config,
+            "table3" if default else profile,
+            name="perf" if default else None,
+            device=device,
+            threads=threads,
+        )
+        count = configure_threads(settings.threads)
+        target = resolve_device(settings.device)
+        settings = perf_config(
+            settings, target, small=target.type == "cpu" if small is None else small
+        )
+        chosen = PerfSettings(tuple(parse_methods(methods)), warmup, steps, repeats)
+        typer.echo(f"bench perf: torch threads: {count}")
+        with RichReporter() as reporter:
+            result = measure(settings, target, chosen, reporter)
+    except BenchError as exc:
+        _fail(exc)
+    command = shlex.join(["bench", *sys.argv[1:]])
+    markdown, _ = write_report(result, settings.run_dir / "perf", command)
+    typer.echo(result.header())
+    typer.echo(result.table())
+    typer.echo(f"bench perf: {markdown}")
+
+
+@app.command()
+def data(
+    config: ConfigOption = None,
+    profile: ProfileOption = None,
+    name: Annotated[str | None, typer.Option(help="Run name (default: the config's).")] = None,
+) -> None:
+    """Build the ROI stores of the config's [datasets] and its [scaling] subsets (runs/<name>/data/)."""
+    from bench.datasets.stage import run as build_data
+    from bench.progress import RichReporter
+
+    try:
+        settings = _load(config, profile, name=name)
+        if not settings.datasets and settings.scaling is None:
+            raise ConfigError("the config has no [datasets.*] or [scaling] table: nothing to build")
+        with RichReporter() as reporter:
+            manifests = build_data(settings, settings.run_dir / "data", reporter)
+    except BenchError as exc:
+        _fail(exc)
+    for key, manifest in manifests.items():
+        typer.echo(f"bench data: {key}: {len(manifest)} images")
+    typer.echo(f"bench data: {settings.run_dir / 'data'}")
+
+
+@app.command()
 def validate(
     config: Annotated[Path, typer.Argument(help="The TOML config to check.")],
 ) -> None:

@@ -271,6 +271,81 @@ class EvaluateConfig(_Section):
         return self
 
 
+DATASET_KINDS = ("chestxray14", "chexpert", "mimic_cxr", "imagefolder")
+
+
+class DatasetConfig(_Section):
+    """A corpus in its release format (``bench data`` turns it into an ROI store; see ``bench.datasets``).
+
+    Attributes:
+        kind: ``chestxray14`` (NIH), ``chexpert``, ``mimic_cxr`` (image-report pairs) or ``imagefolder``.
+        root: the image root (ChestX-ray14: holds ``images/`` or ``images_*/images/``; CheXpert: the folder
+            the ``Path`` column is relative to; MIMIC-CXR: holds ``files/``; ImageFolder: the tree).
+        table: ChestX-ray14 ``Data_Entry_2017.csv``; CheXpert ``train.csv``; MIMIC-CXR the metadata CSV.
+        test_table: CheXpert ``valid.csv`` (the test split).
+        split_table: MIMIC-CXR ``mimic-cxr-2.0.0-split.csv``.
+        uncertainty: CheXpert's policy for uncertain labels: ignore (masked), zeros, ones, gloria.
+        frontal_only: CheXpert / MIMIC-CXR: frontal views only.
+        roi_px: side of the stored grey images.
+    """
+
+    kind: Literal["chestxray14", "chexpert", "mimic_cxr", "imagefolder"]
+    root: Path
+    table: Path | None = None
+    test_table: Path | None = None
+    split_table: Path | None = None
+    uncertainty: Literal["ignore", "zeros", "ones", "gloria"] = "ones"
+    frontal_only: bool = True
+    roi_px: int = Field(256, ge=16)
+
+    @model_validator(mode="after")
+    def _table_given(self) -> DatasetConfig:
+        if self.kind != "imagefolder" and self.table is None:
+            raise ValueError(f"a {self.kind} dataset needs 'table' (its label / metadata CSV)")
+        return self
+
+
+class ScalingConfig(_Section):
+    """Pretraining-scale and domain controls: nested random subsets of corpora.
+
+    Attributes:
+        corpora: names of ``[datasets.*]`` entries, of ``mixed`` entries, or ``knee`` (the run's own
+            pretraining corpus).
+        mixed: a corpus made of several (name -> the names of its parts).
+        sizes: subset sizes; each size's subset contains every smaller one (one permutation per seed).
+        seeds: one permutation (and one pretraining) per seed; the scaling plot shows mean and SD over them.
+    """
+
+    corpora: tuple[str, ...]
+    mixed: dict[str, tuple[str, ...]] = {}
+    sizes: tuple[int, ...]
+    seeds: tuple[int, ...] = (0,)
+
+    @field_validator("sizes")
+    @classmethod
+    def _sizes(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or min(value) < 1 or list(value) != sorted(set(value)):
+            raise ValueError(f"must be increasing positive sizes, got {list(value)}")
+        return value
+
+
+class SweepConfig(_Section):
+    """Hyperparameter sweeps of the paper's controls.
+
+    Attributes:
+        mae_mask_ratios: MAE mask ratios to pretrain (the paper: 0.25-0.75).
+    """
+
+    mae_mask_ratios: tuple[float, ...] = ()
+
+    @field_validator("mae_mask_ratios")
+    @classmethod
+    def _ratios(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(not 0 < r < 1 for r in value):
+            raise ValueError(f"mask ratios must be in (0, 1), got {list(value)}")
+        return value
+
+
 class BenchConfig(_Section):
     """A whole run.
 
@@ -297,6 +372,25 @@ class BenchConfig(_Section):
     reports: ReportsConfig = ReportsConfig()
     pretrain: PretrainSettings = PretrainSettings()
     evaluate: EvaluateConfig = EvaluateConfig()
+    datasets: dict[str, DatasetConfig] = {}
+    scaling: ScalingConfig | None = None
+    sweeps: SweepConfig | None = None
+
+    @model_validator(mode="after")
+    def _scaling_names_known(self) -> BenchConfig:
+        if self.scaling is None:
+            return self
+        known = {"knee", *self.datasets}
+        bad = {n: p for n, parts in self.scaling.mixed.items() for p in parts if p not in known}
+        if bad:
+            raise ValueError(f"scaling.mixed parts {bad} are not datasets; known: {sorted(known)}")
+        unknown = [c for c in self.scaling.corpora if c not in known | set(self.scaling.mixed)]
+        if unknown:
+            raise ValueError(
+                f"scaling.corpora {unknown} name no dataset or mixed corpus; known: "
+                f"{sorted(known | set(self.scaling.mixed))}"
+            )
+        return self
 
     @field_validator("name")
     @classmethod
@@ -408,6 +502,15 @@ def _resolve_paths(config: BenchConfig, base: Path) -> BenchConfig:
     updates["weights"] = config.weights.model_copy(
         update={k: resolve(v) for k, v in config.weights.model_dump().items()}
     )
+    if config.datasets:
+        updates["datasets"] = {
+            name: dataset.model_copy(
+                update={
+                    k: resolve(v) for k, v in dataset.model_dump().items() if isinstance(v, Path)
+                }
+            )
+            for name, dataset in config.datasets.items()
+        }
     if config.data is not None:
         updates["data"] = config.data.model_copy(
             update={

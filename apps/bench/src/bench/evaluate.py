@@ -15,6 +15,8 @@ Outputs (run folder): ``results.csv``, ``trials.parquet``, ``predictions/``, ``m
 from __future__ import annotations
 
 import json
+import os
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,10 +76,15 @@ def task_tables(
         table["participant_id"] = table["cohort"] + ":" + table["participant_id"].astype(str)
         keep = ["participant_id", "side", "cohort", "label", "baseline_kl", "split", "roi_index"]
         table = table[keep].reset_index(drop=True)
-        table.to_parquet(folder / "tables" / f"{task}.parquet", index=False)
+        _write_atomically(
+            folder / "tables" / f"{task}.parquet", lambda p, t=table: t.to_parquet(p, index=False)
+        )
         tables[task] = table
         notes[task] = {"rows": len(table), "rows_without_roi": missing}
-    (folder / "tables" / "counts.json").write_text(json.dumps(notes, indent=2), encoding="utf-8")
+    _write_atomically(
+        folder / "tables" / "counts.json",
+        lambda p: p.write_text(json.dumps(notes, indent=2), encoding="utf-8"),
+    )
     return tables
 
 
@@ -102,8 +109,15 @@ def run(
     *,
     encoders: Sequence[Encoder] | None = None,
     storage_url: str | None = None,
+    order_seed: int | None = None,
 ) -> None:
-    """Run every study (or only those of ``encoders``), resuming finished ones from the journal."""
+    """Run every study (or only those of ``encoders``), resuming finished ones from the storage.
+
+    The studies are visited encoder by encoder, protocol by protocol, task by task; ``order_seed`` (a
+    ``bench worker``) visits the same (encoder, protocol, task) units in a seeded random order instead, so
+    that several processes spread over the studies rather than queue on the same one. Every study still
+    ends with exactly its trial count, whoever runs its trials.
+    """
     from lowdata_eval import open_storage
 
     run_dir = config.run_dir
@@ -119,15 +133,24 @@ def run(
         for p in settings.protocols
     ) * len(chosen)
     reporter.start("evaluate", "evaluate: trials", total)
-    for encoder in chosen:
-        for protocol in settings.protocols:
-            features = (
-                _features(config, encoder, rois, needed, folder / "features")
-                if protocol == "lp"
-                else None
-            )
-            for task, table in tables.items():
-                _run_one(config, encoder, task, protocol, table, rois, features, storage, reporter)
+    units = [(e, p, t) for e in chosen for p in settings.protocols for t in tables]
+    if order_seed is not None:  # a worker: start where the others are not
+        random.Random(order_seed).shuffle(units)
+    features: dict[str, Any] = {}
+    for encoder, protocol, task in units:
+        if protocol == "lp" and encoder.name not in features:
+            features[encoder.name] = _features(config, encoder, rois, needed, folder / "features")
+        _run_one(
+            config,
+            encoder,
+            task,
+            protocol,
+            tables[task],
+            rois,
+            features.get(encoder.name) if protocol == "lp" else None,
+            storage,
+            reporter,
+        )
     reporter.finish("evaluate")
 
 
@@ -253,6 +276,18 @@ def _features(
     )
     features = torch.zeros(len(rois), computed.shape[1])
     features[torch.from_numpy(needed)] = computed
-    np.save(path, features.numpy())
-    marker.write_text(json.dumps({"hash": digest}), encoding="utf-8")
+    _write_atomically(path, lambda p: np.save(p, features.numpy()))
+    _write_atomically(
+        marker, lambda p: p.write_text(json.dumps({"hash": digest}), encoding="utf-8")
+    )
     return features
+
+
+def _write_atomically(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write ``path`` through a temporary file and a rename.
+
+    Processes sharing the run (``bench worker``) never read a half-written file.
+    """
+    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}{path.suffix}")
+    write(tmp)
+    os.replace(tmp, path)

@@ -44,6 +44,8 @@ STARTED = "started.json"
 #: Run-level files written by the evaluate stage (lowdata-eval's outputs); removed when it starts over.
 EVALUATE_OUTPUTS = ("results.csv", "trials.parquet", "predictions", "models", "optuna.journal")
 EXTRA_ENCODERS = "extra_encoders.json"
+#: The key of :func:`stage_hashes` naming the hash an evaluation begun under (its ``started.json``).
+EVALUATE_BEGUN = "evaluate_begun"
 
 
 @dataclass
@@ -77,57 +79,44 @@ def run(
     reports = reports_stage.ReportsOutputs(run_dir / "reports")
     pretrain = pretrain_stage.PretrainOutputs(run_dir / "pretrain")
 
-    h_world = combine(config.section_hash("world", "data", "splits", "seed"), _horizons(config))
+    extras = read_extra_encoders(run_dir)
+    hashes = stage_hashes(config, extras)
     _stage(
         config,
         "world",
-        h_world,
+        hashes["world"],
         lambda: world_stage.run(config, world.folder, reporter),
         result,
         reporter,
     )
-    h_localize = combine(
-        h_world,
-        config.section_hash("localize", "weights"),
-        json.dumps([config.pretrain.corpus, config.world.localizer_phantoms]),
-    )
     _stage(
         config,
         "localize",
-        h_localize,
+        hashes["localize"],
         lambda: localize_stage.run(config, world, localize.folder, reporter),
         result,
         reporter,
     )
-    h_reports = combine(h_world, config.section_hash("reports"), str(config.weights.bert))
     _stage(
         config,
         "reports",
-        h_reports,
+        hashes["reports"],
         lambda: reports_stage.run(config, world, reports.folder, reporter),
         result,
         reporter,
     )
-    h_pretrain = combine(
-        h_localize,
-        h_reports,
-        config.section_hash("pretrain", "weights", "seed"),
-        json.dumps([config.evaluate.image_size, config.evaluate.batch_size]),
-    )
     _stage(
         config,
         "pretrain",
-        h_pretrain,
+        hashes["pretrain"],
         lambda: pretrain_stage.run(config, world, localize, reports, pretrain.folder, reporter),
         result,
         reporter,
     )
-    h_evaluate = combine(h_pretrain, config.section_hash("evaluate", "seed", "name"))
-    extras = read_extra_encoders(run_dir)
     _stage(
         config,
         "evaluate",
-        combine(h_evaluate, json.dumps(extras, sort_keys=True)),
+        hashes["evaluate"],
         lambda: evaluate_stage.run(
             config,
             world,
@@ -135,12 +124,15 @@ def run(
             pretrain,
             run_dir / "evaluate",
             reporter,
-            encoders=[*evaluate_stage.encoders_to_evaluate(config, pretrain), *_extra(extras)],
+            encoders=[
+                *evaluate_stage.encoders_to_evaluate(config, pretrain),
+                *extra_encoders(extras),
+            ],
             storage_url=storage_url,
         ),
         result,
         reporter,
-        start_over_hash=h_evaluate,
+        start_over_hash=hashes[EVALUATE_BEGUN],
         run_outputs=EVALUATE_OUTPUTS,
     )
     from bench import report as report_stage
@@ -151,11 +143,44 @@ def run(
     return result
 
 
+def stage_hashes(config: BenchConfig, extras: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The done-marker hash of every marked stage, plus ``EVALUATE_BEGUN``.
+
+    Each hash combines the settings the stage reads with the hashes of the stages it reads from.
+    ``EVALUATE_BEGUN`` is the evaluation's hash without the encoders added by ``bench evaluate``: an
+    evaluation that began under it continues (only the new encoder's studies run), any other starts over.
+    ``bench worker`` joins an evaluation only while its ``started.json`` holds this hash.
+    """
+    world = combine(config.section_hash("world", "data", "splits", "seed"), _horizons(config))
+    localize = combine(
+        world,
+        config.section_hash("localize", "weights"),
+        json.dumps([config.pretrain.corpus, config.world.localizer_phantoms]),
+    )
+    reports = combine(world, config.section_hash("reports"), str(config.weights.bert))
+    pretrain = combine(
+        localize,
+        reports,
+        config.section_hash("pretrain", "weights", "seed"),
+        json.dumps([config.evaluate.image_size, config.evaluate.batch_size]),
+    )
+    begun = combine(pretrain, config.section_hash("evaluate", "seed", "name"))
+    return {
+        "world": world,
+        "localize": localize,
+        "reports": reports,
+        "pretrain": pretrain,
+        "evaluate": combine(begun, json.dumps(extras, sort_keys=True)),
+        EVALUATE_BEGUN: begun,
+    }
+
+
 def _horizons(config: BenchConfig) -> str:
     return json.dumps(config.evaluate.horizon_months, sort_keys=True)
 
 
-def _extra(extras: dict[str, dict[str, str]]) -> list[evaluate_stage.Encoder]:
+def extra_encoders(extras: dict[str, dict[str, str]]) -> list[evaluate_stage.Encoder]:
+    """The encoders of :func:`read_extra_encoders` as :class:`~bench.evaluate.Encoder` entries."""
     return [
         evaluate_stage.Encoder(name, Path(e["path"]), e["sha256"]) for name, e in extras.items()
     ]

@@ -88,7 +88,14 @@ def _plots(
     strata.to_csv(
         run_dir / "tables" / "figure6_stratified_auroc.csv", index=False, float_format="%.6g"
     )
-    for figure in (plots.stratified(strata, out), plots.loss_curves(run_dir / "pretrain", out)):
+    from bench.scaling import scaling_plot
+
+    scaling = scaling_plot(results, out)  # encoders named <method>.<corpus>.n<size>: bench.scaling
+    for figure in (
+        plots.stratified(strata, out),
+        plots.loss_curves(run_dir / "pretrain", out),
+        scaling,
+    ):
         if figure is not None:
             figures.append(figure)
     return figures

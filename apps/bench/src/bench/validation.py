@@ -18,6 +18,10 @@ def validate_config(config: BenchConfig) -> list[str]:
     """Return one line per passed check; raise on the first failure (naming the key or file)."""
     lines = [f"config {config.name!r}: keys and values are valid"]
     lines += _weights(config)
+    if config.datasets or config.scaling is not None:
+        from bench.datasets.stage import validate_datasets
+
+        lines += validate_datasets(config)
     if config.data is None:
         lines.append("data: none given, the synthetic world will be used")
         return lines

@@ -202,4 +202,10 @@ def describe(path: Path) -> tuple[str, str]:
             "Small line plots of the pretraining loss per epoch, one panel per method.",
             "Pretraining loss per epoch.",
         )
-    return (f"Figure {stem}.", stem)
+    if stem == "scaling":
+        return (
+            "Line plot of the downstream test metric against the pretraining set size, one line per "
+            "pretraining corpus, mean and standard deviation over seeds.",
+            "Scaling: downstream metric vs pretraining set size (mean ± SD over seeds).",
+        )
+    return (f"Figure {stem} of this run (no description registered).", stem)

@@ -20,3 +20,7 @@ python3 benchmarks/lp_search.py --device cuda 2>&1 | tee "$out/lp_search_cuda.tx
 python3 benchmarks/lp_search.py --device cpu --baseline-trials 1 2>&1 | tee "$out/lp_search_cpu16.txt"
 python3 benchmarks/ssl_step_throughput.py --device cuda 2>&1 | tee "$out/ssl_step_throughput_cuda.txt"
 python3 benchmarks/views_throughput.py --device cuda 2>&1 | tee "$out/views_throughput_cuda.txt"
+# DDP == one big batch on CUDA (NCCL with two GPUs, else both ranks on cuda:0 through gloo)
+python3 -c "import transformers" 2>/dev/null || export DDP_METHODS=moco_v2,barlow_twins,vicreg,cnn_jepa,mae
+backend=gloo; [ "$(nvidia-smi -L | wc -l)" -ge 2 ] && backend=nccl
+python3 benchmarks/ddp_equality_cuda.py --backend "$backend" 2>&1 | tee "$out/ddp_equality_cuda.txt"

@@ -131,12 +131,12 @@ def _fix_masks(rows: slice) -> None:
     jepa = predictive.cnn_jepa_mask
     patch = predictive.random_patch_mask
     predictive.cnn_jepa_mask = lambda n, grid, config, generator=None, device="cpu": (
-        jepa(WORLD * ROWS, grid, config, torch.Generator().manual_seed(7), device)[0][rows],
+        jepa(WORLD * ROWS, grid, config, torch.Generator().manual_seed(7))[0][rows].to(device),
         "fixed",
     )
     predictive.random_patch_mask = lambda n, length, ratio, generator=None, device="cpu": tuple(
-        t[rows]
-        for t in patch(WORLD * ROWS, length, ratio, torch.Generator().manual_seed(8), device)
+        t[rows].to(device)
+        for t in patch(WORLD * ROWS, length, ratio, torch.Generator().manual_seed(8))
     )
 
 

@@ -5,7 +5,8 @@ float64)
 and, on rank 0 before the process group exists, one single-process step over the concatenated 8 rows;
 writes ``OUT/steps.json`` with the loss and the largest relative differences of every gradient and of the
 whole state after the optimiser step and ``after_step`` (BatchNorm running statistics, MoCo's queue,
-CNN-JEPA's EMA target included); then, in the same processes, the uninterrupted ``run`` below into DIR.
+CNN-JEPA's EMA target included) and each rank's ``gather=True`` losses of fixed embeddings; then, in the
+same processes, the uninterrupted ``run`` below into DIR.
 
 ``python ddp_worker.py run OUT PORT DIR [KILL_AT]``: a 2-rank ``pretrain`` of a tiny MoCo v2 into DIR; with
 KILL_AT both ranks die (``os._exit``) at that global step, as a killed torchrun job.
@@ -27,6 +28,7 @@ import ssl_objectives as so
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from ssl_objectives import losses
 from ssl_objectives.distributed import unwrap
 from ssl_objectives.methods import predictive
 from ssl_objectives.text_batch import ImageTextBatch, TextTokens
@@ -210,10 +212,33 @@ def steps(rank: int, out: Path, port: int, folder: str) -> None:
                 "gradients": len(grads),
                 "sync_batchnorm": converted,
             }
+    report["losses"] = _gathered_losses(rank)
     if rank == 0:
         (out / "steps.json").write_text(json.dumps(report, indent=1))
     _fix_masks(slice(None))
     _pretrain(rank, out, folder, -1)
+
+
+def gathered_inputs() -> tuple[torch.Tensor, torch.Tensor]:
+    """The ``[8, 5]`` float64 embeddings of the loss-level check (rank r holds rows 4r..4r+3)."""
+    g = torch.Generator().manual_seed(0)
+    z1 = torch.randn(WORLD * ROWS, 5, generator=g, dtype=torch.float64)
+    return z1, torch.randn(WORLD * ROWS, 5, generator=g, dtype=torch.float64)
+
+
+def _gathered_losses(rank: int) -> dict[str, list[dict[str, Any]]]:
+    """Each rank's ``gather=True`` loss and its gradient on its rows, gathered to every rank."""
+    z1, z2 = gathered_inputs()
+    rows = slice(rank * ROWS, (rank + 1) * ROWS)
+    mine = {}
+    for name in ("barlow_twins_loss", "vicreg_loss", "convirt_loss"):
+        a = z1[rows].clone().requires_grad_(True)
+        loss = getattr(losses, name)(a, z2[rows].clone(), gather=True)
+        loss.backward()
+        mine[name] = {"loss": loss.item(), "grad": a.grad.tolist()}
+    everyone: list[Any] = [None] * WORLD
+    dist.all_gather_object(everyone, mine)
+    return {name: [entry[name] for entry in everyone] for name in mine}
 
 
 def run(rank: int, out: Path, port: int, folder: str, kill_at: int) -> None:

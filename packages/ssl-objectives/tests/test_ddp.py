@@ -5,7 +5,10 @@
    gradient and the whole state after the optimiser step and ``after_step`` agree to 1e-9 relative (measured:
    6e-14 or better; 3e-11 for VICReg's pre-BatchNorm biases, whose gradient is zero in exact arithmetic and
    is compared against a floor of 1e-6 of the largest gradient).
-2. A two-rank ``pretrain`` killed mid-epoch (both processes ``os._exit`` at step 5 of 6, epoch 2 of 2) and
+2. Loss level: each rank's ``gather=True`` Barlow Twins / VICReg / ConVIRT loss and gradient against the
+   one-process loss of the concatenated rows (each rank's rows get ``world_size`` x their share, which DDP's
+   averaging turns into the global-batch gradient).
+3. A two-rank ``pretrain`` killed mid-epoch (both processes ``os._exit`` at step 5 of 6, epoch 2 of 2) and
    relaunched equals the uninterrupted two-rank run bit for bit (weights, queue, optimizer state, log).
 
 About 110 s of CPU time in all (three spawns of two processes; 3-7 minutes of wall time on the shared 2-core
@@ -14,6 +17,7 @@ machine); marked ``slow``, run by the member's nox session.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import socket
 import subprocess
@@ -68,6 +72,33 @@ def test_one_ddp_step_equals_one_step_on_the_concatenated_batch(ddp_runs: Path) 
     assert report["cnn_jepa"]["sync_batchnorm"] == 43
     assert report["mae"]["sync_batchnorm"] == 0
     assert all(report[m]["sync_batchnorm"] > 0 for m in METHODS if m != "mae")
+
+
+def test_gathered_losses_equal_the_global_batch(ddp_runs: Path) -> None:
+    """Loss level: ``gather=True`` on two ranks against the one-process loss of the 8 rows."""
+    from ssl_objectives import losses
+
+    spec = importlib.util.spec_from_file_location("ddp_worker", WORKER)
+    assert spec is not None
+    assert spec.loader is not None
+    worker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(worker)
+
+    ranks = json.loads((ddp_runs / "steps.json").read_text())["losses"]
+    z1, z2 = worker.gathered_inputs()
+    for name, per_rank in ranks.items():
+        full = z1.clone().requires_grad_(True)
+        loss = getattr(losses, name)(full, z2)
+        loss.backward()
+        # Barlow: every rank computes the global loss; VICReg's invariance and ConVIRT's anchors are local,
+        # so the ranks' MEAN is the global loss
+        assert abs(sum(r["loss"] for r in per_rank) / 2 - loss.item()) < 1e-10, name
+        if name == "barlow_twins_loss":
+            assert all(abs(r["loss"] - loss.item()) < 1e-10 for r in per_rank)
+        for rank, result in enumerate(per_rank):
+            # each rank's rows get world_size x their share; DDP's averaging over ranks restores it
+            grad = torch.tensor(result["grad"], dtype=torch.float64)
+            assert torch.allclose(grad, 2 * full.grad[rank * 4 : rank * 4 + 4], atol=1e-10), name
 
 
 def test_killed_two_rank_run_resumes_to_the_uninterrupted_run(ddp_runs: Path) -> None:

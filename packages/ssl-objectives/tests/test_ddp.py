@@ -60,6 +60,7 @@ def ddp_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_one_ddp_step_equals_one_step_on_the_concatenated_batch(ddp_runs: Path) -> None:
     report = json.loads((ddp_runs / "steps.json").read_text())
+    report.pop("losses")  # the loss-level check below
     assert sorted(report) == sorted(METHODS)
     for name, result in report.items():
         assert abs(result["loss"] - result["reference_loss"]) <= TOLERANCE * abs(

@@ -7,8 +7,8 @@ Members are discovered on disk (every ``packages/*/pyproject.toml`` and ``apps/*
 - ``wheel(<member>)``: builds the member's wheel, installs it ALONE into a fresh environment with only its
   declared dependencies and its ``test`` dependency group (versions constrained by ``uv.lock``) and runs its
   tests against the installed wheel, so a missing dependency or a stray import of another member fails;
-  a member that depends on other members (``apps/bench``) gets their wheels built beside its own, and an
-  app's tests marked ``slow`` (whole pipeline runs, already run by ``tests(<app>)``) are skipped there;
+  a member that depends on other members (``apps/bench``) gets their wheels built beside its own; tests
+  marked ``slow`` (whole pipeline runs, multi-process DDP; already run by ``tests(<member>)``) are skipped there;
 - ``report-browser``: a smoke run's ``report.html`` and a ``bench compare`` page rendered by headless Chromium
   (the distribution's package): screenshots kept under the run's ``browser/``, images decoded, no console
   errors, the expected headings and tables; ``$BENCH_BROWSER_RUN`` names a finished run to use (CI: the
@@ -124,10 +124,9 @@ def wheel(session: nox.Session, member: str) -> None:
     )
     if location is None or "site-packages" not in str(location):
         session.error(f"{module} was imported from {location!r}, not from the installed wheel")
-    quick = (
-        ["-m", "not slow"] if member.startswith("apps/") else []
-    )  # apps' slow runs: tests(<app>) only
-    session.run("pytest", f"{member}/tests", *PYTEST_ARGS, *quick, *session.posargs)
+    # tests marked slow (whole pipeline runs, multi-process DDP) already ran in tests(<member>): the wheel
+    # session proves the installed wheel imports and works alone, not the same numbers twice
+    session.run("pytest", f"{member}/tests", *PYTEST_ARGS, "-m", "not slow", *session.posargs)
 
 
 def _workspace_dependencies(manifest: dict) -> list[str]:

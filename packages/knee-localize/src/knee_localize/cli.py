@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar=("LOW", "HIGH"),
         help="pixel spacing range (default 0.12 0.18)",
     )
+    phantom.add_argument(
+        "--plain",
+        action="store_true",
+        help="the plain phantom of 0.1 (no domain randomisation, no negative images)",
+    )
     phantom.set_defaults(handler=_phantom)
 
     imports = commands.add_parser(
@@ -145,11 +150,8 @@ def _parser() -> argparse.ArgumentParser:
 def _phantom(args: argparse.Namespace) -> int:
     from knee_localize.phantom import PhantomConfig, write_phantom_set
 
-    config = (
-        PhantomConfig()
-        if args.spacing_mm is None
-        else PhantomConfig(spacing_mm=tuple(args.spacing_mm))
-    )
+    spacing = tuple(args.spacing_mm) if args.spacing_mm else (0.12, 0.18)
+    config = PhantomConfig(spacing_mm=spacing) if args.plain else PhantomConfig.realistic(spacing)
     start = time.perf_counter()
     table = write_phantom_set(args.n, args.seed, args.out, config)
     print(

@@ -203,23 +203,11 @@ def _train(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from knee_localize.checkpoint import Localizer
-    from knee_localize.dicom_io import read_radiograph
-    from knee_localize.evaluation import score_localization
-    from knee_localize.locate import locate_knees
-    from knee_localize.train import load_annotations
+    from knee_localize.evaluation import evaluate_folder
 
     _set_threads(args.threads, 1)
     localizer = Localizer.load(args.model)
-    table = load_annotations(args.data)
-    rows = []
-    for image, group in table.groupby("image", sort=True):
-        radiograph = read_radiograph(args.data / str(image))
-        predictions = {knee.side: knee for knee in locate_knees(localizer, radiograph)}
-        for _, truth in group.iterrows():
-            rows.append(
-                (str(image), predictions[str(truth["side"])], truth, radiograph.spacing_mm[1])
-            )
-    print(json.dumps(score_localization(rows), indent=2))
+    print(json.dumps(evaluate_folder(localizer, args.data), indent=2))
     return 0
 
 

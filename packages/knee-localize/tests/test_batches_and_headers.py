@@ -339,3 +339,28 @@ def test_find_inputs_ids_collide_only_when_needed(tmp_path: Path) -> None:
     items = find_inputs([tmp_path / "x", tmp_path / "y"])
     assert len({item.image_id for item in items}) == 2
     assert all(item.image_id.endswith("a/001.dcm") for item in items)
+
+
+def test_an_input_failing_half_way_leaves_no_orphan_roi(
+    tmp_path: Path, fake_network: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knee_localize.roi_store as store_module
+
+    (tmp_path / "in").mkdir()
+    for seed in range(2):
+        _dicom(tmp_path / "in" / f"{seed}.dcm", seed)
+    real, calls = store_module.extract_roi, []
+
+    def fails_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:  # the first input's second knee
+            raise MemoryError("simulated")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "extract_roi", fails_once)
+    summary = predict_batch(Localizer.create(TINY), [tmp_path / "in"], tmp_path / "o", roi_px=16)
+    manifest = pd.read_parquet(tmp_path / "o" / "manifest.parquet")
+    assert (summary.n_succeeded, summary.n_failed) == (1, 1)
+    assert list(manifest["image_id"]) == ["1.dcm", "1.dcm"]
+    assert list(manifest["roi_index"]) == [0, 1]
+    assert "MemoryError: simulated" in pd.read_csv(tmp_path / "o" / "errors.csv")["reason"].iloc[0]

@@ -179,6 +179,7 @@ def _predict_one(
     if item.skip:
         return [], [row("skipped", item.skip)]
     notes: list[dict[str, Any]] = []
+    first_roi = store.n
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SpacingFallbackWarning)
@@ -224,9 +225,10 @@ def _predict_one(
             )
         if qa_folder is not None:
             _qa_overlay(radiograph, sides.knees, qa_folder, item.image_id)
-    except KneeLocalizeError as exc:
-        return [], [*notes, row("error", str(exc))]
-    except Exception as exc:  # any other failure of one input must not stop the batch
+    except Exception as exc:  # any failure of one input must not stop the batch
+        store.discard_from(first_roi)
+        if isinstance(exc, KneeLocalizeError):
+            return [], [*notes, row("error", str(exc))]
         message = str(exc).splitlines()[0][:300] if str(exc) else ""
         return [], [*notes, row("error", f"{type(exc).__name__}: {message}")]
     return boxes, notes

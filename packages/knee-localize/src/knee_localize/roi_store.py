@@ -233,6 +233,13 @@ class RoiStoreWriter:
         self.n += 1
         return self.n - 1
 
+    def discard_from(self, roi_index: int) -> None:
+        """Forget the uncommitted ROIs from ``roi_index`` on (an input that failed half-way)."""
+        if roi_index < self.n_committed:
+            raise KneeLocalizeError("committed ROIs cannot be discarded")
+        self._pending = [row for row in self._pending if row["roi_index"] < roi_index]
+        self.n = min(self.n, roi_index)
+
     def commit(self, journal: dict[str, Any] | None = None) -> None:
         """Flush the ROIs added since the last commit, then record their rows and ``journal`` atomically."""
         self._array.flush()

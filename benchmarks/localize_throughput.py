@@ -28,7 +28,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--n", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=1, help="torch threads (predict's default: 1)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="torch threads (predict's default: 1)"
+    )
     args = parser.parse_args()
     import torch
 

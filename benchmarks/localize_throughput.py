@@ -28,7 +28,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--n", type=int, default=20)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="torch threads (predict's default: 1)"
+    )
     args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    print(f"torch threads: {args.threads}")
     localizer = Localizer.load(args.model)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "dicom"

@@ -192,13 +192,14 @@ def test_predict_batch_with_bad_inputs(
 
     def fake(localizer, radiograph, threshold=0.5):  # type: ignore[no-untyped-def]
         knees = real(localizer, radiograph, threshold)
-        if (
-            radiograph.spacing_source == "fallback"
-        ):  # the no-knee image: force the localizer's verdict
+        if radiograph.spacing_source in ("fallback", "estimated"):  # the no-knee image
             return [KneeBox(k.side, False, 0.01, k.box) for k in knees]
         return [KneeBox(k.side, True, 0.99, k.box) for k in knees]
 
+    import knee_localize.spacing as spacing_module
+
     monkeypatch.setattr(predict_module, "locate_knees", fake)
+    monkeypatch.setattr(spacing_module, "locate_knees", fake)
     out = tmp_path / "out"
     status = main(
         [
@@ -225,9 +226,9 @@ def test_predict_batch_with_bad_inputs(
     )
     assert "cannot be decoded" in reasons["truncated.dcm:error"]
     assert "not a readable DICOM" in reasons["notes.dat:error"]
-    assert not any(key.startswith("boxes.csv") for key in reasons)
+    assert "not a radiograph" in reasons["boxes.csv:skipped"]
     assert "no pixel data" in reasons["nopixels.dcm:error"]
-    assert "assuming 0.15 mm" in reasons["noknee.dcm:warning"]
+    assert "field prior" in reasons["noknee.dcm:warning"]
     assert reasons["noknee.dcm:error"] == "no knee found in the image"
     boxes = pd.read_csv(out / "boxes.csv")
     assert len(boxes) == 4

@@ -21,6 +21,11 @@ KL           medial JSW   lateral JSW  osteophyte (mm)  sclerosis
 ===========  ===========  ===========  ===============  =========
 
 A latent risk ``r`` narrows the medial joint space by ``0.3 r`` mm and adds ``0.04 r`` sclerosis.
+
+Pose and variants: ``varus_deg`` turns the tibia and fibula about the joint centre (positive: varus, the
+shin towards the midline); implants come in three shapes (``implant_kind``): 0 total knee (femoral
+component, tibial tray and short stem), 1 unicompartmental (medial femoral runner and medial tray on a native
+knee), 2 revision (total knee with long femoral and tibial stems).
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ class KneeSpec:
         implant: a total knee replacement instead of the native joint.
         scale: anatomical size factor (about 0.9-1.1).
         angle_deg: in-plane rotation.
+        varus_deg: tibia turned about the joint centre (positive: towards the midline).
+        implant_kind: 0 total, 1 unicompartmental, 2 revision with long stems (when ``implant``).
     """
 
     kl: int
@@ -53,6 +60,8 @@ class KneeSpec:
     implant: bool = False
     scale: float = 1.0
     angle_deg: float = 0.0
+    varus_deg: float = 0.0
+    implant_kind: int = 0
 
     @property
     def medial_jsw(self) -> float:
@@ -83,7 +92,9 @@ def knee_attenuation(x: np.ndarray, y: np.ndarray, spec: KneeSpec) -> np.ndarray
     """
     x, y = x / spec.scale, y / spec.scale
     out = SOFT * (np.abs(x) <= 62) * (1.0 - 0.5 * (x / 62.0) ** 2)
-    if spec.implant:
+    if spec.varus_deg:
+        return out + _varus_knee(x, y, spec)
+    if spec.implant and spec.implant_kind != 1:
         femur_shaft = (np.abs(x) <= 15) & (y <= -40)
         out += _bone(femur_shaft, np.abs(x) <= 11)
         component = (
@@ -92,7 +103,10 @@ def knee_attenuation(x: np.ndarray, y: np.ndarray, spec: KneeSpec) -> np.ndarray
             & ~_ellipse(x, y, 0.0, -26.0, 30.0, 17.0)
         )
         tray = (np.abs(x) <= 36) & (y >= 4.0) & (y <= 10.0)
-        stem = (np.abs(x) <= 6) & (y > 10.0) & (y <= 45.0)
+        stem_end = 95.0 if spec.implant_kind == 2 else 45.0
+        stem = (np.abs(x) <= 6) & (y > 10.0) & (y <= stem_end)
+        if spec.implant_kind == 2:  # revision: a long femoral stem too
+            stem = stem | ((np.abs(x) <= 6) & (y < -30.0) & (y >= -120.0))
         tibia = (np.abs(x) <= 34) & (y >= 10.0) & (y <= 30.0) | (np.abs(x) <= 15) & (y > 30.0)
         out += _bone(tibia, np.abs(x) <= 12) + METAL * (component | tray | stem)
         out += _bone(
@@ -142,4 +156,25 @@ def knee_attenuation(x: np.ndarray, y: np.ndarray, spec: KneeSpec) -> np.ndarray
     sclerosis = SCLEROSIS[spec.kl] + 0.04 * max(spec.risk, 0.0)
     if sclerosis > 0:
         out += sclerosis * ((x >= 4.0) & (x <= 36.0) & (y >= 0.0) & (y <= 6.0 + 10.0 * sclerosis))
+    if spec.implant and spec.implant_kind == 1:  # unicompartmental: medial runner and tray
+        runner = _ellipse(x, y, 19.0, -medial_gap - 12.0, 15.0, 12.0) & (y <= -medial_gap + 0.5)
+        runner &= ~_ellipse(x, y, 19.0, -medial_gap - 14.0, 11.0, 9.0)
+        tray = (x >= 4.0) & (x <= 36.0) & (y >= 1.0) & (y <= 6.0)
+        out += METAL * (runner | tray)
     return out
+
+
+def _varus_knee(x: np.ndarray, y: np.ndarray, spec: KneeSpec) -> np.ndarray:
+    """Bone of a knee whose tibia is turned by ``varus_deg``: femur in the knee frame, tibia rotated.
+
+    Soft tissue is added by the caller; the femur part is evaluated with ``y < 0`` only, the tibia part
+    (rotated coordinates) with ``y >= 0`` only, so nothing is counted twice.
+    """
+    straight = KneeSpec(spec.kl, spec.risk, spec.implant, 1.0, 0.0, 0.0, spec.implant_kind)
+    theta = np.radians(spec.varus_deg)
+    xt = np.cos(theta) * x + np.sin(theta) * y
+    yt = -np.sin(theta) * x + np.cos(theta) * y
+    femur = knee_attenuation(x, y, straight) * (y < 0)
+    tibia = knee_attenuation(xt, yt, straight) * (y >= 0)
+    soft = SOFT * (np.abs(x) <= 62) * (1.0 - 0.5 * (x / 62.0) ** 2)
+    return femur + tibia - soft

@@ -8,11 +8,14 @@ between box centres in mm.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from knee_localize.locate import KneeBox
+from knee_localize.checkpoint import Localizer
+from knee_localize.dicom_io import read_radiograph
+from knee_localize.locate import KneeBox, locate_knees
 
 
 def box_iou(a: np.ndarray, b: np.ndarray) -> float:
@@ -58,3 +61,19 @@ def score_localization(rows: Iterable[tuple[str, KneeBox, pd.Series, float]]) ->
         "n_images": len(images),
         "n_knees": len(ious),
     }
+
+
+def evaluate_folder(localizer: Localizer, data: Path) -> dict[str, float]:
+    """:func:`score_localization` of ``localizer`` on the radiographs annotated in ``data/boxes.csv``."""
+    from knee_localize.train import load_annotations
+
+    table = load_annotations(data)
+    rows = []
+    for image, group in table.groupby("image", sort=True):
+        radiograph = read_radiograph(Path(data) / str(image))
+        predictions = {knee.side: knee for knee in locate_knees(localizer, radiograph)}
+        for _, truth in group.iterrows():
+            rows.append(
+                (str(image), predictions[str(truth["side"])], truth, radiograph.spacing_mm[1])
+            )
+    return score_localization(rows)

@@ -7,9 +7,11 @@ is not aliased. Regions outside the radiograph are 0. The same function makes th
 refinement crops and the exported ROIs.
 
 Coordinates: ``(x, y)`` = (column, row) in source pixels, pixel centres at integers; view coordinates
-run continuously over ``[0, out_px]`` (view pixel ``i`` is centred at ``i + 0.5``); a view maps view
-position ``(u, v)`` to source ``x = cx + (u - out_px/2) * s / sx`` (``-`` when mirrored) and
-``y = cy + (v - out_px/2) * s / sy`` with ``s = size_mm / out_px``.
+run continuously over ``[0, out_px]`` (view pixel ``i`` is centred at ``i + 0.5``). A view maps view
+position ``(u, v)`` to millimetre offsets ``du = (u - out_px/2) s`` (negated when mirrored) and
+``dv = (v - out_px/2) s`` with ``s = size_mm / out_px``, turns them by ``angle_deg``
+(``dx = cos a du - sin a dv``, ``dy = sin a du + cos a dv``; training augmentation), and lands at source
+``x = cx + dx / sx``, ``y = cy + dy / sy``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class View:
     out_px: int
     spacing: tuple[float, float]
     mirror: bool = False
+    angle_deg: float = 0.0
 
     @property
     def mm_per_px(self) -> float:
@@ -41,28 +44,36 @@ class View:
         self, u: np.ndarray | float, v: np.ndarray | float
     ) -> tuple[np.ndarray, np.ndarray]:
         """View pixel coordinates -> source pixel coordinates."""
-        sign = -1.0 if self.mirror else 1.0
-        x = (
-            self.centre_x
-            + sign * (np.asarray(u) - self.out_px / 2) * self.mm_per_px / self.spacing[1]
-        )
-        y = self.centre_y + (np.asarray(v) - self.out_px / 2) * self.mm_per_px / self.spacing[0]
-        return x, y
+        du = (np.asarray(u, dtype=np.float64) - self.out_px / 2) * self.mm_per_px
+        dv = (np.asarray(v, dtype=np.float64) - self.out_px / 2) * self.mm_per_px
+        if self.mirror:
+            du = -du
+        cos, sin = np.cos(np.radians(self.angle_deg)), np.sin(np.radians(self.angle_deg))
+        dx, dy = cos * du - sin * dv, sin * du + cos * dv
+        return self.centre_x + dx / self.spacing[1], self.centre_y + dy / self.spacing[0]
 
     def to_view(
         self, x: np.ndarray | float, y: np.ndarray | float
     ) -> tuple[np.ndarray, np.ndarray]:
         """Source pixel coordinates -> view pixel coordinates."""
-        sign = -1.0 if self.mirror else 1.0
-        u = (
-            self.out_px / 2
-            + sign * (np.asarray(x) - self.centre_x) * self.spacing[1] / self.mm_per_px
-        )
-        v = self.out_px / 2 + (np.asarray(y) - self.centre_y) * self.spacing[0] / self.mm_per_px
-        return u, v
+        dx = (np.asarray(x, dtype=np.float64) - self.centre_x) * self.spacing[1]
+        dy = (np.asarray(y, dtype=np.float64) - self.centre_y) * self.spacing[0]
+        cos, sin = np.cos(np.radians(self.angle_deg)), np.sin(np.radians(self.angle_deg))
+        du, dv = cos * dx + sin * dy, -sin * dx + cos * dy
+        if self.mirror:
+            du = -du
+        return self.out_px / 2 + du / self.mm_per_px, self.out_px / 2 + dv / self.mm_per_px
 
     def box_to_view(self, box: np.ndarray) -> np.ndarray:
-        """``[x1, y1, x2, y2]`` source box -> view box (corners re-ordered after mirroring)."""
+        """``[x1, y1, x2, y2]`` source box -> view box (corners re-ordered after mirroring).
+
+        A turned view keeps the box axis-aligned around its turned centre (boxes are squares).
+        """
+        if self.angle_deg:
+            u, v = self.to_view((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            half_u = (box[2] - box[0]) / 2 * self.spacing[1] / self.mm_per_px
+            half_v = (box[3] - box[1]) / 2 * self.spacing[0] / self.mm_per_px
+            return np.array([u - half_u, v - half_v, u + half_u, v + half_v], dtype=np.float64)
         u1, v1 = self.to_view(box[0], box[1])
         u2, v2 = self.to_view(box[2], box[3])
         return np.array([min(u1, u2), min(v1, v2), max(u1, u2), max(v1, v2)], dtype=np.float64)
@@ -82,13 +93,16 @@ def square_view(pixels: np.ndarray, view: View) -> np.ndarray:
     """
     factor = max(1, int(view.mm_per_px / max(view.spacing) / 1.5))
     centres = np.arange(view.out_px, dtype=np.float64) + 0.5
-    xs, _ = view.to_source(centres, np.zeros_like(centres))
-    _, ys = view.to_source(np.zeros_like(centres), centres)
+    if view.angle_deg:
+        xs, ys = view.to_source(*np.meshgrid(centres, centres))
+    else:
+        xs, _ = view.to_source(centres, np.zeros_like(centres))
+        _, ys = view.to_source(np.zeros_like(centres), centres)
     margin = 2 * factor
-    x0 = max(0, (int(np.floor(min(xs[0], xs[-1]))) - margin) // factor * factor)
-    y0 = max(0, (int(np.floor(min(ys[0], ys[-1]))) - margin) // factor * factor)
-    x1 = min(pixels.shape[1], int(np.ceil(max(xs[0], xs[-1]))) + margin)
-    y1 = min(pixels.shape[0], int(np.ceil(max(ys[0], ys[-1]))) + margin)
+    x0 = max(0, (int(np.floor(xs.min())) - margin) // factor * factor)
+    y0 = max(0, (int(np.floor(ys.min())) - margin) // factor * factor)
+    x1 = min(pixels.shape[1], int(np.ceil(xs.max())) + margin)
+    y1 = min(pixels.shape[0], int(np.ceil(ys.max())) + margin)
     if x1 - x0 < factor or y1 - y0 < factor:  # the view lies outside the image
         return np.zeros((view.out_px, view.out_px), dtype=np.float32)
     region = pixels[y0:y1, x0:x1]
@@ -98,7 +112,9 @@ def square_view(pixels: np.ndarray, view: View) -> np.ndarray:
     # source pixel centres sit at integer coordinates; a block of the pre-filter keeps that mapping
     gx = (xs - x0 + 0.5) / (region.shape[1] * factor) * 2 - 1
     gy = (ys - y0 + 0.5) / (region.shape[0] * factor) * 2 - 1
-    grid = np.stack(np.meshgrid(gx, gy), axis=-1)[None].astype(np.float32)
+    if not view.angle_deg:
+        gx, gy = np.meshgrid(gx, gy)
+    grid = np.stack([gx, gy], axis=-1)[None].astype(np.float32)
     tensor = torch.from_numpy(np.ascontiguousarray(region, dtype=np.float32))[None, None]
     out = functional.grid_sample(
         tensor, torch.from_numpy(grid), mode="bilinear", padding_mode="zeros", align_corners=False

@@ -10,6 +10,13 @@ only, and a share of knees carries an implant.
 
 Ground truth: per knee, a square box of 110 mm x scale centred on the joint (between the plateau and the
 femoral condyles), in pixel coordinates, or ``present = 0`` when the knee is absent.
+
+``PhantomConfig.realistic()`` (the ``knee-localize phantom`` default) adds domain randomisation
+(:mod:`knee_localize.realism`): legs over the whole field, trabecular texture, the positioning frame's bead
+column, side markers and burned-in text, film or detector imaging chains, varied fields of view (knees
+off-centre and at different heights, 250-450 mm fields), rotation up to +-15 degrees, varus/valgus, three
+implant shapes, obesity, and 10 % negative images (blank fields, lateral views, hands, chests, mid-thigh
+shafts) whose knees are both absent. The plain phantom (``PhantomConfig()``) is unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from knee_localize import realism
 from knee_localize.anatomy import KneeSpec, knee_attenuation
 from knee_localize.dicom_io import DicomStyle, write_dicom
 
@@ -39,6 +47,8 @@ class PhantomConfig:
         implant_share: knees with a total knee implant.
         monochrome1_share: images stored inverted.
         no_spacing_share: images with neither spacing tag (readers must fall back and warn).
+        domain_randomisation: draw the realism of :mod:`knee_localize.realism` (see the module docstring).
+        no_knee_share: negative images (no PA knee: blank, lateral, hand, chest, thigh shafts).
     """
 
     spacing_mm: tuple[float, float] = (0.12, 0.18)
@@ -47,6 +57,20 @@ class PhantomConfig:
     implant_share: float = 0.04
     monochrome1_share: float = 0.3
     no_spacing_share: float = 0.0
+    domain_randomisation: bool = False
+    no_knee_share: float = 0.0
+
+    @classmethod
+    def realistic(cls, spacing_mm: tuple[float, float] = (0.12, 0.18)) -> PhantomConfig:
+        """The domain-randomised phantom (``knee-localize phantom``'s default)."""
+        return cls(
+            spacing_mm=spacing_mm,
+            width_mm=(250.0, 450.0),
+            single_knee_share=0.12,
+            implant_share=0.08,
+            domain_randomisation=True,
+            no_knee_share=0.10,
+        )
 
 
 @dataclass
@@ -69,6 +93,8 @@ def render_radiograph(
     implant: dict[str, bool] | None = None,
 ) -> PhantomImage:
     """Draw one bilateral radiograph (display convention: bone bright, values in [0, 1])."""
+    if config.domain_randomisation:
+        return _render_realistic(rng, config, kl, risk or {}, present, implant)
     risk = risk or {}
     spacing = float(rng.uniform(*config.spacing_mm))
     width_mm = float(rng.uniform(*config.width_mm))
@@ -94,18 +120,7 @@ def render_radiograph(
         centre_c = midline + (-offset_mm if side == "R" else offset_mm) / spacing
         centre_r = joint_row + rng.normal(0, 4.0) / spacing
         _add_knee(mu, spec, side, centre_r, centre_c, spacing)
-        jsw = (
-            (spec.medial_jsw + spec.lateral_jsw) / 4.0 * spec.scale
-        )  # joint centre: mid joint space
-        theta = math.radians(spec.angle_deg)
-        joint_c, joint_r = (
-            centre_c + math.sin(theta) * -jsw / spacing,
-            centre_r - math.cos(theta) * jsw / spacing,
-        )
-        half = BOX_MM * spec.scale / 2.0 / spacing
-        result.knees[side] = spec
-        result.centres_px[side] = (joint_c, joint_r)
-        result.box_px[side] = (joint_c - half, joint_r - half, joint_c + half, joint_r + half)
+        _record_box(result, side, spec, centre_c, centre_r, spacing)
     signal = np.exp(-1.6 * mu) * float(rng.uniform(0.8, 1.2))
     signal = rng.poisson(np.clip(signal, 0, None) * 4000.0).astype(np.float32) / 4000.0
     display = 1.0 - np.clip(signal / max(float(signal.max()), 1e-6), 0.0, 1.0)
@@ -116,6 +131,117 @@ def render_radiograph(
     display[:, cols - margin[3] :] = 1.0
     result.image = display.astype(np.float32)
     return result
+
+
+def _render_realistic(
+    rng: np.random.Generator,
+    config: PhantomConfig,
+    kl: dict[str, int],
+    risk: dict[str, float],
+    present: dict[str, bool] | None,
+    implant: dict[str, bool] | None,
+) -> PhantomImage:
+    """The domain-randomised radiograph (:mod:`knee_localize.realism`)."""
+    spacing = float(rng.uniform(*config.spacing_mm))
+    width_mm = float(rng.uniform(*config.width_mm))
+    height_mm = width_mm * float(rng.uniform(0.9, 1.5))
+    rows, cols = round(height_mm / spacing), round(width_mm / spacing)
+    mu = np.zeros((rows, cols), dtype=np.float32)
+    result = PhantomImage(image=mu, spacing_mm=spacing)
+    midline = cols / 2 + rng.uniform(-0.15, 0.15) * width_mm / spacing
+    joint_row = rng.uniform(0.3, 0.7) * rows
+    legs = []
+    margin = 30.0 / spacing
+    for side in SIDES:
+        if present is not None and not present[side]:
+            result.knees[side] = None
+            continue
+        spec = KneeSpec(
+            kl=int(kl[side]),
+            risk=float(risk.get(side, 0.0)),
+            implant=bool(implant[side]) if implant else False,
+            scale=float(rng.uniform(0.85, 1.15)),
+            angle_deg=float(rng.uniform(-15.0, 15.0)),
+            varus_deg=float(np.clip(rng.normal(0, 3.0), -8, 8)),
+            implant_kind=int(rng.integers(3)),
+        )
+        offset_mm = float(rng.uniform(80.0, 125.0)) * spec.scale
+        centre_c = float(
+            np.clip(
+                midline + (-offset_mm if side == "R" else offset_mm) / spacing,
+                margin,
+                cols - margin,
+            )
+        )
+        centre_r = float(np.clip(joint_row + rng.normal(0, 8.0) / spacing, margin, rows - margin))
+        _add_knee(mu, spec, side, centre_r, centre_c, spacing)
+        legs.append((centre_c, centre_r, spec.angle_deg))
+        _record_box(result, side, spec, centre_c, centre_r, spacing)
+    realism.add_legs(mu, legs, spacing, float(rng.uniform(1.0, 1.6)), rng)
+    realism.add_trabecular_texture(mu, spacing, rng)
+    if rng.random() < 0.5 and len(legs) == 2:
+        realism.add_positioning_frame(mu, (legs[0][0] + legs[1][0]) / 2, spacing, rng)
+    for _ in range(int(rng.integers(0, 3))):
+        realism.add_side_marker(mu, spacing, rng)
+    result.image = _expose(mu, spacing, rng)
+    return result
+
+
+def render_negative(
+    rng: np.random.Generator, config: PhantomConfig, kind: str | None = None
+) -> PhantomImage:
+    """A radiograph without a PA knee (``kind`` from :data:`knee_localize.realism.NEGATIVE_KINDS`)."""
+    spacing = float(rng.uniform(*config.spacing_mm))
+    width_mm = float(rng.uniform(*config.width_mm))
+    rows, cols = round(width_mm * float(rng.uniform(0.9, 1.5)) / spacing), round(width_mm / spacing)
+    kind = kind or str(rng.choice(realism.NEGATIVE_KINDS))
+    mu = realism.negative_attenuation(kind, (rows, cols), spacing, rng)
+    if kind != "blank":
+        realism.add_trabecular_texture(mu, spacing, rng)
+    for _ in range(int(rng.integers(0, 2))):
+        realism.add_side_marker(mu, spacing, rng)
+    return PhantomImage(
+        image=_expose(mu, spacing, rng), spacing_mm=spacing, knees={"R": None, "L": None}
+    )
+
+
+def _record_box(
+    result: PhantomImage,
+    side: str,
+    spec: KneeSpec,
+    centre_c: float,
+    centre_r: float,
+    spacing: float,
+) -> None:
+    """The ground-truth joint centre and box of one knee (mid joint space, along the knee's rotation)."""
+    jsw = (spec.medial_jsw + spec.lateral_jsw) / 4.0 * spec.scale
+    theta = math.radians(spec.angle_deg)
+    joint_c = centre_c + math.sin(theta) * -jsw / spacing
+    joint_r = centre_r - math.cos(theta) * jsw / spacing
+    half = BOX_MM * spec.scale / 2.0 / spacing
+    result.knees[side] = spec
+    result.centres_px[side] = (joint_c, joint_r)
+    result.box_px[side] = (joint_c - half, joint_r - half, joint_c + half, joint_r + half)
+
+
+def _expose(mu: np.ndarray, spacing: float, rng: np.random.Generator) -> np.ndarray:
+    """Attenuation -> display through a random imaging chain, collimation and burned-in text."""
+    rows, cols = mu.shape
+    signal = np.exp(-1.6 * mu) * float(rng.uniform(0.8, 1.2))
+    signal = rng.poisson(np.clip(signal, 0, None) * float(rng.uniform(1000, 8000))).astype(
+        np.float32
+    )
+    display = realism.film_and_detector(signal, spacing, rng)
+    if rng.random() < 0.7:
+        margin = (rng.uniform(0.0, 0.08, size=4) * [rows, rows, cols, cols]).astype(int)
+        level = float(rng.uniform(0.8, 1.0))
+        display[: margin[0]] = level
+        display[rows - margin[1] :] = level
+        display[:, : margin[2]] = level
+        display[:, cols - margin[3] :] = level
+    if rng.random() < 0.6:
+        realism.burn_in_text(display, spacing, rng)
+    return display.astype(np.float32)
 
 
 def _add_knee(
@@ -149,6 +275,7 @@ def write_phantom_set(
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for index in range(n):
+        negative = config.no_knee_share > 0 and rng.random() < config.no_knee_share
         single = rng.random() < config.single_knee_share
         present = {"R": True, "L": True}
         if single:
@@ -156,7 +283,11 @@ def write_phantom_set(
         kl = {side: int(rng.choice(5, p=[0.35, 0.2, 0.25, 0.14, 0.06])) for side in SIDES}
         risk = {side: float(rng.normal()) for side in SIDES}
         implant = {side: bool(rng.random() < config.implant_share) for side in SIDES}
-        image = render_radiograph(rng, config, kl, risk, present, implant)
+        image = (
+            render_negative(rng, config)
+            if negative
+            else render_radiograph(rng, config, kl, risk, present, implant)
+        )
         style = DicomStyle.random(rng, config.monochrome1_share, config.no_spacing_share)
         name = f"phantom_{seed}_{index:05d}.dcm"
         write_dicom(

@@ -6,12 +6,14 @@ pixels.
 
 Every radiograph is read once and kept at 0.75 mm/px. Each epoch draws new augmented views:
 
-- overview: centre shifted by N(0, 15 mm), size x U(0.92, 1.08), mirrored with p = 0.5 (slots swap, since
-  slot 0 is the knee on the image's left), contrast and brightness jitter; in 20 % of two-knee views one
-  knee's half is blanked to background and in 5 % the whole view (targets: absent), so presence learns
-  absence, which real single-knee and knee-less images need;
-- refinement: per present knee, a crop centred N(0, 8 mm) off the true centre (what the overview's error
-  looks like), size x U(0.95, 1.05), the left knee mirrored.
+- overview: centre shifted by N(0, 25 mm) per axis (clipped at 80 mm), size x U(0.7, 1.3) (the scale
+  +-30 % a wrong or estimated spacing causes), turned by U(-15, 15) degrees, mirrored with p = 0.5 (slots
+  swap, since slot 0 is the knee on the image's left), gamma/contrast/brightness jitter; a knee whose centre
+  leaves the view is absent; in 20 % of two-knee views one knee's half is blanked to background and in 5 %
+  the whole view (targets: absent), so presence learns absence, which real single-knee and knee-less images
+  need (the domain-randomised phantom adds real negatives: lateral views, other anatomy, blank fields);
+- refinement: per present knee, a crop centred N(0, 10 mm) off the true centre (clipped at 30 mm; what the
+  overview's error looks like), size x U(0.9, 1.1), turned by U(-10, 10) degrees, the left knee mirrored.
 
 Loss: 20 x L1 on box coordinates in view units (present knees only) + binary cross-entropy on presence.
 AdamW with a one-cycle schedule; batch 16.
@@ -37,6 +39,9 @@ from knee_localize.locate import SIDES, overview_view, refine_view
 from knee_localize.model import load_imagenet_trunk
 
 CACHE_MM = 0.75
+SHIFT_MM, SHIFT_LIMIT_MM = 25.0, 80.0
+SCALE_RANGE = (0.7, 1.3)
+ROTATE_DEG = 15.0
 ERASE_SHARE = 0.2
 ERASE_BOTH_SHARE = 0.05
 REQUIRED = ("image", "side", "present", "x1", "y1", "x2", "y2")
@@ -103,7 +108,7 @@ def cache_images(data: Path, table: pd.DataFrame) -> list[CachedImage]:
 
 
 def _jitter_contrast(patch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    gamma = float(np.exp(rng.normal(0, 0.15)))
+    gamma = float(np.exp(rng.normal(0, 0.3)))
     return np.clip(
         np.clip(patch, 0, 1) ** gamma * rng.uniform(0.85, 1.15) + rng.normal(0, 0.05), 0, 1
     )
@@ -118,13 +123,15 @@ def overview_batch(
     for image in images:
         base = overview_view(image.pixels, image.spacing, localizer)
         mirror = bool(rng.random() < 0.5)
+        shift = np.clip(rng.normal(0, SHIFT_MM, size=2), -SHIFT_LIMIT_MM, SHIFT_LIMIT_MM)
         view = View(
-            base.centre_x + rng.normal(0, 15.0) / image.spacing[1],
-            base.centre_y + rng.normal(0, 15.0) / image.spacing[0],
-            base.size_mm * rng.uniform(0.92, 1.08),
+            base.centre_x + shift[0] / image.spacing[1],
+            base.centre_y + shift[1] / image.spacing[0],
+            base.size_mm * rng.uniform(*SCALE_RANGE),
             size,
             image.spacing,
             mirror,
+            float(rng.uniform(-ROTATE_DEG, ROTATE_DEG)),
         )
         patch = square_view(image.pixels, view)
         slots = SIDES[::-1] if mirror else SIDES
@@ -132,7 +139,11 @@ def overview_batch(
         for slot, side in enumerate(slots):
             box = image.boxes.get(side, np.full(4, np.nan))
             present = not np.isnan(box).any()
-            target[4 * slot : 4 * slot + 4] = view.box_to_view(box) / size if present else np.nan
+            if present:
+                in_view = view.box_to_view(box)
+                centre = (in_view[:2] + in_view[2:]) / 2
+                present = bool(((centre >= 0) & (centre <= size)).all())
+            target[4 * slot : 4 * slot + 4] = in_view / size if present else np.nan
             target[8 + slot] = float(present)
         draw = rng.random()
         if target[8] and target[9] and draw < ERASE_BOTH_SHARE:
@@ -173,17 +184,18 @@ def refine_batch(
             if box is None or np.isnan(box).any():
                 continue
             centre = (
-                (box[0] + box[2]) / 2 + np.clip(rng.normal(0, 8.0), -20, 20) / image.spacing[1],
-                (box[1] + box[3]) / 2 + np.clip(rng.normal(0, 8.0), -20, 20) / image.spacing[0],
+                (box[0] + box[2]) / 2 + np.clip(rng.normal(0, 10.0), -30, 30) / image.spacing[1],
+                (box[1] + box[3]) / 2 + np.clip(rng.normal(0, 10.0), -30, 30) / image.spacing[0],
             )
             base = refine_view(centre, side, image.spacing, localizer)
             view = View(
                 base.centre_x,
                 base.centre_y,
-                base.size_mm * rng.uniform(0.95, 1.05),
+                base.size_mm * rng.uniform(0.9, 1.1),
                 size,
                 image.spacing,
                 base.mirror,
+                float(rng.uniform(-10.0, 10.0)),
             )
             inputs.append(_jitter_contrast(square_view(image.pixels, view), rng))
             targets.append(view.box_to_view(box) / size)

@@ -8,7 +8,7 @@ Members are discovered on disk (every ``packages/*/pyproject.toml`` and ``apps/*
   declared dependencies and its ``test`` dependency group (versions constrained by ``uv.lock``) and runs its
   tests against the installed wheel, so a missing dependency or a stray import of another member fails;
   a member that depends on other members (``apps/bench``) gets their wheels built beside its own; tests
-  marked ``slow`` (whole pipeline runs, multi-process DDP; already run by ``tests(<member>)``) are skipped there;
+  marked ``slow`` (whole pipeline runs, multi-process DDP; run by ``tests(<member>)``) are skipped there;
 - ``report-browser``: a smoke run's ``report.html`` and a ``bench compare`` page rendered by headless Chromium
   (the distribution's package): screenshots kept under the run's ``browser/``, images decoded, no console
   errors, the expected headings and tables; ``$BENCH_BROWSER_RUN`` names a finished run to use (CI: the

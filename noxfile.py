@@ -66,10 +66,8 @@ def _uv_env(session: nox.Session) -> dict[str, str]:
     return {"UV_PROJECT_ENVIRONMENT": str(session.virtualenv.location)}
 
 
-@nox.session
-@nox.parametrize("member", PATHS, ids=NAMES)
-def tests(session: nox.Session, member: str) -> None:
-    """Run one member's tests in the workspace environment."""
+def _sync_workspace(session: nox.Session) -> None:
+    """Install every member and the dev group into the session's environment (versions from uv.lock)."""
     session.run_install(
         "uv",
         "sync",
@@ -80,6 +78,13 @@ def tests(session: nox.Session, member: str) -> None:
         "--active",
         env=_uv_env(session),
     )
+
+
+@nox.session
+@nox.parametrize("member", PATHS, ids=NAMES)
+def tests(session: nox.Session, member: str) -> None:
+    """Run one member's tests in the workspace environment."""
+    _sync_workspace(session)
     session.run("pytest", f"{member}/tests", *PYTEST_ARGS, *session.posargs)
 
 
@@ -138,16 +143,7 @@ def _workspace_dependencies(manifest: dict) -> list[str]:
 @nox.session(name="report-browser")
 def report_browser(session: nox.Session) -> None:
     """Render a run's results page and a comparison page in headless Chromium and check what it shows."""
-    session.run_install(
-        "uv",
-        "sync",
-        "--frozen",
-        "--all-packages",
-        "--group",
-        "dev",
-        "--active",
-        env=_uv_env(session),
-    )
+    _sync_workspace(session)
     given = os.environ.get("BENCH_BROWSER_RUN")
     if given:
         run_dir = Path(given).resolve()

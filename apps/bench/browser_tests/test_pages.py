@@ -51,14 +51,17 @@ def _fits_phone(browser: Browser, shot: Path) -> None:
     assert width <= 392, f"the page scrolls sideways on a phone ({width} px wide at 390 px)"
 
 
-def test_report_page(browser: Browser, run_dir: Path) -> None:
-    """The run's results page in a real browser."""
-    page = run_dir / "report.html"
+def _load(browser: Browser, page: Path) -> None:
+    """Open ``page`` at 1280 px: a non-blank full-page screenshot, no console error."""
     browser.set_width(1280)
     browser.open(page)
-    shot = browser.screenshot(run_dir / "browser" / "report-1280.png")
-    _not_blank(shot)
+    _not_blank(browser.screenshot(page.parent / "browser" / f"{page.stem}-1280.png"))
     assert browser.errors() == []
+
+
+def test_report_page(browser: Browser, run_dir: Path) -> None:
+    """The run's results page in a real browser."""
+    _load(browser, run_dir / "report.html")
 
     images = _images(browser)
     plots = sorted((run_dir / "plots").glob("*.png"))
@@ -96,12 +99,7 @@ def test_report_page(browser: Browser, run_dir: Path) -> None:
 
 def test_compare_page(browser: Browser, compare_dir: Path) -> None:
     """The ``bench compare`` page in a real browser."""
-    page = compare_dir / "compare.html"
-    browser.set_width(1280)
-    browser.open(page)
-    shot = browser.screenshot(compare_dir / "browser" / "compare-1280.png")
-    _not_blank(shot)
-    assert browser.errors() == []
+    _load(browser, compare_dir / "compare.html")
     groups = _texts(browser, "main h2")
     assert groups[0] == "Runs"
     markdown = (compare_dir / "compare.md").read_text(encoding="utf-8")

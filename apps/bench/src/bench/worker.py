@@ -132,6 +132,7 @@ def work(
         DataError: the run folder is not a run, or the evaluation did not begin in time.
     """
     from bench import evaluate as evaluate_stage
+    from bench.controls import control_encoders
     from bench.localize import LocalizeOutputs
     from bench.pipeline import extra_encoders, read_extra_encoders
     from bench.pretrain import PretrainOutputs
@@ -170,6 +171,7 @@ def work(
         encoders=[
             *evaluate_stage.encoders_to_evaluate(config, pretrain),
             *extra_encoders(read_extra_encoders(run_dir)),
+            *control_encoders(run_dir),
         ],
         storage_url=storage_url,
         order_seed=worker_seed(),

@@ -477,5 +477,55 @@ def test_chest_convirt_runs_end_to_end(larger_formats: Path, tmp_path: Path, hel
     manifest = pd.read_parquet(run / "data" / "mimic_cxr" / "manifest.parquet")
     train = set(manifest.loc[manifest["split"] == "train", "image_id"])
     assert set(reports["image_id"]) <= train  # the vocabulary sees training reports only
-    assert (run / "pretrain" / "convirt.reports" / "tokenizer" / "vocab.txt").is_file()
+    assert (run / "pretrain" / "convirt.reports" / "tokenizer" / "tokenizer.json").is_file()
     assert (run / "tables" / "controls_chexpert.md").is_file()
+
+
+@pytest.mark.slow  # the whole knee pipeline on the tiny world plus 8 control encoders: about 2 minutes
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_knee_control_presets_run_end_to_end(
+    larger_formats: Path, tmp_path: Path, helpers: type
+) -> None:
+    """``scaling_imagenet`` (whose corpora include ``scaling_knee``'s) and ``mae_ratios`` in ONE tiny run."""
+    config = tomllib.loads(helpers.tiny.read_text())
+    imagenet = tomllib.loads(profile_text("scaling_imagenet"))
+    sweep = tomllib.loads(profile_text("mae_ratios"))
+    config["datasets"] = imagenet["datasets"]
+    config["datasets"]["imagenet"] |= {
+        "root": str(larger_formats / "imagenette" / "imagenette2-160"),
+        "roi_px": 24,  # another side than the knee ROIs: resized when mixed
+    }
+    config["scaling"] = imagenet["scaling"] | {"sizes": [8, 16], "seeds": [1]}
+    config["sweeps"] = {"mae_mask_ratios": sweep["sweeps"]["mae_mask_ratios"][:2]}
+    config["pretrain"] |= {"methods": ["moco_v2"]}
+    config["evaluate"] |= {
+        "methods": ["random", "moco_v2"],
+        "tasks": ["kl"],
+        "protocols": ["lp"],
+        "seeds": [0],
+        "fractions": {"kl": [0.5]},
+    }
+    path = tmp_path / "controls.toml"
+    path.write_text(tomli_w.dumps(config), encoding="utf-8")
+    helpers.bench("run", "--config", str(path), cwd=tmp_path)
+    run = tmp_path / "runs" / "tiny"
+    registry = json.loads((run / "controls" / "encoders.json").read_text())
+    scaled = {
+        f"moco_v2.{c}.n{n}.s1" for c in ("imagenet", "knee", "knee_imagenet") for n in (8, 16)
+    }
+    assert set(registry) == scaled | {"mae.mask25", "mae.mask40"}
+    from safetensors.numpy import load_file
+
+    low, high = (load_file(run / registry[n]["path"]) for n in ("mae.mask25", "mae.mask40"))
+    assert any(
+        not np.array_equal(low[k], high[k]) for k in low
+    )  # same seed and data: the ratio differs
+    results = pd.read_csv(run / "results.csv")
+    assert set(results["method"]) == {"random", "moco_v2", *registry}
+    scaling = pd.read_csv(run / "tables" / "scaling.csv")
+    assert set(scaling["corpus"]) == {"imagenet", "knee", "knee_imagenet"}
+    assert set(scaling["size"]) == {8, 16}
+    assert (run / "plots" / "scaling.png").is_file()
+    table = (run / "tables" / "table3_kl_image_ssl.md").read_text()
+    assert "mae.mask25" in table
+    assert "moco_v2.knee.n8.s1" not in table  # subset encoders: the scaling plot, not the tables

@@ -145,7 +145,7 @@ def _training_reports(
     if corpus.empty:
         raise DataError(f"{store.name}: no training image has a report")
     corpus.to_parquet(reports.corpus, index=False)
-    if config.weights.bert is None and not (reports.tokenizer / "vocab.txt").is_file():
+    if config.weights.bert is None and not (reports.tokenizer / "tokenizer.json").is_file():
         from report_deid.tokenization import train_wordpiece
 
         train_wordpiece(

@@ -529,3 +529,24 @@ def test_knee_control_presets_run_end_to_end(
     table = (run / "tables" / "table3_kl_image_ssl.md").read_text()
     assert "mae.mask25" in table
     assert "moco_v2.knee.n8.s1" not in table  # subset encoders: the scaling plot, not the tables
+
+
+def test_a_dataset_run_refuses_scaling_and_a_missing_corpus(
+    formats: dict[str, Path], tmp_path: Path
+) -> None:
+    from bench.errors import ConfigError
+
+    path = _pointed_at_fixtures("chest_image_ssl", formats["root"], tmp_path)
+    config = tomllib.loads(path.read_text())
+    scaled = config | {"scaling": {"corpora": ["chestxray14"], "sizes": [2]}}
+    path.write_text(tomli_w.dumps(scaled), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[scaling\] and \[sweeps\] run on the knee"):
+        validate_config(load_config(path))
+    config["datasets"]["chestxray14"]["use"] = ["evaluate"]
+    path.write_text(tomli_w.dumps(config), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"no \[datasets\.\*\] has 'pretrain'"):
+        validate_config(load_config(path))
+    config["datasets"]["chestxray14"]["use"] = []
+    path.write_text(tomli_w.dumps(config), encoding="utf-8")
+    with pytest.raises(ConfigError, match="use must name pretrain"):
+        load_config(path)

@@ -86,6 +86,13 @@ def evaluation_state(run_dir: Path) -> tuple[BenchConfig, str]:
     from bench.pipeline import EVALUATE_BEGUN, read_extra_encoders, stage_hashes
 
     config = run_config(run_dir)
+    from bench.controls import evaluates_datasets
+
+    if evaluates_datasets(config):
+        raise ConfigError(
+            f"{run_dir} is a dataset run (chest / ImageFolder controls): bench worker joins knee runs "
+            "only; its main process (`bench run`) evaluates it"
+        )
     hashes = stage_hashes(config, read_extra_encoders(config.run_dir))
     folder = config.run_dir / "evaluate"
     if is_done(folder, hashes["evaluate"]):

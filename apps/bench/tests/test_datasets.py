@@ -436,9 +436,9 @@ def test_dataset_preset_runs_end_to_end(
     changes: dict[str, object] = {}
     if preset == "imagenette_sanity":  # one method keeps it short; FT runs here
         changes = {
-            "pretrain": {**TINY_TRAINING["pretrain"], "methods": ["moco_v2"]},  # type: ignore[dict-item]
+            "pretrain": {**TINY_TRAINING["pretrain"], "methods": ["moco_v2"]},
             "evaluate": {
-                **TINY_TRAINING["evaluate"],  # type: ignore[dict-item]
+                **TINY_TRAINING["evaluate"],
                 "methods": ["random", "moco_v2"],
                 "protocols": ["lp", "ft"],
             },

@@ -456,6 +456,8 @@ def test_dataset_preset_runs_end_to_end(
     table = (run / "tables" / f"controls_{task}.md").read_text()
     assert "MoCo v2" in table
     assert "ImageNet" in table  # shown as not available, never faked
+    if preset == "imagenette_sanity":  # the object-centric sanity check is a checked property
+        assert "MoCo v2 LP beats Random LP on imagenette" in (run / "summary.md").read_text()
     if preset == "chest_image_ssl":
         rerun = helpers.bench("run", "--config", str(path), cwd=tmp_path)
         assert "pretrain: up to date" in rerun.stdout + rerun.stderr
@@ -481,12 +483,16 @@ def test_chest_convirt_runs_end_to_end(larger_formats: Path, tmp_path: Path, hel
     assert (run / "tables" / "controls_chexpert.md").is_file()
 
 
-@pytest.mark.slow  # the whole knee pipeline on the tiny world plus 8 control encoders: about 2 minutes
+@pytest.mark.slow  # on a copy of the shared tiny run: pretrain (MoCo, KL Sup), 8 control encoders, LP on KL
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_knee_control_presets_run_end_to_end(
-    larger_formats: Path, tmp_path: Path, helpers: type
+    larger_formats: Path, tiny_run: Path, tmp_path: Path, helpers: type
 ) -> None:
-    """``scaling_imagenet`` (whose corpora include ``scaling_knee``'s) and ``mae_ratios`` in ONE tiny run."""
+    """``scaling_imagenet`` (whose corpora include ``scaling_knee``'s) and ``mae_ratios`` in ONE tiny run.
+
+    The run is a copy of the session's tiny run: its world, ROIs and reports are up to date and reused.
+    """
+    helpers.copy_run(tiny_run, tmp_path)
     config = tomllib.loads(helpers.tiny.read_text())
     imagenet = tomllib.loads(profile_text("scaling_imagenet"))
     sweep = tomllib.loads(profile_text("mae_ratios"))
@@ -507,7 +513,8 @@ def test_knee_control_presets_run_end_to_end(
     }
     path = tmp_path / "controls.toml"
     path.write_text(tomli_w.dumps(config), encoding="utf-8")
-    helpers.bench("run", "--config", str(path), cwd=tmp_path)
+    done = helpers.bench("run", "--config", str(path), cwd=tmp_path)
+    assert "localize: up to date" in done.stdout + done.stderr
     run = tmp_path / "runs" / "tiny"
     registry = json.loads((run / "controls" / "encoders.json").read_text())
     scaled = {
@@ -550,3 +557,22 @@ def test_a_dataset_run_refuses_scaling_and_a_missing_corpus(
     path.write_text(tomli_w.dumps(config), encoding="utf-8")
     with pytest.raises(ConfigError, match="use must name pretrain"):
         load_config(path)
+
+
+def test_sanity_checks_cover_natural_image_corpora() -> None:
+    from bench.checks import sanity_checks
+
+    results = pd.DataFrame(
+        {
+            "task": ["kl", "kl", "imagenette", "imagenette", "chestxray14", "chestxray14"],
+            "method": ["random", "moco_v2"] * 3,
+            "protocol": "lp",
+            "metric": ["balanced_accuracy"] * 4 + ["macro_auroc"] * 2,
+            "test_metric_test": [0.3, 0.4, 0.2, 0.1, 0.5, 0.6],
+        }
+    )
+    lines = [c.line for c in sanity_checks(results)]
+    assert lines == [
+        "MoCo v2 LP beats Random LP on KL: passed (0.400 vs 0.300)",
+        "MoCo v2 LP beats Random LP on imagenette: FAILED (0.100 vs 0.200)",
+    ]

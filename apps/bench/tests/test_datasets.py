@@ -4,6 +4,7 @@ and every control preset validated and its data stage run against them."""
 from __future__ import annotations
 
 import gzip
+import json
 import tomllib
 from pathlib import Path
 
@@ -51,8 +52,8 @@ def _image(path: Path, seed: int, size: tuple[int, int] = (40, 48), mode: str = 
     (image.convert("RGB") if mode == "RGB" else image).save(path)
 
 
-def make_nih(root: Path, *, variant: str = "v2020") -> Path:
-    """``Data_Entry_2017.csv`` + ``images/*.png`` + ``test_list.txt`` (patient 6 is the test patient)."""
+def make_nih(root: Path, *, variant: str = "v2020", patients: int = 6) -> Path:
+    """``Data_Entry_2017.csv`` + ``images/*.png`` + ``test_list.txt`` (every 6th patient: test)."""
     findings = [
         "No Finding",
         "Cardiomegaly|Emphysema",
@@ -60,7 +61,7 @@ def make_nih(root: Path, *, variant: str = "v2020") -> Path:
         "Pleural_Thickening|Atelectasis",
     ]
     lines, names = [], []
-    for patient in range(1, 7):
+    for patient in range(1, patients + 1):
         for follow_up in range(2):
             name = f"{patient:08d}_{follow_up:03d}.png"
             names.append(name)
@@ -80,13 +81,11 @@ def make_nih(root: Path, *, variant: str = "v2020") -> Path:
     )
     newline = "\r\n" if variant == "2017" else "\n"
     (root / "Data_Entry_2017.csv").write_text(newline.join([header, *lines]) + newline)
-    (root / "test_list.txt").write_text(
-        "\n".join(n for n in names if n.startswith("00000006")) + "\n"
-    )
+    (root / "test_list.txt").write_text("\n".join(n for n in names if int(n[:8]) % 6 == 0) + "\n")
     return root / "Data_Entry_2017.csv"
 
 
-def make_chexpert(root: Path) -> Path:
+def make_chexpert(root: Path, *, patients: int = 6, valid_patients: int = 2) -> Path:
     """``CheXpert-v1.0-small/{train,valid}.csv`` and their JPEGs (one lateral view per patient)."""
     base = root / "CheXpert-v1.0-small"
     train = []
@@ -96,7 +95,7 @@ def make_chexpert(root: Path) -> Path:
         ",,-1.0,1.0,,-1.0,-1.0,,-1.0,,1.0,,,",
         ",,0.0,,,1.0,,,1.0,,-1.0,,,",
     ]
-    for patient in range(1, 7):
+    for patient in range(1, patients + 1):
         for view, kind in ((1, "frontal"), (2, "lateral")):
             rel = f"CheXpert-v1.0-small/train/patient{patient:05d}/study1/view{view}_{kind}.jpg"
             side = "Frontal" if kind == "frontal" else "Lateral"
@@ -105,10 +104,11 @@ def make_chexpert(root: Path) -> Path:
             _image(root / rel, patient * 3 + view, mode="RGB")
     (base / "train.csv").write_text("\n".join([CHEXPERT_HEADER, *train]) + "\n")
     valid = []
-    for patient in range(64541, 64543):
+    for patient in range(64541, 64541 + valid_patients):
         rel = f"CheXpert-v1.0-small/valid/patient{patient}/study1/view1_frontal.jpg"
+        y = float(patient >= 64543)  # the first two as before (all 0 / 1 alike); then the other way
         valid.append(
-            f"{rel},Male,70,Frontal,PA,0.0,0.0,1.0,0.0,0.0,0.0,0.0,0.0,1.0,0.0,0.0,0.0,0.0,0.0"
+            f"{rel},Male,70,Frontal,PA,0.0,0.0,{1 - y},0.0,0.0,{y},0.0,0.0,{1 - y},0.0,{y},0.0,0.0,0.0"
         )
         _image(root / rel, patient, mode="RGB")
     (base / "valid.csv").write_text("\n".join([CHEXPERT_HEADER, *valid]) + "\n")
@@ -139,13 +139,13 @@ def make_mimic(root: Path) -> tuple[Path, Path]:
     return paths
 
 
-def make_imagenette(root: Path) -> Path:
+def make_imagenette(root: Path, *, train_per_class: int = 4) -> Path:
     """``imagenette2-160/{train,val}/<wnid>/*.JPEG`` and ``noisy_imagenette.csv``."""
     base = root / "imagenette2-160"
     rows = [
         "path,noisy_labels_0,noisy_labels_1,noisy_labels_5,noisy_labels_25,noisy_labels_50,is_valid"
     ]
-    for split, count in (("train", 4), ("val", 2)):
+    for split, count in (("train", train_per_class), ("val", 2)):
         for c, wnid in enumerate(WNIDS):
             for i in range(count):
                 rel = f"{split}/{wnid}/{wnid}_{i}.JPEG"
@@ -353,3 +353,226 @@ def test_validate_cli_accepts_a_preset_on_fixtures(
     failed = helpers.bench("validate", str(bad), cwd=tmp_path, check=False)
     assert failed.returncode == 2
     assert "datasets.mimic_cxr.root" in failed.stderr
+
+
+# ---------------------------------------------------------------- the presets run by `bench run`
+
+#: What every preset's end-to-end test overrides: tiny backbones, 32 px, 1 epoch, 1 trial, 1 seed.
+TINY_TRAINING = {
+    "device": "cpu",
+    "threads": 1,
+    "pretrain": {
+        "backbone": "resnet18",
+        "image_size": 32,
+        "epochs": 1,
+        "batch_size": 8,
+        "projector_dim": 32,
+        "moco_queue": 32,
+        "text_max_length": 16,
+        "vit": {"patch_size": 8, "depth": 1, "width": 48, "heads": 3},
+        "bert": {
+            "hidden_size": 32,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 2,
+            "intermediate_size": 64,
+        },
+    },
+    "evaluate": {
+        "protocols": ["lp"],
+        "seeds": [0],
+        "trials": {"lp": 1, "ft": 1},
+        "epochs": {"lp": [2, 2], "ft": [1, 1]},
+        "image_size": 32,
+        "batch_size": 8,
+    },
+    "reports": {"vocab_size": 120},
+}
+
+
+@pytest.fixture(scope="module")
+def larger_formats(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same formats with enough patients for every split of a downstream task."""
+    root = tmp_path_factory.mktemp("larger")
+    make_nih(root / "nih", patients=24)
+    make_chexpert(root / "chexpert", patients=20, valid_patients=4)
+    make_mimic(root / "mimic")
+    make_imagenette(root / "imagenette", train_per_class=10)
+    return root
+
+
+def _preset_run(preset: str, root: Path, folder: Path, **changes: object) -> Path:
+    """The preset on the fixtures with :data:`TINY_TRAINING` (and ``changes``) merged in."""
+    path = _pointed_at_fixtures(preset, root, folder)
+    config = tomllib.loads(path.read_text())
+    for key, value in {**TINY_TRAINING, **changes}.items():
+        if isinstance(value, dict):
+            config[key] = {**config.get(key, {}), **value}
+        else:
+            config[key] = value
+    for dataset in config.get("datasets", {}).values():
+        dataset["fractions"] = [1.0]
+    path.write_text(tomli_w.dumps(config), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow  # a real `bench run` in a subprocess: 30-60 s each on the loaded 2-core machine
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize(
+    ("preset", "task", "metric", "methods"),
+    [
+        ("chest_image_ssl", "chestxray14", "macro_auroc", {"random", "moco_v2", "vicreg"}),
+        ("imagenette_sanity", "imagenette", "balanced_accuracy", {"random", "moco_v2"}),
+    ],
+)
+def test_dataset_preset_runs_end_to_end(
+    preset: str,
+    task: str,
+    metric: str,
+    methods: set[str],
+    larger_formats: Path,
+    tmp_path: Path,
+    helpers: type,
+) -> None:
+    changes: dict[str, object] = {}
+    if preset == "imagenette_sanity":  # one method keeps it short; FT runs here
+        changes = {
+            "pretrain": {**TINY_TRAINING["pretrain"], "methods": ["moco_v2"]},
+            "evaluate": {
+                **TINY_TRAINING["evaluate"],
+                "methods": ["random", "moco_v2"],
+                "protocols": ["lp", "ft"],
+            },
+        }
+    path = _preset_run(preset, larger_formats, tmp_path, **changes)
+    helpers.bench("run", "--config", str(path), cwd=tmp_path)
+    run = tmp_path / "runs" / preset
+    results = pd.read_csv(run / "results.csv")
+    assert set(results["method"]) == methods
+    assert set(results["task"]) == {task}
+    assert set(results["metric"]) == {metric}
+    assert results["test_metric"].between(0, 1).all()
+    registry = json.loads((run / "pretrain" / "encoders.json").read_text())
+    assert registry["imagenet"]["available"] is False
+    table = (run / "tables" / f"controls_{task}.md").read_text()
+    assert "MoCo v2" in table
+    assert "ImageNet" in table  # shown as not available, never faked
+    if preset == "imagenette_sanity":  # the object-centric sanity check is a checked property
+        assert "MoCo v2 LP beats Random LP on imagenette" in (run / "summary.md").read_text()
+    if preset == "chest_image_ssl":
+        rerun = helpers.bench("run", "--config", str(path), cwd=tmp_path)
+        assert "pretrain: up to date" in rerun.stdout + rerun.stderr
+
+
+@pytest.mark.slow  # report-deid's scrubber loads its offline NLP engine: about 30 s
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_chest_convirt_runs_end_to_end(larger_formats: Path, tmp_path: Path, helpers: type) -> None:
+    path = _preset_run("chest_convirt", larger_formats, tmp_path)
+    config = tomllib.loads(path.read_text())
+    config["datasets"]["chexpert"]["uncertainty"] = "ignore"  # NaN labels masked by lowdata-eval
+    path.write_text(tomli_w.dumps(config), encoding="utf-8")
+    helpers.bench("run", "--config", str(path), cwd=tmp_path)
+    run = tmp_path / "runs" / "chest_convirt"
+    results = pd.read_csv(run / "results.csv")
+    assert set(results["method"]) == {"random", "convirt"}
+    assert set(results["metric"]) == {"macro_auroc"}
+    reports = pd.read_parquet(run / "pretrain" / "convirt.reports" / "corpus.parquet")
+    manifest = pd.read_parquet(run / "data" / "mimic_cxr" / "manifest.parquet")
+    train = set(manifest.loc[manifest["split"] == "train", "image_id"])
+    assert set(reports["image_id"]) <= train  # the vocabulary sees training reports only
+    assert (run / "pretrain" / "convirt.reports" / "tokenizer" / "tokenizer.json").is_file()
+    assert (run / "tables" / "controls_chexpert.md").is_file()
+
+
+@pytest.mark.slow  # on a copy of the shared tiny run: pretrain (MoCo, KL Sup), 8 control encoders, LP on KL
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_knee_control_presets_run_end_to_end(
+    larger_formats: Path, tiny_run: Path, tmp_path: Path, helpers: type
+) -> None:
+    """``scaling_imagenet`` (whose corpora include ``scaling_knee``'s) and ``mae_ratios`` in ONE tiny run.
+
+    The run is a copy of the session's tiny run: its world, ROIs and reports are up to date and reused.
+    """
+    helpers.copy_run(tiny_run, tmp_path)
+    config = tomllib.loads(helpers.tiny.read_text())
+    imagenet = tomllib.loads(profile_text("scaling_imagenet"))
+    sweep = tomllib.loads(profile_text("mae_ratios"))
+    config["datasets"] = imagenet["datasets"]
+    config["datasets"]["imagenet"] |= {
+        "root": str(larger_formats / "imagenette" / "imagenette2-160"),
+        "roi_px": 24,  # another side than the knee ROIs: resized when mixed
+    }
+    config["scaling"] = imagenet["scaling"] | {"sizes": [8, 16], "seeds": [1]}
+    config["sweeps"] = {"mae_mask_ratios": sweep["sweeps"]["mae_mask_ratios"][:2]}
+    config["pretrain"] |= {"methods": ["moco_v2"]}
+    config["evaluate"] |= {
+        "methods": ["random", "moco_v2"],
+        "tasks": ["kl"],
+        "protocols": ["lp"],
+        "seeds": [0],
+        "fractions": {"kl": [0.5]},
+    }
+    path = tmp_path / "controls.toml"
+    path.write_text(tomli_w.dumps(config), encoding="utf-8")
+    done = helpers.bench("run", "--config", str(path), cwd=tmp_path)
+    assert "localize: up to date" in done.stdout + done.stderr
+    run = tmp_path / "runs" / "tiny"
+    registry = json.loads((run / "controls" / "encoders.json").read_text())
+    scaled = {
+        f"moco_v2.{c}.n{n}.s1" for c in ("imagenet", "knee", "knee_imagenet") for n in (8, 16)
+    }
+    assert set(registry) == scaled | {"mae.mask25", "mae.mask40"}
+    from safetensors.numpy import load_file
+
+    low, high = (load_file(run / registry[n]["path"]) for n in ("mae.mask25", "mae.mask40"))
+    assert any(
+        not np.array_equal(low[k], high[k]) for k in low
+    )  # same seed and data: the ratio differs
+    results = pd.read_csv(run / "results.csv")
+    assert set(results["method"]) == {"random", "moco_v2", *registry}
+    scaling = pd.read_csv(run / "tables" / "scaling.csv")
+    assert set(scaling["corpus"]) == {"imagenet", "knee", "knee_imagenet"}
+    assert set(scaling["size"]) == {8, 16}
+    assert (run / "plots" / "scaling.png").is_file()
+    table = (run / "tables" / "table3_kl_image_ssl.md").read_text()
+    assert "mae.mask25" in table
+    assert "moco_v2.knee.n8.s1" not in table  # subset encoders: the scaling plot, not the tables
+
+
+def test_a_dataset_run_refuses_scaling_and_a_missing_corpus(
+    formats: dict[str, Path], tmp_path: Path
+) -> None:
+    from bench.errors import ConfigError
+
+    path = _pointed_at_fixtures("chest_image_ssl", formats["root"], tmp_path)
+    config = tomllib.loads(path.read_text())
+    scaled = config | {"scaling": {"corpora": ["chestxray14"], "sizes": [2]}}
+    path.write_text(tomli_w.dumps(scaled), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[scaling\] and \[sweeps\] run on the knee"):
+        validate_config(load_config(path))
+    config["datasets"]["chestxray14"]["use"] = ["evaluate"]
+    path.write_text(tomli_w.dumps(config), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"no \[datasets\.\*\] has 'pretrain'"):
+        validate_config(load_config(path))
+    config["datasets"]["chestxray14"]["use"] = []
+    path.write_text(tomli_w.dumps(config), encoding="utf-8")
+    with pytest.raises(ConfigError, match="use must name pretrain"):
+        load_config(path)
+
+
+def test_sanity_checks_cover_natural_image_corpora() -> None:
+    from bench.checks import sanity_checks
+
+    results = pd.DataFrame(
+        {
+            "task": ["kl", "kl", "imagenette", "imagenette", "chestxray14", "chestxray14"],
+            "method": ["random", "moco_v2"] * 3,
+            "protocol": "lp",
+            "metric": ["balanced_accuracy"] * 4 + ["macro_auroc"] * 2,
+            "test_metric_test": [0.3, 0.4, 0.2, 0.1, 0.5, 0.6],
+        }
+    )
+    lines = [c.line for c in sanity_checks(results)]
+    assert lines == [
+        "MoCo v2 LP beats Random LP on KL: passed (0.400 vs 0.300)",
+        "MoCo v2 LP beats Random LP on imagenette: FAILED (0.100 vs 0.200)",
+    ]

@@ -53,3 +53,18 @@ def test_stratified_auroc() -> None:
     assert table.loc[1, "auroc"] == 0.0
     assert np.isnan(table.loc[2, "auroc"])
     assert table["n"].tolist() == [2, 2, 2]
+
+
+def test_macro_auroc_leaves_out_unknown_entries_and_undefined_labels() -> None:
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, (200, 3)).astype(float)
+    scores = rng.normal(size=(200, 3)) + y
+    masked = y.copy()
+    masked[:50, 0] = np.nan  # unknown entries of label 0
+    masked[:, 2] = 0.0  # label 2: one class only, no AUROC
+    expected = np.mean(
+        [roc_auc_score(y[50:, 0], scores[50:, 0]), roc_auc_score(y[:, 1], scores[:, 1])]
+    )
+    assert macro_auroc(masked, scores) == pytest.approx(expected, abs=1e-12)
+    with pytest.raises(DataError, match="none of the 3 labels"):
+        macro_auroc(np.zeros((10, 3)), rng.normal(size=(10, 3)))

@@ -118,3 +118,18 @@ def test_multilabel_columns() -> None:
     )
     sub, _ = proportional_subsample(frame, frame, 0.1, 0, label_col=["a", "b"])
     assert len(sub) == 20
+
+
+def test_unknown_multilabel_entries_are_not_a_missing_class() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "participant_id": [f"p{i}" for i in range(100)],
+            "a": rng.integers(0, 2, 100).astype(float),
+            "b": np.where(rng.random(100) < 0.5, np.nan, rng.integers(0, 2, 100)),
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NaN is not a class: no group added for it
+        sub, _ = proportional_subsample(frame, frame, 0.2, 0, label_col=["a", "b"])
+    assert len(sub) == 20

@@ -182,3 +182,18 @@ def test_cpu_staging_and_batches_are_unchanged(synthetic) -> None:  # type: igno
     assert stage_images(images, "cpu") is images
     index = torch.tensor([3, 0, 5])
     torch.testing.assert_close(_BatchGatherer(images, 8, torch.device("cpu"))(index), images[index])
+
+
+def test_multilabel_loss_masks_unknown_targets() -> None:
+    task = TaskSpec(TaskKind.MULTILABEL, 2)
+    logits = torch.tensor([[0.5, -1.0], [2.0, 0.3]], requires_grad=True)
+    targets = torch.tensor([[1.0, float("nan")], [0.0, 1.0]])
+    loss = task.loss(logits, targets)
+    known = torch.tensor([[0.5], [2.0], [0.3]]).reshape(-1)
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(
+        known, torch.tensor([1.0, 0.0, 1.0])
+    )
+    assert torch.isclose(loss, expected)
+    loss.backward()
+    assert logits.grad is not None
+    assert logits.grad[0, 1] == 0.0

@@ -184,6 +184,7 @@ class PretrainSettings(_Section):
         moco_queue: MoCo v2 queue length (official 65536).
         text_max_length: tokens per sampled sentence for ConVIRT / GLoRIA.
         supervised_epochs: epochs of the KL-supervised upper bound ("KL Pret (Sup)").
+        mae_mask_ratio: MAE's share of masked patches (``[sweeps] mae_mask_ratios`` pretrains one per ratio).
     """
 
     methods: tuple[str, ...] = SSL_METHODS
@@ -199,6 +200,7 @@ class PretrainSettings(_Section):
     bert: BertShape = BertShape()
     text_max_length: int = Field(48, ge=8, le=512)
     supervised_epochs: int = Field(6, ge=1)
+    mae_mask_ratio: float = Field(0.75, gt=0, lt=1)
 
     @field_validator("methods")
     @classmethod
@@ -287,6 +289,10 @@ class DatasetConfig(_Section):
         uncertainty: CheXpert's policy for uncertain labels: ignore (masked), zeros, ones, gloria.
         frontal_only: CheXpert / MIMIC-CXR: frontal views only.
         roi_px: side of the stored grey images.
+        use: what ``bench run`` does with the corpus: ``pretrain`` (the SSL methods pretrain on its training
+            split) and / or ``evaluate`` (its labels are a downstream task under the low-data protocol).
+            Default by kind: ChestX-ray14 and ImageFolder both, CheXpert evaluate, MIMIC-CXR pretrain.
+        fractions: label fractions of the downstream task (of BOTH the training and validation pools).
     """
 
     kind: Literal["chestxray14", "chexpert", "mimic_cxr", "imagefolder"]
@@ -297,12 +303,33 @@ class DatasetConfig(_Section):
     uncertainty: Literal["ignore", "zeros", "ones", "gloria"] = "ones"
     frontal_only: bool = True
     roi_px: int = Field(256, ge=16)
+    use: tuple[Literal["pretrain", "evaluate"], ...] | None = None
+    fractions: tuple[float, ...] = (0.01, 0.1, 1.0)
 
     @model_validator(mode="after")
     def _table_given(self) -> DatasetConfig:
         if self.kind != "imagefolder" and self.table is None:
             raise ValueError(f"a {self.kind} dataset needs 'table' (its label / metadata CSV)")
+        if self.kind == "mimic_cxr" and "evaluate" in self.roles:
+            raise ValueError("a mimic_cxr dataset has no labels here: use = ['pretrain']")
+        if not self.roles or any(not 0 < f <= 1 for f in self.fractions) or not self.fractions:
+            raise ValueError(
+                f"use must name pretrain and / or evaluate, fractions be in (0, 1]: "
+                f"got use {self.use}, fractions {list(self.fractions)}"
+            )
         return self
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """``use``, or the kind's default (see the class docstring)."""
+        if self.use is not None:
+            return self.use
+        return {
+            "chestxray14": ("pretrain", "evaluate"),
+            "chexpert": ("evaluate",),
+            "mimic_cxr": ("pretrain",),
+            "imagefolder": ("pretrain", "evaluate"),
+        }[self.kind]
 
 
 class ScalingConfig(_Section):

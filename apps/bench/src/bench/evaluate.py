@@ -164,7 +164,17 @@ def _run_one(
     features: Any,
     storage: Any,
     reporter: Reporter,
+    *,
+    kind: Any = None,
+    label_col: str | Sequence[str] = "label",
+    fractions: Sequence[float] | None = None,
 ) -> None:
+    """One encoder x task x protocol: every (fraction, seed) study of lowdata-eval's ``run_protocol``.
+
+    ``kind`` (a lowdata-eval ``TaskSpec``), ``label_col`` and ``fractions`` default to the knee task's
+    (KL: 5 classes; incidence / progression: binary; ``[evaluate] fractions``); the control experiments
+    (:mod:`bench.controls`) give their own.
+    """
     import torch
     from lowdata_eval import (
         EncoderWithHead,
@@ -187,11 +197,17 @@ def _run_one(
         encoder.name,
         task,
         protocol,
-        fractions=settings.fractions[task],
+        fractions=settings.fractions[task] if fractions is None else fractions,
         seeds=settings.seeds,
+        label_col=label_col,
         test_splits=test_splits,
     )
-    kind = TaskSpec(TaskKind.MULTICLASS, n_classes=5) if task == "kl" else TaskSpec(TaskKind.BINARY)
+    if kind is None:
+        kind = (
+            TaskSpec(TaskKind.MULTICLASS, n_classes=5)
+            if task == "kl"
+            else TaskSpec(TaskKind.BINARY)
+        )
     targets = task_targets(table, spec, kind)
     device = resolve_device(config.device)
     rows = table["roi_index"].to_numpy()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import controls
 from bench import evaluate as evaluate_stage
 from bench import localize as localize_stage
 from bench import pretrain as pretrain_stage
@@ -74,6 +75,8 @@ def run(
     (run_dir / "config.toml").write_text(config.to_toml(), encoding="utf-8")
     write_environment(config, run_dir)
     result = RunResult(run_dir)
+    if controls.evaluates_datasets(config):  # chest / Imagenette controls: no knee stages
+        return controls.run_datasets(config, reporter, result, storage_url)
     world = world_stage.WorldOutputs(run_dir / "world")
     localize = localize_stage.LocalizeOutputs(run_dir / "localize")
     reports = reports_stage.ReportsOutputs(run_dir / "reports")
@@ -113,6 +116,17 @@ def run(
         result,
         reporter,
     )
+    if controls.has_knee_controls(config):  # scaling subsets, MAE mask ratios: bench.controls
+        _stage(
+            config,
+            controls.CONTROLS,
+            hashes[controls.CONTROLS],
+            lambda: controls.pretrain_knee_controls(
+                config, localize, run_dir / controls.CONTROLS, reporter
+            ),
+            result,
+            reporter,
+        )
     _stage(
         config,
         "evaluate",
@@ -127,6 +141,7 @@ def run(
             encoders=[
                 *evaluate_stage.encoders_to_evaluate(config, pretrain),
                 *extra_encoders(extras),
+                *controls.control_encoders(run_dir),
             ],
             storage_url=storage_url,
         ),
@@ -165,7 +180,12 @@ def stage_hashes(config: BenchConfig, extras: dict[str, dict[str, str]]) -> dict
         json.dumps([config.evaluate.image_size, config.evaluate.batch_size]),
     )
     begun = combine(pretrain, config.section_hash("evaluate", "seed", "name"))
+    marked = {}
+    if controls.has_knee_controls(config):
+        marked[controls.CONTROLS] = combine(pretrain, controls.controls_hash(config))
+        begun = combine(begun, marked[controls.CONTROLS])
     return {
+        **marked,
         "world": world,
         "localize": localize,
         "reports": reports,

@@ -26,6 +26,12 @@ SET_NAMES = {"test": "OAI test", "most": "MOST (external)"}
 METRIC_NAMES = {"kl": "balanced accuracy", "incidence": "AUROC", "progression": "AUROC"}
 
 
+def rows_metric(results: pd.DataFrame, task: str) -> str:
+    """The metric of a task not in :data:`METRIC_NAMES` (a control corpus), as results.csv names it."""
+    metric = results.loc[results["task"] == task, "metric"]
+    return str(metric.iloc[0]).replace("_", " ") if len(metric) else "metric"
+
+
 def _name(method: str) -> str:
     return DISPLAY_NAMES.get(method, method)
 
@@ -70,7 +76,7 @@ def fraction_curves(results: pd.DataFrame, task: str, out: Path) -> Path:
                 )
             ax.set_title(f"{task}: {protocol.upper()} on {SET_NAMES[test_set]}")
             ax.set_xlabel("labelled fraction of train and validation pools (%)")
-            ax.set_ylabel(f"test {METRIC_NAMES[task]}")
+            ax.set_ylabel(f"test {METRIC_NAMES.get(task, rows_metric(results, task))}")
             ax.grid(alpha=0.3)
     axes[0][-1].legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
     fig.tight_layout()

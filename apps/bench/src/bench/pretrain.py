@@ -184,7 +184,12 @@ def build_method(
         )
         method = so.MAE(
             encoder,
-            so.MAEConfig(decoder_width=vit.width, decoder_depth=2, decoder_heads=vit.heads),
+            so.MAEConfig(
+                mask_ratio=settings.mae_mask_ratio,
+                decoder_width=vit.width,
+                decoder_depth=2,
+                decoder_heads=vit.heads,
+            ),
         )
         return method, so.one_view_batches(images, so.mae_view(size), device)
     backbone = so.build_backbone(settings.backbone, weights=backbone_weights)

@@ -3,6 +3,8 @@
 - Table 3: KL grade (balanced accuracy) of image-only SSL vs Random / ImageNet / KL Pret (Sup), FT and LP.
 - Table 6: KL grade of the image-text methods (ConVIRT, GLoRIA) vs the same baselines.
 - Table 7: 4-year incidence and progression AUROC on the OAI test split and on MOST, LP and FT.
+- ``controls_<corpus>``: a control run's downstream corpus (:mod:`bench.controls`): ChestX-ray14 and
+  CheXpert macro AUROC (the paper's Tables 4-5), an ImageFolder tree's balanced accuracy.
 
 Each cell is ``mean (SD)`` over seeds of the best-validation model's test metric. Marks: ``**bold**`` = best
 in the column; ``*`` = paired Wilcoxon over seeds against the reference (ImageNet, or Random when ImageNet is
@@ -44,8 +46,17 @@ class TableSpec:
 
 def table_specs(results: pd.DataFrame) -> list[TableSpec]:
     """The tables this run can fill (extra encoders added with ``bench evaluate`` join every table)."""
+    from bench.scaling import SCALED_NAME
+
     extras = tuple(
-        sorted(set(results["method"]) - set(BASELINES) - set(IMAGE_METHODS) - set(TEXT_METHODS))
+        sorted(
+            m
+            for m in set(results["method"])
+            - set(BASELINES)
+            - set(IMAGE_METHODS)
+            - set(TEXT_METHODS)
+            if not SCALED_NAME.match(str(m))  # subset-pretrained encoders: the scaling plot / table
+        )
     )
     tasks = set(results["task"])
     specs = []
@@ -79,7 +90,25 @@ def table_specs(results: pd.DataFrame) -> list[TableSpec]:
                     ("test", "most"),
                 )
             )
+    for task in sorted(tasks - {"kl", "progression", "incidence"}):  # bench.controls' corpora
+        metric = str(results.loc[results["task"] == task, "metric"].iloc[0])
+        specs.append(
+            TableSpec(
+                f"controls_{task}",
+                f"{CONTROL_TITLES.get(metric, 'Control')}: {task} ({metric.replace('_', ' ')}, test split)",
+                task,
+                BASELINES + IMAGE_METHODS + TEXT_METHODS + extras,
+                ("test",),
+            )
+        )
     return specs
+
+
+#: The paper's table each kind of control task fills (chest multi-label: Tables 4-5).
+CONTROL_TITLES = {
+    "macro_auroc": "Tables 4-5 (chest radiography)",
+    "balanced_accuracy": "Sanity check (natural images)",
+}
 
 
 def metric_column(test_set: str) -> str:
@@ -155,7 +184,7 @@ def _cell(
         common = mine.index.intersection(theirs.index)
         if len(common) > 1:
             p_wilcoxon = paired_wilcoxon(mine[common].to_numpy(), theirs[common].to_numpy()).p_value
-    if method != reference and task != "kl":
+    if method != reference and task in ("incidence", "progression"):  # binary tasks: DeLong
         y = task_table.loc[task_table["split"] == test_set, "label"].to_numpy()
         a = pooled_probability(rows, run_dir, method, fraction, protocol, test_set)
         b = pooled_probability(rows, run_dir, reference, fraction, protocol, test_set)

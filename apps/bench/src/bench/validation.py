@@ -19,7 +19,12 @@ def validate_config(config: BenchConfig) -> list[str]:
     lines = [f"config {config.name!r}: keys and values are valid"]
     lines += _weights(config)
     if config.datasets or config.scaling is not None:
+        from bench.controls import check_dataset_run, evaluates_datasets
         from bench.datasets.stage import validate_datasets
+
+        if evaluates_datasets(config):
+            check_dataset_run(config)
+            return [*lines, *validate_datasets(config), "a dataset run: the knee world is not used"]
 
         lines += validate_datasets(config)
     if config.data is None:

@@ -86,6 +86,13 @@ def evaluation_state(run_dir: Path) -> tuple[BenchConfig, str]:
     from bench.pipeline import EVALUATE_BEGUN, read_extra_encoders, stage_hashes
 
     config = run_config(run_dir)
+    from bench.controls import evaluates_datasets
+
+    if evaluates_datasets(config):
+        raise ConfigError(
+            f"{run_dir} is a dataset run (chest / ImageFolder controls): bench worker joins knee runs "
+            "only; its main process (`bench run`) evaluates it"
+        )
     hashes = stage_hashes(config, read_extra_encoders(config.run_dir))
     folder = config.run_dir / "evaluate"
     if is_done(folder, hashes["evaluate"]):
@@ -132,6 +139,7 @@ def work(
         DataError: the run folder is not a run, or the evaluation did not begin in time.
     """
     from bench import evaluate as evaluate_stage
+    from bench.controls import control_encoders
     from bench.localize import LocalizeOutputs
     from bench.pipeline import extra_encoders, read_extra_encoders
     from bench.pretrain import PretrainOutputs
@@ -170,6 +178,7 @@ def work(
         encoders=[
             *evaluate_stage.encoders_to_evaluate(config, pretrain),
             *extra_encoders(read_extra_encoders(run_dir)),
+            *control_encoders(run_dir),
         ],
         storage_url=storage_url,
         order_seed=worker_seed(),

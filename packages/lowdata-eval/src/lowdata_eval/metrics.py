@@ -60,22 +60,37 @@ def balanced_accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 
 
 def macro_auroc(y_true: ArrayLike, scores: ArrayLike) -> float:
-    """Unweighted mean of the per-label AUROCs of a multi-label task.
+    """Unweighted mean of the per-label AUROCs of a multi-label task, over the labels it is defined for.
+
+    A target of NaN means "label not known" (e.g. CheXpert's U-Ignore policy): that entry is left out of
+    its label's AUROC. A label whose known entries hold one class only has no AUROC and is left out of the
+    mean (a rare finding absent from a small test set); with every label defined this equals
+    scikit-learn's ``roc_auc_score(average="macro")``.
 
     Args:
-        y_true: ``[N, K]`` binary indicators.
+        y_true: ``[N, K]`` binary indicators, NaN where unknown.
         scores: ``[N, K]`` scores.
 
     Raises:
-        DataError: a label column has only one class (scikit-learn raises too).
+        DataError: shapes differ, or no label has both classes among its known entries.
     """
-    y = np.asarray(y_true)
+    y = np.asarray(y_true, dtype=np.float64)
     s = np.asarray(scores, dtype=np.float64)
     if y.ndim != 2 or y.shape != s.shape:
         raise DataError(
             f"macro AUROC needs [N, K] labels and scores of one shape, got {y.shape}, {s.shape}"
         )
-    return float(np.mean([auroc(y[:, k], s[:, k]) for k in range(y.shape[1])]))
+    values = []
+    for k in range(y.shape[1]):
+        known = ~np.isnan(y[:, k])
+        positives = int(y[known, k].sum())
+        if 0 < positives < int(known.sum()):
+            values.append(auroc(y[known, k], s[known, k]))
+    if not values:
+        raise DataError(
+            f"macro AUROC: none of the {y.shape[1]} labels has both classes among its known entries"
+        )
+    return float(np.mean(values))
 
 
 def stratified_auroc(y_true: ArrayLike, score: ArrayLike, strata: ArrayLike) -> pd.DataFrame:

@@ -84,7 +84,9 @@ def _choose_groups(
     pool_name: str,
 ) -> set[object]:
     maxima = pool.groupby(group_col, sort=True)[labels].max()
-    strata = maxima.astype(str).agg("|".join, axis=1)
+    # a group whose label is unknown (NaN) in every row forms the "unknown" stratum of that label
+    strata = maxima.astype(object).where(maxima.notna(), "unknown").astype(str)
+    strata = strata.agg("|".join, axis=1)
     sizes = strata.value_counts().sort_index()
     target = max(1, round(fraction * len(strata)))
     counts = _largest_remainder(sizes.to_numpy(), fraction, target)
@@ -114,14 +116,15 @@ def _groups_for_missing_classes(
     pool: pd.DataFrame, keep: set[object], reserve: list[object], labels: list[str], group_col: str
 ) -> tuple[list[object], list[str]]:
     """Groups (first in seeded order) that bring back the classes the kept rows lack; and those classes."""
-    present = {(c, v) for c in labels for v in pool.loc[pool[group_col].isin(keep), c]}
-    wanted = {(c, v) for c in labels for v in pool[c]} - present
+    kept = pool.loc[pool[group_col].isin(keep)]
+    present = {(c, v) for c in labels for v in kept[c].dropna()}  # NaN: an unknown label, no class
+    wanted = {(c, v) for c in labels for v in pool[c].dropna()} - present
     missing = sorted(f"{c}={v}" for c, v in wanted)
     extra: list[object] = []
     if wanted:
         rows = pool.set_index(group_col)[labels]
         for group in reserve:
-            found = {(c, v) for c in labels for v in rows.loc[[group], c]} & wanted
+            found = {(c, v) for c in labels for v in rows.loc[[group], c].dropna()} & wanted
             if found:
                 extra.append(group)
                 wanted -= found

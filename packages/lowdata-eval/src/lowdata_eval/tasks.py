@@ -61,10 +61,22 @@ class TaskSpec:
         ]
 
     def loss(self, logits: Tensor, targets: Tensor) -> Tensor:
-        """Mean loss of a batch; ``logits`` ``[B, n_outputs]``."""
+        """Mean loss of a batch; ``logits`` ``[B, n_outputs]``.
+
+        Multiclass: cross-entropy. Binary: BCE with logits. Multi-label: BCE with logits averaged over
+        the KNOWN entries of ``targets`` ``[B, K]`` only, ``sum(m * l) / max(1, sum(m))`` with ``m`` = 1
+        where the target is not NaN (NaN marks a label that is not known, e.g. CheXpert's U-Ignore).
+        """
         if self.kind is TaskKind.MULTICLASS:
             return nn.functional.cross_entropy(logits.float(), targets.long())
         flat = logits.float().reshape(targets.shape)
+        if self.kind is TaskKind.MULTILABEL:
+            # NaN targets are unknown labels: masked out, the mean taken over the known entries
+            known = ~torch.isnan(targets)
+            losses = nn.functional.binary_cross_entropy_with_logits(
+                flat, torch.nan_to_num(targets.float()), reduction="none"
+            )
+            return (losses * known).sum() / known.sum().clamp(min=1)
         return nn.functional.binary_cross_entropy_with_logits(flat, targets.float())
 
     def metric(self, targets: np.ndarray, logits: np.ndarray) -> float:

@@ -41,7 +41,7 @@ from lowdata_eval.study import (
 )
 from lowdata_eval.tasks import TaskKind, TaskSpec
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "DataError",

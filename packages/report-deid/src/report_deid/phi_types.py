@@ -13,6 +13,7 @@ SSN        social security numbers                                           ``[
 ID         medical record, accession, order and other reference numbers     ``[ID]``
 AGE        ages above 89                                                     ``[AGE]``
 HOSPITAL   hospital, clinic and medical-centre names                         ``[HOSPITAL]``
+LOCATION   street addresses, city / state / ZIP, places of residence          ``[LOCATION]``
 =========  ================================================================  ============
 """
 
@@ -29,6 +30,7 @@ PHI_TYPES: tuple[str, ...] = (
     "ID",
     "AGE",
     "HOSPITAL",
+    "LOCATION",
 )
 SINGLE_PLACEHOLDER = "[PHI]"
 

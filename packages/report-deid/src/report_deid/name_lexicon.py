@@ -1,0 +1,115 @@
+"""Cue-less person names in running text, from the US census name lists gated by case and context.
+
+The lists are the 1990 US census first names (5,163 male and female) and surnames (88,799) that the ``names``
+package ships (``dist.male.first``, ``dist.female.first``, ``dist.all.last``). Many census surnames are
+ordinary words ("Small", "White", "Knee", "Heart") and some first names are too ("May", "Will", "Long"), so a
+lexicon hit alone is never enough. A span is a name when:
+
+- ``First [M.] Last`` in Title case: ``First`` is a census first name that is not a common word, and ``Last``
+  is a capitalised word that is not a common word (a census surname or not: "Priya Raghunathan");
+- ``FIRST LAST`` in upper case: both in the census lists and neither a common word;
+- ``Last, First`` in Title case: a census surname, a comma, a census first name, neither a common word;
+
+and the word after it is not an eponym noun ("Osgood Schlatter disease" stays). :data:`COMMON_WORDS` holds
+English and radiology words that are also census names; eponyms on the allow-list are vetoed later as well.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import regex
+
+from report_deid.spans import Detection
+
+#: census first names / surnames that are ordinary English or radiology words
+COMMON_WORDS: frozenset[str] = frozenset(
+    """
+    a an and in on at to of or the by for from with as is it be my me we he she his her see will may
+    can might must shall should would could many much more most some any all no not none long short big
+    small large wide brain chin carina vena pa ap lat view views left right upper lower mid early late
+    new old young clear white black gray grey green brown red blue gold silver rose pearl ruby amber
+    crystal ivy iris lily daisy holly hazel olive jade coral dawn summer autumn winter spring april june
+    july august grace hope faith joy charity patience prudence mercy honor constance chance sunny rusty
+    sandy dusty misty stormy rich noble royal king prince major marshall sterling earnest frank guy
+    will bill mark art case clay cliff dale dean glen lane wade miles chase hunter carter mason cash
+    sage rain river sky star storm penny jewel angel baby bud buck buddy doc pat ray rob max gay dick
+    don del lee ted tom jack jean nick page reed rod russ sue tad val van von de la le du ben al
+    normal stable unchanged mild moderate severe acute chronic status post prior patient history
+    exam study report impression findings comparison indication technique clinical knee knees joint
+    joints bone bones heart lung lungs chest spine hip hips leg legs foot feet hand hands arm arms
+    head neck back side sides body fat pad cyst line sign grade index ratio test space spaces
+    lateral medial anterior posterior superior inferior distal proximal bilateral frontal
+    effusion fracture tear lesion mass nodule opacity density edema fluid air gas free
+    early soon still well good fair poor best better worse
+    """.split()
+)
+EPONYM_NOUNS = (
+    r"(?:fracture|fractures|sign|disease|cyst|lesion|line|ligament|index|ratio|test|classification|grade|"
+    r"procedure|syndrome|view|method|angle|score|criteria|maneuver|fat|pad|tubercle|body|bursa|tear|deformity"
+    r"|operation|technique|type|stage|node|nodes|sarcoma|tumor|tumour|lines|calcification|changes?|phenomenon"
+    r"|effect|law|point|triangle|space|canal|notch|nerve|artery|vein|muscle|tendon|bone|joint|knee)"
+)
+_TITLE_WORD = r"\p{Lu}[\p{Ll}\p{Mn}]+(?:['’-]\p{L}[\p{Ll}\p{Mn}]*)*"
+_UPPER = r"\p{Lu}{2,}(?:['’-]\p{Lu}+)*"
+_AFTER = rf"(?![ ]+(?i:{EPONYM_NOUNS})\b)(?!['’]s\b)"
+_PARTICLES = r"(?:(?:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|el|st\.?|y)[ ]){0,2}"
+_FIRST_LAST = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\.?|[ ]{_TITLE_WORD})?[ ]{_PARTICLES}"
+    rf"(?P<last>{_TITLE_WORD}){_AFTER}",
+    regex.VERSION1,
+)
+_UPPER_PAIR = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<first>{_UPPER})(?:[ ]\p{{Lu}}\.?)?[ ](?P<last>{_UPPER})(?![\p{{L}}\d'’-]|:)",
+    regex.VERSION1,
+)
+_LAST_COMMA_FIRST = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<last>{_TITLE_WORD}),[ ](?P<first>{_TITLE_WORD})(?![\p{{L}}\d'’-])",
+    regex.VERSION1,
+)
+LEXICON_SCORE = 0.55
+
+
+@cache
+def census_names() -> tuple[frozenset[str], frozenset[str]]:
+    """``(first names, surnames)``, lower-case, read from the ``names`` package's census files."""
+    import names  # the package only ships the lists; importing it reads nothing
+
+    files = {kind: Path(path) for kind, path in names.FILES.items()}
+
+    def read(path: Path) -> set[str]:
+        with path.open(encoding="ascii") as handle:
+            return {line.split(maxsplit=1)[0].lower() for line in handle if line.strip()}
+
+    first = read(files["first:male"]) | read(files["first:female"])
+    return frozenset(first), frozenset(read(files["last"]))
+
+
+def _plain(word: str) -> str:
+    """Lower case, accents removed (``Zoë`` -> ``zoe``), typographic apostrophes straightened."""
+    folded = unicodedata.normalize("NFKD", word.replace("’", "'"))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+
+
+def lexicon_names(text: str) -> list[Detection]:
+    """Cue-less names in ``text`` (see the module docstring for the gates); one linear scan per shape."""
+    first_names, surnames = census_names()
+
+    def first_ok(word: str) -> bool:
+        return _plain(word) in first_names and _plain(word) not in COMMON_WORDS
+
+    found = []
+    for match in _FIRST_LAST.finditer(text, overlapped=True):
+        if first_ok(match["first"]) and _plain(match["last"]) not in COMMON_WORDS:
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _UPPER_PAIR.finditer(text, overlapped=True):
+        last = _plain(match["last"])
+        if first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS:
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _LAST_COMMA_FIRST.finditer(text, overlapped=True):
+        last = _plain(match["last"])
+        if first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS:
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    return found

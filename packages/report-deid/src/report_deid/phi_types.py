@@ -38,3 +38,7 @@ SINGLE_PLACEHOLDER = "[PHI]"
 def placeholder(entity_type: str, single: bool = False) -> str:
     """``[TYPE]`` for typed placeholders, ``[PHI]`` when ``single``."""
     return SINGLE_PLACEHOLDER if single else f"[{entity_type}]"
+
+
+#: every placeholder a scrubbed text can hold; the tokenizers keep each as one special token
+PLACEHOLDER_TOKENS: tuple[str, ...] = (*(f"[{t}]" for t in PHI_TYPES), SINGLE_PLACEHOLDER)

@@ -96,18 +96,31 @@ class Scrubber:
         for position, record in enumerate(records):
             ident = ids.label(record.get("id") if isinstance(record, dict) else None, position)
             try:
-                if not isinstance(record, dict) or text_field not in record:
-                    raise InputFormatError(f"no field {text_field!r}")
-                result = self.scrub(record[text_field])
+                scrubbed, counts = self.scrub_record(record, text_field)
             except InputFormatError as exc:
                 logger.warning("record %s skipped: %s", ident, exc)
                 yield None, {}, f"record {ident}: {exc}"
                 continue
-            except Exception as exc:  # a recognizer failure must not leak text through its message
-                logger.warning("record %s skipped: %s", ident, type(exc).__name__)
-                yield None, {}, f"record {ident}: scrubbing failed ({type(exc).__name__})"
-                continue
-            yield {**record, text_field: result.text}, result.counts, None
+            yield scrubbed, counts, None
+
+    def scrub_record(
+        self, record: object, text_field: str = "text"
+    ) -> tuple[dict[str, Any], Mapping[str, int]]:
+        """One record with its ``text_field`` scrubbed, and the counts per type.
+
+        Raises:
+            InputFormatError: not a dictionary, no such field, not text, or the scrubber failed (the message
+                names the exception type only: a recognizer's message could quote the text).
+        """
+        if not isinstance(record, dict) or text_field not in record:
+            raise InputFormatError(f"no field {text_field!r}")
+        try:
+            result = self.scrub(record[text_field])
+        except InputFormatError:
+            raise
+        except Exception as exc:  # a recognizer failure must not leak text through its message
+            raise InputFormatError(f"scrubbing failed ({type(exc).__name__})") from None
+        return {**record, text_field: result.text}, result.counts
 
 
 def replace_spans(text: str, detections: list[Detection], placeholders: Mapping[str, str]) -> str:

@@ -146,6 +146,12 @@ _FIELD_WORD = (
     r"(?:ssn|mrn|dob|d\.o\.b|id|age|sex|gender|date|time|acc|accession|fin|csn|phone|tel|fax|email|exam|study"
     r"|room|bed|unit|location|loc|dept|ref|order|visit|account|acct|mr|no|num|number|pager|ext|cell)"
 )
+#: words of departments and organisations: a "name" that holds one is not a person ("by Mental Health")
+_ORG_WORD = (
+    r"(?:health|services?|department|dept|clinic|medicine|surgery|orthopa?edics?|radiology|emergency|center|centre"
+    r"|team|unit|hospital|program|nursing|pharmacy|therapy|rehab\w*|oncology|cardiology|neurology|pediatrics"
+    r"|institute|associates|group|partners|imaging|laboratory|lab|office|staff|service)"
+)
 _NAME_PART = rf"(?:(?!{_CREDENTIALS}{_CRED_END}|(?i:{_FIELD_WORD})\b){NAME_WORD}|{_INITIAL})"
 NAME_BODY = rf"(?:{_NAME_PART}(?:[ ]{_NAME_PART}){{0,3}})"
 #: after a strong cue (title, label) names may be lower-case too ("dr. smith", "patient: jane doe")
@@ -160,6 +166,7 @@ STOP_WORDS = (
     r"|hospital|department|dept|service|team|unit|patient|pt|unknown|none|n/a|na|not[ ]available)"
 )
 _ANY_WORD = rf"(?:{NAME_WORD}|(?!{STOP_WORDS}(?![\p{{L}}'’-]))\p{{Ll}}[\p{{L}}{_APOS}-]*)"
+_NOT_ORG = rf"(?!(?:(?:{_CAP_WORD}|{_UPPER_WORD})[ ]){{0,3}}(?i:{_ORG_WORD})\b)"
 LOOSE_BODY = rf"(?:{_ANY_WORD}|{_INITIAL})(?:[ ](?:{_ANY_WORD}|{_INITIAL})){{0,3}}"
 _LAST_FIRST = rf"(?:{NAME_WORD}(?:[ ]{NAME_WORD})?,[ ]?{_NAME_PART}(?:[ ]{_NAME_PART}){{0,2}})"
 _HL7 = rf"(?:{NAME_WORD}\^{NAME_WORD}(?:\^{_NAME_PART})?)"
@@ -208,7 +215,7 @@ def name_rules() -> list[Rule]:
             "NAME", "after label, last-first", rf"{_LABEL}(?P<phi>{_LAST_FIRST})", 0.85, strong=True
         ),
         rule("NAME", "after label, HL7", rf"(?P<phi>{_HL7})", 0.8, strong=True),
-        rule("NAME", "after label", rf"{_LABEL}(?P<phi>{LOOSE_BODY})", 0.7),
+        rule("NAME", "after label", rf"{_LABEL}{_NOT_ORG}(?P<phi>{LOOSE_BODY})", 0.7),
         rule(
             "NAME",
             "after by-phrase, last-first",
@@ -219,11 +226,11 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "after by-phrase",
-            rf"{_BY_PHRASE}(?P<phi>{NAME_BODY})",
+            rf"{_BY_PHRASE}{_NOT_ORG}(?P<phi>{NAME_BODY})",
             0.75,
             trigger=_BY_TRIGGER,
         ),
-        rule("NAME", "after communication", rf"{_COMMUNICATION}(?P<phi>{NAME_BODY})", 0.75),
+        rule("NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{NAME_BODY})", 0.75),
         rule(
             "NAME",
             "before credential",
@@ -346,6 +353,13 @@ def location_rules() -> list[Rule]:
             rf"|birthplace|place[ ]of[ ]birth|born[ ]in))[ ]*:?[ ]*(?P<phi>{_CITY}(?:,[ ]{_CITY})?)",
             0.7,
         ),
+        rule(
+            "LOCATION",
+            "room or bed",
+            r"(?i:\b(?:room|rm|bed|bay|suite|ward|floor)\.?[ ]*(?:#|no\.?|number)?[ ]*:?[ ]*)(?P<phi>(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?"
+            r"(?:-?[A-Z0-9]{1,3})?)\b",
+            0.6,
+        ),
         rule("HOSPITAL", "facility", facility, 0.75, trigger=rf"(?i:\b{_FACILITY_NOUN}\b)"),
         rule("HOSPITAL", "facility first", facility_first, 0.75),
         rule(
@@ -404,7 +418,7 @@ def date_rules() -> list[Rule]:
         rule(
             "DATE",
             "month year",
-            rf"\b{MONTH}\.?,?[ ]+(?:of[ ])?(?:{_YEAR}|'\d{{2}})\b",
+            rf"\b{MONTH}\.?,?(?:[ ]+|-)(?:of[ ])?(?:{_YEAR}|'\d{{2}})\b",
             0.6,
             flags=NOCASE,
         ),
@@ -427,7 +441,7 @@ def date_rules() -> list[Rule]:
             r"(?i:\b(?:dob|d\.o\.b\.|birth[ ]?date|date[ ]of[ ]birth)[ ]*:?[ ]*)(?P<phi>\d{6,8})\b",
             0.85,
         ),
-        rule("TIME", "clock time", rf"(?<![\d:])\b{_TIME}", 0.8, flags=NOCASE),
+        rule("TIME", "clock time", rf"(?<![\d:])(?:\b|(?<=\dT)){_TIME}", 0.8, flags=NOCASE),
         rule(
             "TIME",
             "hour am/pm",
@@ -473,7 +487,8 @@ _ID_LABEL = (
     r"|plate(?:[ ](?:number|no\.?|#))?|vin|ip(?:[ ]address)?|order|requisition|encounter|visit|ticket"
     r"|confirmation|reference|tracking|barcode|unit[ ]no\.?)"
 )
-_ID_VALUE = r"(?:[A-Z0-9][A-Z0-9]*(?:[-./:][A-Z0-9]+){0,5})"
+#: an identifier: an optional letter prefix, then a digit, then groups joined by - . / : or a space before digits
+_ID_VALUE = r"(?:(?:[A-Z]{1,6}[ .#-]?)?\d[A-Z0-9]*(?:(?:[-./:]|[ ](?=[A-Z]{0,3}\d))[A-Z0-9]+){0,5})"
 
 
 def identifier_rules() -> list[Rule]:
@@ -502,8 +517,15 @@ def identifier_rules() -> list[Rule]:
         rule(
             "ID",
             "labelled id",
-            rf"(?i:\b{_ID_LABEL})[ ]*(?:[:#=]|no\.|number)?[ ]*#?[ ]*(?P<phi>(?=[A-Za-z0-9./:-]*\d)(?i:{_ID_VALUE}))",
+            rf"(?i:\b{_ID_LABEL}(?![a-z]))[ ]*(?:[:#=]|no\.|number)?[ ]*#?[ ]*(?P<phi>(?i:{_ID_VALUE}))",
             0.85,
+        ),
+        rule(
+            "ID",
+            "user name",
+            r"(?i:\b(?:user(?:[ ]?name|[ ]?id)?|login|log-in|account[ ]name|screen[ ]name))[ ]*[:#][ ]*"
+            r"(?P<phi>[A-Za-z][A-Za-z0-9._-]{2,30})",
+            0.75,
         ),
         rule("ID", "letters and digits", r"\b[A-Z]{1,5}[-#]?\d{4,14}[A-Z]{0,3}\b", 0.6),
         rule("ID", "digits and letters", r"\b\d{2,}[A-Z]{1,4}\d{2,}[A-Z0-9]*\b", 0.6),

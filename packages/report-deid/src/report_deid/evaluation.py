@@ -129,7 +129,7 @@ def evaluate(
         index = rng.integers(0, len(scores), len(scores))
         samples.append(_metrics([scores[i] for i in index]))
         totals = n[index].sum(axis=0)
-        type_samples.append(np.divide(c[index].sum(axis=0), totals, out=np.ones(len(types)), where=totals > 0))
+        type_samples.append(np.divide(c[index].sum(axis=0), totals, out=np.full(len(types), np.nan), where=totals > 0))
     result["ci95"] = (
         {
             key: [
@@ -148,8 +148,9 @@ def evaluate(
         per_type[entity] = {
             "recall": float(c[:, j].sum() / total),
             "n": total,
-            "ci95": [float(np.percentile(stacked[:, j], 2.5)), float(np.percentile(stacked[:, j], 97.5))]
-            if len(stacked)
+            # resamples without this type are left out (nan)
+            "ci95": [float(np.nanpercentile(stacked[:, j], 2.5)), float(np.nanpercentile(stacked[:, j], 97.5))]
+            if len(stacked) and not np.isnan(stacked[:, j]).all()
             else [],
         }
     result["per_type"] = per_type

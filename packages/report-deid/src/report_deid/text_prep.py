@@ -58,17 +58,19 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
-def _clean_plain(text: str) -> str:
-    text = _ORPHAN_PUNCTUATION.sub(" ", _SPECIAL.sub(" ", text.lower()))
-    return _SPACES.sub(" ", text).strip()
+#: letters-and-digits stand-ins that survive cleaning, so punctuation next to a placeholder stays attached
+_STAND_IN = {token: f"zqx{i}placeholderzqx" for i, token in enumerate(PLACEHOLDER_TOKENS)}
+_STAND_IN_BACK = re.compile("|".join(_STAND_IN.values()))
+_TOKEN_OF = {stand_in: token for token, stand_in in _STAND_IN.items()}
 
 
 def clean_text(text: str) -> str:
     """The paper's cleaning: lower-case and remove special characters, keeping measurements readable and
     placeholders whole."""
-    pieces = _PLACEHOLDER.split(text)  # even positions: text, odd positions: placeholders
-    kept = [piece if i % 2 else _clean_plain(piece) for i, piece in enumerate(pieces)]
-    return " ".join(piece for piece in kept if piece)
+    text = _PLACEHOLDER.sub(lambda m: f" {_STAND_IN[m.group()]}", text).lower()
+    text = _ORPHAN_PUNCTUATION.sub(" ", _SPECIAL.sub(" ", text))
+    text = _SPACES.sub(" ", text).strip()
+    return _STAND_IN_BACK.sub(lambda m: _TOKEN_OF[m.group()], text)
 
 
 def prepare_sentences(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""De-identification quality: report-deid next to its baselines, on every set there is; aggregate numbers only.
+"""De-identification quality of report-deid next to its baselines, on every set; aggregate numbers only.
 
 Run (from the repository root):
 ``uv run python benchmarks/deid_quality.py [--n 2000] [--real-text indiana_reports.csv] [--spacy-model PATH]``
@@ -42,7 +42,8 @@ def philter_status() -> str:
         import philter_ucsf  # noqa: F401
     except ImportError:
         return (
-            "philter-ucsf: not run. Its 1.0.3 release (2020) cannot run offline here: (1) its regex files put "
+            "philter-ucsf: not run. Its 1.0.3 release (2020) cannot run offline here: (1) its regex files "
+            "put "
             "global flags such as (?i) in mid-pattern, which Python >= 3.11 rejects (re.error: global flags "
             "not at the start), and (2) it POS-tags every note with nltk.pos_tag, whose "
             "averaged_perceptron_tagger model only the NLTK downloader provides (no PyPI or Debian package "
@@ -73,15 +74,22 @@ def table(title: str, results: dict[str, dict[str, object]]) -> None:
         for name in names:
             per = results[name]["per_type"][entity]  # type: ignore[index]
             ci = per["ci95"]
-            cells.append(f"{per['recall']:.4f} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else f"{per['recall']:.4f}")
-        print(f"{'recall ' + entity + ' (n=' + str(stats['n']) + ')':<26}" + "".join(f"{c:>30}" for c in cells))
+            cells.append(
+                f"{per['recall']:.4f} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else f"{per['recall']:.4f}"
+            )
+        print(
+            f"{'recall ' + entity + ' (n=' + str(stats['n']) + ')':<26}"
+            + "".join(f"{c:>30}" for c in cells)
+        )
     if "keep_survival" in first:
         print(
             f"{'keep-terms surviving':<26}"
             + "".join(f"{results[n]['keep_survival']:>30.4f}" for n in names)
             + f"   (n={int(first['n_keep'])})"
         )
-    print(f"{'reports/s':<26}" + "".join(f"{results[n]['reports_per_second']:>30.0f}" for n in names))
+    print(
+        f"{'reports/s':<26}" + "".join(f"{results[n]['reports_per_second']:>30.0f}" for n in names)
+    )
 
 
 def real_text(path: Path) -> list[str]:
@@ -90,7 +98,9 @@ def real_text(path: Path) -> list[str]:
         rows = list(csv.DictReader(handle))
     fields = ("indication", "comparison", "findings", "impression")
     return [
-        "\n".join(f"{f.upper()}: {row[f]}" for f in fields if row.get(f)) for row in rows if any(row.get(f) for f in fields)
+        "\n".join(f"{f.upper()}: {row[f]}" for f in fields if row.get(f))
+        for row in rows
+        if any(row.get(f) for f in fields)
     ]
 
 
@@ -117,7 +127,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--bootstrap", type=int, default=500)
     parser.add_argument("--spacy-model", type=Path, default=None)
-    parser.add_argument("--real-text", type=Path, default=None, help="indiana_reports.csv (not shipped)")
+    parser.add_argument(
+        "--real-text", type=Path, default=None, help="indiana_reports.csv (not shipped)"
+    )
     parser.add_argument("--independent", type=Path, default=INDEPENDENT)
     args = parser.parse_args()
 
@@ -151,7 +163,9 @@ def main() -> None:
         )
     if args.real_text:
         texts = real_text(args.real_text)
-        print(f"\nover-redaction, real PHI-free radiology text: {args.real_text.name}, {len(texts)} reports")
+        print(
+            f"\nover-redaction, real PHI-free radiology text: {args.real_text.name}, {len(texts)} reports"
+        )
         for name, d in detectors.items():
             start = time.perf_counter()
             r = real_over_redaction(texts, d)

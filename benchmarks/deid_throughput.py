@@ -7,7 +7,8 @@ Prints
   ratio to the 200 reports/s goal;
 - seconds to scrub one report of 0.1, 0.2, 0.4 and 0.8 MB (synthetic reports joined), and seconds per MB:
   a constant per-MB cost means linear time (Presidio's context enhancer took 455 s on a 0.9 MB report);
-- wall-clock start-up of ``report-deid --help`` and of ``report-deid scrub`` on a one-report file (goal < 3 s),
+- wall-clock start-up of ``report-deid --help`` and of ``report-deid scrub`` on a one-report file
+  (goal < 3 s),
   median of three runs, each in a fresh process.
 """
 
@@ -43,7 +44,9 @@ def _scrub(text: str) -> str:
 
 def rate(label: str, n: int, seconds: float) -> None:
     per_second = n / seconds
-    print(f"{label:<38} {per_second:8.1f} reports/s   goal {GOAL:.0f}   ratio {per_second / GOAL:.2f}")
+    print(
+        f"{label:<38} {per_second:8.1f} reports/s   goal {GOAL:.0f}   ratio {per_second / GOAL:.2f}"
+    )
 
 
 def long_reports(scrubber: Scrubber, texts: list[str]) -> None:
@@ -56,7 +59,9 @@ def long_reports(scrubber: Scrubber, texts: list[str]) -> None:
         start = time.perf_counter()
         scrubber.scrub(text)
         seconds = time.perf_counter() - start
-        print(f"one report of {size / 1e6:.1f} MB: {seconds:6.2f} s   {seconds / (size / 1e6):6.2f} s/MB")
+        print(
+            f"one report of {size / 1e6:.1f} MB: {seconds:6.2f} s   {seconds / (size / 1e6):6.2f} s/MB"
+        )
 
 
 def startup() -> None:
@@ -64,10 +69,18 @@ def startup() -> None:
     command = [sys.executable, "-m", "report_deid.cli"]
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "one.jsonl"
-        source.write_text(json.dumps({"id": "1", "text": "Seen by Dr. Ada Quux on 03/04/2021."}) + "\n")
+        source.write_text(
+            json.dumps({"id": "1", "text": "Seen by Dr. Ada Quux on 03/04/2021."}) + "\n"
+        )
         runs = {
             "report-deid --help": [*command, "--help"],
-            "report-deid scrub (1 report)": [*command, "scrub", str(source), "--out", str(Path(folder) / "o.jsonl")],
+            "report-deid scrub (1 report)": [
+                *command,
+                "scrub",
+                str(source),
+                "--out",
+                str(Path(folder) / "o.jsonl"),
+            ],
         }
         for label, argv in runs.items():
             times = []
@@ -76,7 +89,10 @@ def startup() -> None:
                 subprocess.run(argv, check=True, capture_output=True)
                 times.append(time.perf_counter() - start)
             median = statistics.median(times)
-            print(f"start-up {label:<30} {median:6.2f} s   goal < {STARTUP_GOAL:.0f} s   ratio {median / STARTUP_GOAL:.2f}")
+            print(
+                f"start-up {label:<30} {median:6.2f} s   goal < {STARTUP_GOAL:.0f} s   "
+                f"ratio {median / STARTUP_GOAL:.2f}"
+            )
 
 
 def main() -> None:

@@ -76,7 +76,13 @@ def test_scrub_csv_to_parquet_with_a_bad_row(
     assert errors["error"].tolist() == ["expected text, got int"]
     assert errors["line"].tolist() == [2]
     assert errors["record"].str.startswith("id:").all()  # a salted hash, never the raw id
-    assert "b" not in errors["record"].str.removeprefix("id:").str.replace(r"[0-9a-f]", "", regex=True).sum()
+    assert (
+        "b"
+        not in errors["record"]
+        .str.removeprefix("id:")
+        .str.replace(r"[0-9a-f]", "", regex=True)
+        .sum()
+    )
     assert "Zebulon" not in capsys.readouterr().err
 
 
@@ -84,7 +90,14 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"id": "a", "text": "Dr. Zebulon Quux"}\nPatient Zebulon Quux, not json\n')
     assert main(["scrub", str(broken), "--out", str(tmp_path / "o.txt")]) == 2
-    tokenize = ["tokenize", str(broken), "--tokenizer", str(tmp_path), "--out", str(tmp_path / "c.parquet")]
+    tokenize = [
+        "tokenize",
+        str(broken),
+        "--tokenizer",
+        str(tmp_path),
+        "--out",
+        str(tmp_path / "c.parquet"),
+    ]
     assert main(tokenize) == 2
     assert "was not produced by `report-deid scrub`" in capsys.readouterr().err
     assert main([*tokenize, "--assume-scrubbed"]) == 2

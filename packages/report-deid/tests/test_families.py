@@ -42,15 +42,31 @@ COVERED = [
     ("name", "Accompanied by her son Robert Alvarez.", "Robert Alvarez"),
     ("name", "Husband: Thompson, Gerald", "Thompson, Gerald"),
     # locations
-    ("location", "Patient lives at 4512 N. Kedzie Avenue, Apt 3B.", "4512 N. Kedzie Avenue, Apt 3B"),
+    (
+        "location",
+        "Patient lives at 4512 N. Kedzie Avenue, Apt 3B.",
+        "4512 N. Kedzie Avenue, Apt 3B",
+    ),
     ("location", "Address: 77 Oak Hollow Rd", "77 Oak Hollow Rd"),
     ("location", "Springfield, IL 62704", "Springfield, IL 62704"),
     ("location", "Mail to P.O. Box 1142.", "P.O. Box 1142"),
     ("location", "Outside films from Mercy Hospital, Cedar Rapids.", "Cedar Rapids"),
     ("location", "Brigham & Women's Hospital", "Brigham & Women's Hospital"),
-    ("location", "Hospital of the University of Pennsylvania", "Hospital of the University of Pennsylvania"),
-    ("location", "transferred from NORTHWESTERN MEMORIAL HOSPITAL.", "NORTHWESTERN MEMORIAL HOSPITAL"),
-    ("location", "Prior study at Lakeshore Sports Medicine Center.", "Lakeshore Sports Medicine Center"),
+    (
+        "location",
+        "Hospital of the University of Pennsylvania",
+        "Hospital of the University of Pennsylvania",
+    ),
+    (
+        "location",
+        "transferred from NORTHWESTERN MEMORIAL HOSPITAL.",
+        "NORTHWESTERN MEMORIAL HOSPITAL",
+    ),
+    (
+        "location",
+        "Prior study at Lakeshore Sports Medicine Center.",
+        "Lakeshore Sports Medicine Center",
+    ),
     ("location", "seen at Rush Copley Urgent Care", "Rush Copley Urgent Care"),
     ("location", "Resides in Tulsa, Oklahoma.", "Tulsa, Oklahoma"),
     # dates and times
@@ -94,14 +110,18 @@ COVERED = [
 ]
 
 
-@pytest.mark.parametrize(("family", "text", "phi"), COVERED, ids=[f"{f}:{p}" for f, _, p in COVERED])
+@pytest.mark.parametrize(
+    ("family", "text", "phi"), COVERED, ids=[f"{f}:{p}" for f, _, p in COVERED]
+)
 def test_family_is_covered(scrubber: Scrubber, family: str, text: str, phi: str) -> None:
     start = text.index(phi)
     covered = [False] * len(text)
     for d in scrubber.detect(text):
         for i in range(d.start, d.end):
             covered[i] = True
-    assert all(covered[start : start + len(phi)]), [text[d.start : d.end] for d in scrubber.detect(text)]
+    assert all(covered[start : start + len(phi)]), [
+        text[d.start : d.end] for d in scrubber.detect(text)
+    ]
 
 
 UNCHANGED = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,7 @@ def test_chunks_cover_the_text_once_within_the_limit(limit: int) -> None:
     pieces = list(chunk_bounds(text, limit))
     assert pieces[0][0] == 0
     assert pieces[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in pairwise(pieces))
     assert all(0 < end - start <= limit for start, end in pieces)
 
 
@@ -45,7 +46,9 @@ def test_long_report_is_scrubbed_whole_in_chunks(tmp_path: Path) -> None:
     nlp.to_disk(tmp_path / "model")
     scrubber = Scrubber(tmp_path / "model")
     scrubber.engine.nlp.max_length = 2_000  # the chunks must respect spaCy's limit
-    filler = "Mild medial joint space narrowing without effusion.\n" * 400  # about 21,000 characters
+    filler = (
+        "Mild medial joint space narrowing without effusion.\n" * 400
+    )  # about 21,000 characters
     text = f"zebulon quux first. {filler}Seen by Dr. Ada Lovelace on 03/04/2021. Then zebulon quux again."
     scrubbed = scrubber.scrub(text).text
     assert "zebulon" not in scrubbed
@@ -119,10 +122,19 @@ def test_unwritable_values_are_error_rows(tmp_path: Path) -> None:
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["b"]
     errors = pd.read_csv(tmp_path / "out.errors.csv")
     assert errors["line"].tolist() == [1]
-    assert errors["error"].iloc[0] == "not written: field 'blob' holds a bytes, which JSON cannot hold"
+    assert (
+        errors["error"].iloc[0] == "not written: field 'blob' holds a bytes, which JSON cannot hold"
+    )
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text(
-        "\n".join(json.dumps(r) for r in [{"id": 1, "text": "x", "kl": 2}, {"id": 2, "text": "y", "kl": "2"}, {"id": 3, "text": "z", "kl": 3}])
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"id": 1, "text": "x", "kl": 2},
+                {"id": 2, "text": "y", "kl": "2"},
+                {"id": 3, "text": "z", "kl": 3},
+            ]
+        )
     )
     out = tmp_path / "mixed.parquet"
     assert main(["scrub", str(mixed), "--out", str(out)]) == 0
@@ -135,7 +147,9 @@ def test_unwritable_values_are_error_rows(tmp_path: Path) -> None:
 
 def test_tokenize_needs_scrubbed_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     raw = tmp_path / "raw.jsonl"
-    raw.write_text(json.dumps({"id": "1", "text": "Seen by Dr. Zebulon Quux on 03/04/2021. Mild OA."}) + "\n")
+    raw.write_text(
+        json.dumps({"id": "1", "text": "Seen by Dr. Zebulon Quux on 03/04/2021. Mild OA."}) + "\n"
+    )
     tokenizer = tmp_path / "tok"
     train_wordpiece(["seen by dr. on. mild oa."] * 5, tokenizer, vocab_size=120)
     corpus = tmp_path / "corpus.parquet"
@@ -163,9 +177,30 @@ def test_placeholders_are_single_tokens(tmp_path: Path) -> None:
         assert tokens.count(placeholder) == 1
     bert = tmp_path / "bert"
     bert.mkdir()
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "dr", ".", "on", "[", "]", "name", "date"]
+    vocab = [
+        "[PAD]",
+        "[UNK]",
+        "[CLS]",
+        "[SEP]",
+        "[MASK]",
+        "dr",
+        ".",
+        "on",
+        "[",
+        "]",
+        "name",
+        "date",
+    ]
     (bert / "vocab.txt").write_text("\n".join(vocab) + "\n")
     (bert / "config.json").write_text(json.dumps({"model_type": "bert"}))
     loaded = load_tokenizer(bert)
     ids = loaded("dr. [NAME] on [DATE]")["input_ids"]
-    assert loaded.convert_ids_to_tokens(ids) == ["[CLS]", "dr", ".", "[NAME]", "on", "[DATE]", "[SEP]"]
+    assert loaded.convert_ids_to_tokens(ids) == [
+        "[CLS]",
+        "dr",
+        ".",
+        "[NAME]",
+        "on",
+        "[DATE]",
+        "[SEP]",
+    ]

@@ -68,7 +68,8 @@ def test_malformed_records_leak_no_text(
         "no field 'text'",
     ]
     assert [error.split(":")[0].split()[1] for error in errors] == ["#0", "#1", "#3"]
-    assert errors[0].startswith("record #0 id:") and " a:" not in errors[0]
+    assert errors[0].startswith("record #0 id:")
+    assert " a:" not in errors[0]
     assert outcomes[2][0] == {"id": "c", "text": "Patient: [NAME], SSN [SSN]"}
     everything = caplog.text + " ".join(errors)
     for fragment in ("Zebulon", "Quux", "123-45-6789"):
@@ -84,7 +85,8 @@ def test_recognizer_failure_message_has_no_text(
     monkeypatch.setattr(scrubber, "scrub", explode)
     ((_, _, error),) = list(scrubber.scrub_records([{"id": "x", "text": "Dr. Secretname"}]))
     assert error.endswith(": scrubbing failed (ValueError)")
-    assert error.startswith("record #0 id:") and "x" not in error.split("id:")[0]
+    assert error.startswith("record #0 id:")
+    assert "x" not in error.split("id:")[0]
 
 
 def test_local_spacy_model_adds_ner(tmp_path: Path, no_network: list[object]) -> None:

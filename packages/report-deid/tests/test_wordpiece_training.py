@@ -10,13 +10,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from report_deid.phi_types import PLACEHOLDER_TOKENS
 from report_deid.tokenization import (
     SPECIAL_TOKENS,
     learn_vocabulary,
     load_tokenizer,
     train_wordpiece,
 )
-from report_deid.phi_types import PLACEHOLDER_TOKENS
 from transformers import AutoTokenizer
 
 CORPUS = [
@@ -88,9 +88,17 @@ def test_frequent_words_whole_rare_words_split_unknown_characters(tmp_path: Path
 def test_merges_follow_counts_then_strings() -> None:
     vocab = learn_vocabulary(Counter({"ab": 3, "cd": 3, "ef": 1}), vocab_size=100)
     alphabet = ["a", "b", "c", "d", "e", "f", "##b", "##d", "##f"]
-    assert vocab == [*SPECIAL_TOKENS, *PLACEHOLDER_TOKENS, *alphabet, "ab", "cd"]  # tie at 3: "ab" first; "ef" once
+    assert vocab == [
+        *SPECIAL_TOKENS,
+        *PLACEHOLDER_TOKENS,
+        *alphabet,
+        "ab",
+        "cd",
+    ]  # tie at 3: "ab" first; "ef" once
     # ##a ##a: 4; then ("##aa", "##a") and ("a", "##aa") tie at 2 and "#" sorts before "a"
-    assert learn_vocabulary(Counter({"aaaa": 2}), vocab_size=100)[5 + len(PLACEHOLDER_TOKENS) :] == [
+    assert learn_vocabulary(Counter({"aaaa": 2}), vocab_size=100)[
+        5 + len(PLACEHOLDER_TOKENS) :
+    ] == [
         "a",
         "##a",
         "##aa",

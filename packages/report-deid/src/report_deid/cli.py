@@ -156,12 +156,20 @@ def _scrub(args: argparse.Namespace) -> int:
 
     written = write_records(scrubbed(), args.out, on_error=unwritable)
     seconds = time.perf_counter() - start
-    manifest = write_manifest(args.out, text_field=args.text_field, records=written, version=__version__)
+    manifest = write_manifest(
+        args.out, text_field=args.text_field, records=written, version=__version__
+    )
     audit = args.out.with_name(f"{args.out.stem}.audit.csv")
-    _write_csv(audit, ["entity_type", "count"], [{"entity_type": k, "count": v} for k, v in sorted(totals.items())])
+    _write_csv(
+        audit,
+        ["entity_type", "count"],
+        [{"entity_type": k, "count": v} for k, v in sorted(totals.items())],
+    )
     error_file = args.out.with_name(f"{args.out.stem}.errors.csv")
     if errors:
-        _write_csv(error_file, ["line", "record", "error"], sorted(errors, key=lambda e: int(e["line"])))
+        _write_csv(
+            error_file, ["line", "record", "error"], sorted(errors, key=lambda e: int(e["line"]))
+        )
     else:
         error_file.unlink(missing_ok=True)
     print(
@@ -236,10 +244,9 @@ def _tokenize(args: argparse.Namespace) -> int:
 
     from report_deid.corpus_io import read_records
     from report_deid.errors import InputFormatError
+    from report_deid.scrub_manifest import require_scrubbed
     from report_deid.text_prep import prepare_sentences
     from report_deid.tokenization import encode_reports, load_tokenizer
-
-    from report_deid.scrub_manifest import require_scrubbed
 
     if args.out.suffix.lower() != ".parquet":
         raise InputFormatError(f"{args.out}: the report corpus is written as .parquet")
@@ -253,9 +260,7 @@ def _tokenize(args: argparse.Namespace) -> int:
     for position, record in enumerate(records):
         value = record.get(args.text_field)
         if not isinstance(value, str):
-            raise InputFormatError(
-                f"record #{position} has no text field {args.text_field!r}"
-            )
+            raise InputFormatError(f"record #{position} has no text field {args.text_field!r}")
         sentences.append(prepare_sentences(value))
     encoded = encode_reports(tokenizer, sentences, args.max_length)
     frame = pd.DataFrame(

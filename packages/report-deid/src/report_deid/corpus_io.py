@@ -1,8 +1,8 @@
 """Reading and writing report records: JSONL, CSV and Parquet, record by record, surviving bad records.
 
-- :func:`iter_records` yields ``(line, record)`` or ``(line, RecordError)``: a JSONL line that is not JSON, not
-  an object or not UTF-8, or a CSV row with bytes that are not UTF-8, is an error row named by its line (JSONL)
-  or data-row number (CSV, Parquet), never by its content; the other records are read.
+- :func:`iter_records` yields ``(line, record)`` or ``(line, RecordError)``: a JSONL line that is not
+  JSON, not an object or not UTF-8, or a CSV row with bytes that are not UTF-8, is an error row named by its
+  line (JSONL) or data-row number (CSV, Parquet), never by its content; the other records are read.
 - :func:`read_records` is the strict reader for files that must be whole (gold sets, the tokenizer's input).
 - :func:`write_records` writes JSONL or Parquet through a temporary file and a rename, so a crash never
   leaves a half-written output, and the temporary file is removed whatever happens. A record that cannot be
@@ -106,9 +106,7 @@ def read_texts(path: Path, text_field: str = "text") -> Iterator[str]:
     for position, record in enumerate(read_records(path)):
         value = record.get(text_field)
         if not isinstance(value, str):
-            raise InputFormatError(
-                f"{path}: record #{position} has no text field {text_field!r}"
-            )
+            raise InputFormatError(f"{path}: record #{position} has no text field {text_field!r}")
         yield value
 
 
@@ -139,13 +137,18 @@ def _consistent_rows(
     good, bad = [], []
     for index, row in enumerate(rows):
         wrong = [
-            key for key, value in row.items() if value is not None and type(value).__name__ != majority[key]
+            key
+            for key, value in row.items()
+            if value is not None and type(value).__name__ != majority[key]
         ]
         if wrong:
             key = wrong[0]
             bad.append(
-                (index, f"column {key!r} holds a {type(row[key]).__name__} where the others hold "
-                 f"{majority[key]}")
+                (
+                    index,
+                    f"column {key!r} holds a {type(row[key]).__name__} where the others hold "
+                    f"{majority[key]}",
+                )
             )
         else:
             good.append(index)

@@ -5,8 +5,8 @@ imported only when ``spacy_model`` is given (a local pipeline directory, ``spacy
 ``PERSON`` entities become NAME and ``ORG``/``FAC`` HOSPITAL, every other label is ignored.
 
 Time is linear in the report length: each rule is one ``finditer`` scan, the lexicon three, and the spaCy
-pipeline runs on chunks of at most :data:`CHUNK_CHARS` characters cut at line or sentence breaks (a chunk never
-exceeds ``nlp.max_length``), so a report of any length is processed whole. There is no context enhancer
+pipeline runs on chunks of at most :data:`CHUNK_CHARS` characters cut at line or sentence breaks (a chunk
+never exceeds ``nlp.max_length``), so a report of any length is processed whole. There is no context enhancer
 (Presidio's compared every detection with every token window, quadratic in length, and changed no decision:
 every rule scores above the threshold).
 """
@@ -29,8 +29,11 @@ CHUNK_CHARS = 50_000
 
 
 def chunk_bounds(text: str, limit: int) -> Iterator[tuple[int, int]]:
-    """``[start, end)`` pieces of ``text`` no longer than ``limit``, cut after a line break, else after a
-    sentence end or space, else hard; together they cover the text exactly once."""
+    """``[start, end)`` pieces of ``text``, each at most ``limit`` characters, covering it exactly once.
+
+    A piece ends after the last line break in its second half, else after a sentence end or a space there,
+    else at the limit.
+    """
     start = 0
     while len(text) - start > limit:
         window_end = start + limit

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 Spans = list[tuple[int, int, str]]
 #: ``detect(text)`` -> predicted spans ``(start, end, type)``.
 Detect = Callable[[str], Spans]
@@ -129,7 +128,11 @@ def evaluate(
         index = rng.integers(0, len(scores), len(scores))
         samples.append(_metrics([scores[i] for i in index]))
         totals = n[index].sum(axis=0)
-        type_samples.append(np.divide(c[index].sum(axis=0), totals, out=np.full(len(types), np.nan), where=totals > 0))
+        type_samples.append(
+            np.divide(
+                c[index].sum(axis=0), totals, out=np.full(len(types), np.nan), where=totals > 0
+            )
+        )
     result["ci95"] = (
         {
             key: [
@@ -149,7 +152,10 @@ def evaluate(
             "recall": float(c[:, j].sum() / total),
             "n": total,
             # resamples without this type are left out (nan)
-            "ci95": [float(np.nanpercentile(stacked[:, j], 2.5)), float(np.nanpercentile(stacked[:, j], 97.5))]
+            "ci95": [
+                float(np.nanpercentile(stacked[:, j], 2.5)),
+                float(np.nanpercentile(stacked[:, j], 97.5)),
+            ]
             if len(stacked) and not np.isnan(stacked[:, j]).all()
             else [],
         }
@@ -172,7 +178,9 @@ def keep_survival(records: Iterable[Mapping[str, object]], detect: Detect) -> di
         for start, end, _ in detect(text):
             covered[start:end] = True
         for item in keep:
-            start, end = (item["start"], item["end"]) if isinstance(item, dict) else (item[0], item[1])
+            start, end = (
+                (item["start"], item["end"]) if isinstance(item, dict) else (item[0], item[1])
+            )
             total += 1
             kept += not covered[int(start) : int(end)].any()
     return {"keep_survival": kept / total if total else 1.0, "n_keep": float(total)}

@@ -55,7 +55,10 @@ EPONYM_NOUNS = (
 _TITLE_WORD = r"\p{Lu}[\p{Ll}\p{Mn}]+(?:['’-]\p{L}[\p{Ll}\p{Mn}]*)*"
 _UPPER = r"\p{Lu}{2,}(?:['’-]\p{Lu}+)*"
 _AFTER = rf"(?![ ]+(?i:{EPONYM_NOUNS})\b)(?!['’]s\b)"
-_PARTICLES = r"(?:(?:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|el|st\.?|y)[ ]){0,2}"
+_PARTICLES = (
+    r"(?:(?:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|el|st\.?|y)[ ]){"
+    r"0,2}"
+)
 _FIRST_LAST = regex.compile(
     rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\.?|[ ]{_TITLE_WORD})?[ ]{_PARTICLES}"
     rf"(?P<last>{_TITLE_WORD}){_AFTER}",

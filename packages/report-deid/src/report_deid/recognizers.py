@@ -7,18 +7,18 @@ linear in the text length.
 
 Families (each generalises a surface form, not an instance):
 
-- **names**: after titles (``Dr.``, ``Doctor``, ``Mrs.``, ``Prof.``; any case and eponyms included: "Dr. Segond"
-  is a person), after labels that end in ``:``/``#`` (``Patient:``, ``PCP:``, ``RE:``, ``Parent/Guardian:``,
-  ``Ordering physician:``, ``cc:``), after "by"-phrases (``Dictated by``, ``Electronically signed by``,
-  ``/s/``), after communication phrases (``discussed with``), before or after credentials (``, M.D.``,
+- **names**: after titles (``Dr.``, ``Doctor``, ``Mrs.``, ``Prof.``; any case and eponyms included:
+  "Dr. Segond" is a person), after labels that end in ``:``/``#`` (``Patient:``, ``PCP:``, ``RE:``,
+  ``Parent/Guardian:``, ``Ordering physician:``, ``cc:``), after "by"-phrases (``Dictated by``,
+  ``Electronically signed by``, ``/s/``), after communication phrases (``discussed with``), before or after credentials (``, M.D.``,
   ``D.O.``, ``RT(R)``, ``PA-C``), in closing blocks (``Sincerely,`` + next line), salutations (``Dear``),
   ``LAST, FIRST`` and ``LAST^FIRST``, transcriptionist initials (``JS/mk``). Name words take any letters
   (``Zoë``, ``Nuñez``, ``O'Brien``, ``Smith-Jones``), particles (``de la``, ``van der``, ``al-``) and short
   surnames (``Li``, ``Ng``). Cue-less names in running text are found by :mod:`report_deid.name_lexicon`.
-- **locations**: street addresses, ``P.O. Box``, ``City, ST 12345`` lines, facility names (many facility nouns,
-  any case, ``&``, ``of the``), a city right after a facility.
-- **dates and times**: numeric with ``/ - .`` (month or day first), ISO, compact ``20220314``, month names in any
-  order, ``3/2022``, clock times, 4-digit times next to a date, ISO date-times.
+- **locations**: street addresses, ``P.O. Box``, ``City, ST 12345`` lines, facility names (many facility
+  nouns, any case, ``&``, ``of the``), a city right after a facility, room and bed numbers.
+- **dates and times**: numeric with ``/ - .`` (month or day first), ISO, compact ``20220314``, month names
+  in any order, ``3/2022``, clock times, 4-digit times next to a date, ISO date-times.
 - **identifiers**: SSNs with dashes, spaces, dots or none after a label; labelled record, accession, account,
   device serial and lot numbers; unlabelled long numbers, letter-digit and dotted or dashed shapes.
 - **phones**: US numbers, international ``+CC`` numbers, pager and extension-only numbers.
@@ -121,19 +121,27 @@ _UP = r"\p{Lu}"
 _LOW = r"[\p{Ll}\p{Mn}]"
 _APOS = r"['’]"
 #: one capitalised name word: letters of any script, inner apostrophes and hyphens (O'Brien, Smith-Jones)
-_CAP_WORD = rf"(?:(?:Mc|Mac|O{_APOS}|D{_APOS}|d{_APOS}|L{_APOS}|l{_APOS})?{_UP}{_LOW}+(?:[{_APOS}-]\p{{L}}{_LOW}*)*)"
+_CAP_WORD = (
+    rf"(?:(?:Mc|Mac|O{_APOS}|D{_APOS}|d{_APOS}|L{_APOS}|l{_APOS})?{_UP}{_LOW}+(?:[{_APOS}-]\p{{L}}"
+    rf"{_LOW}*)*)"
+)
 #: an upper-case name word (HOWARD, O'NEIL, SMITH-JONES, NUÑEZ)
 _UPPER_WORD = rf"(?:{_UP}(?:[{_APOS}-]?{_UP}){{1,}})"
 _INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ]))"
-_PARTICLE = r"(?:(?<![\p{L}'’-])(?i:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|el|st\.?|y)(?:[ ]|-))"
+_PARTICLE = (
+    r"(?:(?<![\p{L}'’-])(?i:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|"
+    r"el|st\.?|y)(?:[ ]|-))"
+)
 _CREDENTIALS = (
-    r"(?:M\.?D|D\.?O|Ph\.?D|PA-C|PA|NP|FNP(?:-C)?|APRN|CNP|CRNP|RN|LPN|RT(?:\([A-Z]{1,3}\))*|R\.T\.(?:\([A-Z]\))?"
+    r"(?:M\.?D|D\.?O|Ph\.?D|PA-C|PA|NP|FNP(?:-C)?|APRN|CNP|CRNP|RN|LPN|RT(?:\([A-Z]{1,3}\))*|R\.T\."
+    r"(?:\([A-Z]\))?"
     r"|ARRT|RDMS|RVT|FRCR|FRCPC|MBBS|MBChB|FACR|DPM|DC|MPH|MSN|DNP|PharmD|RPA|RRA)"
 )
 _CRED_END = r"(?:\.|(?![\p{L}\d]))"
 #: credentials that are never ordinary words or view names (PA, DO and DC are: "PA and lateral", "DO NOT")
 _SAFE_CREDENTIALS = (
-    r"(?:M\.D|MD|D\.O|Ph\.?D|PA-C|NP|FNP(?:-C)?|APRN|CNP|CRNP|RN|LPN|RT(?:\([A-Z]{1,3}\))+|R\.T\.(?:\([A-Z]\))?"
+    r"(?:M\.D|MD|D\.O|Ph\.?D|PA-C|NP|FNP(?:-C)?|APRN|CNP|CRNP|RN|LPN|RT(?:\([A-Z]{1,3}\))+|R\.T\.(?"
+    r":\([A-Z]\))?"
     r"|ARRT|RDMS|RVT|FRCR|FRCPC|MBBS|MBChB|FACR|DPM|PharmD|RPA|RRA)"
 )
 #: technologist and nurse credentials that may stand before a name ("RT(R) Jane Doe")
@@ -148,7 +156,8 @@ _FIELD_WORD = (
 )
 #: words of departments and organisations: a "name" that holds one is not a person ("by Mental Health")
 _ORG_WORD = (
-    r"(?:health|services?|department|dept|clinic|medicine|surgery|orthopa?edics?|radiology|emergency|center|centre"
+    r"(?:health|services?|department|dept|clinic|medicine|surgery|orthopa?edics?|radiology|emergenc"
+    r"y|center|centre"
     r"|team|unit|hospital|program|nursing|pharmacy|therapy|rehab\w*|oncology|cardiology|neurology|pediatrics"
     r"|institute|associates|group|partners|imaging|laboratory|lab|office|staff|service)"
 )
@@ -157,12 +166,18 @@ NAME_BODY = rf"(?:{_NAME_PART}(?:[ ]{_NAME_PART}){{0,3}})"
 #: after a strong cue (title, label) names may be lower-case too ("dr. smith", "patient: jane doe")
 #: lower-case words that end a name found after a title or label ("Dr. smith at noon", "Dr. jones and the")
 STOP_WORDS = (
-    r"(?:a|an|and|the|or|but|nor|at|on|in|of|to|for|with|by|from|as|via|per|re|is|was|were|are|be|been|has|had"
-    r"|have|who|whom|which|that|this|these|those|it|its|he|she|his|her|they|their|we|our|you|your|i|me|my|not|no"
-    r"|yes|if|then|than|so|also|today|tonight|yesterday|tomorrow|now|later|earlier|regarding|about|after|before"
-    r"|during|when|while|because|md|do|np|pa|rn|reviewed|discussed|called|notified|informed|agrees?|agreed|saw"
-    r"|seen|said|says|states?|stated|reports?|reported|recommends?|recommended|requested|ordered|signed|dictated"
-    r"|read|interpreted|verified|approved|please|see|call|contact|phone|pager|ext|fax|email|e-mail|office|clinic"
+    r"(?:a|an|and|the|or|but|nor|at|on|in|of|to|for|with|by|from|as|via|per|re|is|was|were|are|be|b"
+    r"een|has|had"
+    r"|have|who|whom|which|that|this|these|those|it|its|he|she|his|her|they|their|we|our|you|your|i"
+    r"|me|my|not|no"
+    r"|yes|if|then|than|so|also|today|tonight|yesterday|tomorrow|now|later|earlier|regarding|about|"
+    r"after|before"
+    r"|during|when|while|because|md|do|np|pa|rn|reviewed|discussed|called|notified|informed|agrees?"
+    r"|agreed|saw"
+    r"|seen|said|says|states?|stated|reports?|reported|recommends?|recommended|requested|ordered|si"
+    r"gned|dictated"
+    r"|read|interpreted|verified|approved|please|see|call|contact|phone|pager|ext|fax|email|e-mail|"
+    r"office|clinic"
     r"|hospital|department|dept|service|team|unit|patient|pt|unknown|none|n/a|na|not[ ]available)"
 )
 _ANY_WORD = rf"(?:{NAME_WORD}|(?!{STOP_WORDS}(?![\p{{L}}'’-]))\p{{Ll}}[\p{{L}}{_APOS}-]*)"
@@ -175,12 +190,16 @@ _TITLE = r"(?i:\b(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|rev|sr|
 #: role nouns that count as a label only with a colon, ``#`` or dash after them ("RADIOLOGIST IMPRESSION" is
 #: not a name, "Radiologist: Jane Doe" is)
 _ROLE = (
-    r"(?:patient(?:[ ](?:name|full[ ]name))?|pt(?:[ ]name)?|name|full[ ]name|re|pcp|primary[ ]care(?:[ ]physician"
+    r"(?:patient(?:[ ](?:name|full[ ]name))?|pt(?:[ ]name)?|name|full[ ]name|re|pcp|primary[ ]care"
+    r"(?:[ ]physician"
     r"|[ ]provider)?|(?:attending|referring|ordering|requesting|interpreting|reading|consulting|admitting"
-    r"|performing|treating|primary|covering|supervising|dictating)(?:[ ](?:physician|provider|doctor|clinician"
-    r"|radiologist|surgeon|md|np|pa|staff))?|radiologist|technologist|tech|sonographer|resident|fellow|physician"
+    r"|performing|treating|primary|covering|supervising|dictating)(?:[ ](?:physician|provider|docto"
+    r"r|clinician"
+    r"|radiologist|surgeon|md|np|pa|staff))?|radiologist|technologist|tech|sonographer|resident|fel"
+    r"low|physician"
     r"|provider|surgeon|clinician|author|scribe|nurse|rn|md|consultant|referred[ ]by|requested[ ]by"
-    r"|parent(?:/guardian)?|guardian|mother|father|spouse|husband|wife|son|daughter|sibling|emergency[ ]contact"
+    r"|parent(?:/guardian)?|guardian|mother|father|spouse|husband|wife|son|daughter|sibling|emergen"
+    r"cy[ ]contact"
     r"|next[ ]of[ ]kin|contact(?:[ ]person)?|caregiver|guarantor|subscriber|insured|witness|interpreter"
     r"|attn|to|from|cc|copy(?:[ ]to)?|signature|signed|e-?signed|attested|verified|dictated|transcribed"
     r"|transcriptionist|approved|read|reviewed|interpreted|performed|prepared|reported|attestation[ ]by)"
@@ -195,15 +214,17 @@ _BY_PHRASE = (
 _BY_TRIGGER = r"(?i:[ ]by\b|/e?s/)"
 _COMMUNICATION = (
     r"(?i:\b(?:discussed|reviewed|communicated|conveyed|called|relayed|given|faxed|sent|reported|paged|texted"
-    r"|notified|informed|telephoned|spoke)(?:[ ](?:the[ ])?(?:findings|results|report|case))?(?:[ ](?:directly|"
+    r"|notified|informed|telephoned|spoke)(?:[ ](?:the[ ])?(?:findings|results|report|case))?(?:[ ]"
+    r"(?:directly|"
     r"by[ ]telephone|by[ ]phone|via[ ]phone))?[ ](?:with|to)|\b(?:spoke|talked|conversation)[ ]with)[ ]+"
-    rf"(?:(?i:the[ ](?:referring|ordering|covering|on-call)[ ](?:physician|provider|clinician|nurse|doctor)),?[ ]+)?"
+    rf"(?:(?i:the[ ](?:referring|ordering|covering|on-call)[ ](?:physician|provider|clinician|nurse"
+    rf"|doctor)),?[ ]+)?"
     rf"(?:{_TITLE})?"
 )
 _CLOSING = (
     r"(?i:\b(?:sincerely|regards|best[ ]regards|kind[ ]regards|warm[ ]regards|respectfully|thank[ ]you|thanks"
-    r"|yours[ ]truly|cordially)),?[ ]*\n[ \t]*(?:{title})?"
-).format(title=_TITLE)
+    rf"|yours[ ]truly|cordially)),?[ ]*\n[ \t]*(?:{_TITLE})?"
+)
 _SALUTATION = rf"(?i:\bdear)[ ]+(?:{_TITLE})?"
 
 
@@ -230,11 +251,14 @@ def name_rules() -> list[Rule]:
             0.75,
             trigger=_BY_TRIGGER,
         ),
-        rule("NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{NAME_BODY})", 0.75),
+        rule(
+            "NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{NAME_BODY})", 0.75
+        ),
         rule(
             "NAME",
             "before credential",
-            rf"(?<![\p{{L}}\d'’-])(?P<phi>{NAME_BODY})(?:,[ ]*{_CREDENTIALS}|[ ]+{_SAFE_CREDENTIALS}){_CRED_END}",
+            rf"(?<![\p{{L}}\d'’-])(?P<phi>{NAME_BODY})(?:,[ ]*{_CREDENTIALS}|[ "
+            rf"]+{_SAFE_CREDENTIALS}){_CRED_END}",
             0.8,
             strong=True,
             trigger=rf"(?:,[ ]*{_CREDENTIALS}|[ ]+{_SAFE_CREDENTIALS}){_CRED_END}",
@@ -242,7 +266,8 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "after credential",
-            rf"(?<![\p{{L}}\d]){_TECH_CREDENTIALS}[ ]*[:,-]?[ ]+(?P<phi>{NAME_WORD}(?:[ ]{_NAME_PART}){{1,3}})",
+            rf"(?<![\p{{L}}\d]){_TECH_CREDENTIALS}[ ]*[:,-]?[ ]+(?P<phi>{NAME_WORD}(?:[ "
+            rf"]{_NAME_PART}){{1,3}})",
             0.7,
         ),
         rule("NAME", "closing block", rf"{_CLOSING}(?P<phi>{LOOSE_BODY})", 0.8, strong=True),
@@ -264,10 +289,13 @@ _STREET_SUFFIX = (
     r"|hts|park|grove|gardens|view|crossing|xing)"
 )
 _STREET = (
-    rf"\b\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?[ ]+(?:(?:[NSEW]|North|South|East|West|NORTH|SOUTH|EAST|WEST|NE|NW|SE"
-    rf"|SW)\.?[ ]+)?(?:(?:{_CAP_WORD}|{_UPPER_WORD}|\d+(?:st|nd|rd|th))[ ]+){{1,3}}(?=\p{{Lu}})(?i:{_STREET_SUFFIX})\b\.?"
+    rf"\b\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?[ ]+(?:(?:[NSEW]|North|South|East|West|NORTH|SOUTH|EAST|W"
+    rf"EST|NE|NW|SE"
+    rf"|SW)\.?[ ]+)?(?:(?:{_CAP_WORD}|{_UPPER_WORD}|\d+(?:st|nd|rd|th))[ ]+){{1,3}}(?=\p{{Lu}})(?i"
+    rf":{_STREET_SUFFIX})\b\.?"
     rf"(?:[ ]+(?:[NSEW]|North|South|East|West|NE|NW|SE|SW)\b\.?)?"
-    rf"(?:,?[ ]+(?i:apt|apartment|suite|ste|unit|room|rm|bldg|building|floor|fl|\#)\.?[ ]*\#?[ ]*[A-Za-z0-9-]*\d[A-Za-z0-9-]*)?"
+    rf"(?:,?[ ]+(?i:apt|apartment|suite|ste|unit|room|rm|bldg|building|floor|fl|\#)\.?[ ]*\#?[ ]*[A"
+    rf"-Za-z0-9-]*\d[A-Za-z0-9-]*)?"
 )
 _ZIP = r"\b\d{5}(?:-\d{4})?\b"
 _STATES = (
@@ -275,7 +303,8 @@ _STATES = (
     r"|V[TA]|W[AVIY]|PR|GU|VI)"
 )
 _STATE_NAMES = (
-    r"(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho"
+    r"(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|H"
+    r"awaii|Idaho"
     r"|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota"
     r"|Mississippi|Missouri|Montana|Nebraska|Nevada|New[ ]Hampshire|New[ ]Jersey|New[ ]Mexico|New[ ]York"
     r"|North[ ]Carolina|North[ ]Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode[ ]Island|South[ ]Carolina"
@@ -295,7 +324,8 @@ _FACILITY_NOUN = (
     r"|rehab(?:ilitation)?[ ](?:cent(?:er|re)|hospital|institute)|nursing[ ](?:home|cent(?:er|re)|facility)"
     r"|care[ ](?:cent(?:er|re)|home|facility)|skilled[ ]nursing(?:[ ]facility)?|hospice|sanatorium|institute"
     r"|medical[ ](?:group|associates|plaza|practice|offices?)|physicians(?:[ ]group)?|family[ ](?:medicine"
-    r"|practice|health)|health[ ]partners|va[ ]medical[ ]cent(?:er|re)|veterans[ ]affairs|school[ ]of[ ]medicine"
+    r"|practice|health)|health[ ]partners|va[ ]medical[ ]cent(?:er|re)|veterans[ ]affairs|school[ ]"
+    r"of[ ]medicine"
     r"|memorial|cancer[ ]cent(?:er|re)|children'?s|kaiser[ ]permanente)"
 )
 _FAC_WORD = rf"(?:{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|&)"
@@ -334,7 +364,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "city state zip",
-            rf"(?P<phi>{_CITY}(?:,[ ]*{_STATES}\.?(?:,?[ ]+{_ZIP}|(?=[ ]*(?:$|[.;)\n])))|[ ]+{_STATES}[ ]+{_ZIP}"
+            rf"(?P<phi>{_CITY}(?:,[ ]*{_STATES}\.?(?:,?[ ]+{_ZIP}|(?=[ ]*(?:$|[.;)\n])))|[ "
+            rf"]+{_STATES}[ ]+{_ZIP}"
             rf"|,[ ]*{_STATE_NAMES}\b(?:,?[ ]+{_ZIP})?))",
             0.75,
             trigger=rf"(?:,[ ]*{_STATES}|[ ]{_STATES}[ ]+\d|,[ ]*{_STATE_NAMES})\b",
@@ -356,7 +387,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "room or bed",
-            r"(?i:\b(?:room|rm|bed|bay|suite|ward|floor)\.?[ ]*(?:#|no\.?|number)?[ ]*:?[ ]*)(?P<phi>(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?"
+            r"(?i:\b(?:room|rm|bed|bay|suite|ward|floor)\.?[ ]*(?:#|no\.?|number)?[ ]*:?[ ]*)(?P<ph"
+            r"i>(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?"
             r"(?:-?[A-Z0-9]{1,3})?)\b",
             0.6,
         ),
@@ -365,7 +397,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "city after facility",
-            rf"(?i:{_FACILITY_NOUN})(?:,[ ]+|[ ]+(?i:in)[ ]+)(?P<phi>{_CITY})(?=[.,;)\n]|$|[ ](?:on|for|at|dated)\b)",
+            rf"(?i:{_FACILITY_NOUN})(?:,[ ]+|[ ]+(?i:in)[ ]+)(?P<phi>{_CITY})(?=[.,;)\n]|$|[ ](?:on"
+            rf"|for|at|dated)\b)",
             0.6,
             trigger=rf"(?i:\b{_FACILITY_NOUN}(?:,|[ ]in)[ ])",
         ),
@@ -387,7 +420,8 @@ _TIME = (
     r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]))?)"
 )
 _DATE_CORE = (
-    rf"(?:{_MON}(?P<s1>[/.-]){_DAY}(?P=s1)(?:{_YEAR}|{_YEAR2})|{_DAY}(?P<s2>[/.-]){_MON}(?P=s2)(?:{_YEAR}|{_YEAR2})"
+    rf"(?:{_MON}(?P<s1>[/.-]){_DAY}(?P=s1)(?:{_YEAR}|{_YEAR2})|{_DAY}(?P<s2>[/.-]){_MON}(?P=s2)(?"
+    rf":{_YEAR}|{_YEAR2})"
     rf"|{_YEAR}[-/.]{_MON}[-/.]{_DAY}"
     rf"|{_MON}[/-]{_YEAR}"
     rf"|{MONTH}\.?[ ]+{_DAY}{_ORD},?[ ]+(?:{_YEAR}|'\d{{2}})"
@@ -425,7 +459,8 @@ def date_rules() -> list[Rule]:
         rule(
             "DATE",
             "month day",
-            rf"\b{_WEEKDAY}{MONTH}\.?[ ]+{_DAY}{_ORD}\b(?![ ]*(?:mm|cm|%|x\b))|\b{_DAY}{_ORD}[ ]+(?:of[ ])?{MONTH}\b",
+            rf"\b{_WEEKDAY}{MONTH}\.?[ ]+{_DAY}{_ORD}\b(?![ ]*(?:mm|cm|%|x\b))|\b{_DAY}{_ORD}[ ]+(?"
+            rf":of[ ])?{MONTH}\b",
             0.5,
             flags=NOCASE,
         ),
@@ -466,7 +501,8 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "time next to date",
-            rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?)\b",
+            rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d|2[0-3]"
+            rf")[0-5]\d(?:[0-5]\d)?)\b",
             0.8,
             trigger=r"(?<=\d|\d,|\d[ ]at|\d[ ]@)(?:T|[ ]|[ ]@)(?:[01]\d|2[0-3])[0-5]\d",
         ),
@@ -475,19 +511,23 @@ def date_rules() -> list[Rule]:
 
 # ---------------------------------------------------------------------------------------- identifiers
 _ID_LABEL = (
-    r"(?:mrn|mr[ ]?#|mr[ ]?no\.?|med(?:ical)?[ ]rec(?:ord)?(?:[ ](?:number|no\.?|num|#))?|record[ ](?:number|no\.?|#)"
+    r"(?:mrn|mr[ ]?#|mr[ ]?no\.?|med(?:ical)?[ ]rec(?:ord)?(?:[ ](?:number|no\.?|num|#))?|record[ ]"
+    r"(?:number|no\.?|#)"
     r"|acc(?:ession)?\.?(?:[ ]?(?:#|no\.?|num(?:ber)?|id))?|acct\.?|account(?:[ ](?:number|no\.?|#))?"
     r"|(?:patient|pt|person|member|subscriber|beneficiary|study|exam|visit|encounter|episode"
     r"|case|specimen|requisition|req|order|claim|policy|group|plan|insurance|health[ ]plan|medicare"
-    r"|medicaid|device|implant|unit|chart|billing|lab|sample|accession|document|report)[ ]?(?:id|#|no\.?|number"
-    r"|num)|id|csn|fin|har|mr|ein|npi|dea|upin|uid|udi|serial(?:[ ](?:number|no\.?|#))?|s/n|sn|lot(?:[ ](?:number"
-    r"|no\.?|#))?|batch(?:[ ](?:number|no\.?|#))?|model(?:[ ](?:number|no\.?|#))?|catalog(?:ue)?(?:[ ](?:number"
+    r"|medicaid|device|implant|unit|chart|billing|lab|sample|accession|document|report)[ ]?(?:id|#|"
+    r"no\.?|number"
+    r"|num)|id|csn|fin|har|mr|ein|npi|dea|upin|uid|udi|serial(?:[ ](?:number|no\.?|#))?|s/n|sn|lot"
+    r"(?:[ ](?:number"
+    r"|no\.?|#))?|batch(?:[ ](?:number|no\.?|#))?|model(?:[ ](?:number|no\.?|#))?|catalog(?:ue)?(?:"
+    r"[ ](?:number"
     r"|no\.?|#))?|cat\.?[ ]?(?:#|no\.?)|ref(?:erence)?\.?(?:[ ]?(?:#|no\.?|number))?|license(?:[ ](?:number"
     r"|no\.?|#))?|licence(?:[ ](?:number|no\.?|#))?|dl[ ]?#?|certificate(?:[ ](?:number|no\.?|#))?"
     r"|plate(?:[ ](?:number|no\.?|#))?|vin|ip(?:[ ]address)?|order|requisition|encounter|visit|ticket"
     r"|confirmation|reference|tracking|barcode|unit[ ]no\.?)"
 )
-#: an identifier: an optional letter prefix, then a digit, then groups joined by - . / : or a space before digits
+#: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
 _ID_VALUE = r"(?:(?:[A-Z]{1,6}[ .#-]?)?\d[A-Z0-9]*(?:(?:[-./:]|[ ](?=[A-Z]{0,3}\d))[A-Z0-9]+){0,5})"
 
 
@@ -558,8 +598,10 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "pager or extension",
-            r"(?i:\b(?:pager|pgr|beeper|bpr|page|paged|ext|extension|x|phone|tel|telephone|fax|cell|mobile|callback"
-            r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:#|no\.?|number|at|to)?[ ]*:?[ ]*(?P<phi>\d[\d-]{2,9}\d)\b",
+            r"(?i:\b(?:pager|pgr|beeper|bpr|page|paged|ext|extension|x|phone|tel|telephone|fax|cell"
+            r"|mobile|callback"
+            r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:#|no\.?|number|at|to)?[ ]*:?[ ]*(?P<phi>\d"
+            r"[\d-]{2,9}\d)\b",
             0.75,
         ),
         rule(
@@ -579,7 +621,8 @@ def contact_rules() -> list[Rule]:
         rule(
             "URL",
             "bare domain",
-            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|health|io|us|info)(?:/[^\s<>\"']*[^\s<>\"'.,;:)\]])?\b",
+            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|health|io|us|info)(?:/[^\s<>\"'"
+            r"]*[^\s<>\"'.,;:)\]])?\b",
             0.7,
             flags=NOCASE,
         ),

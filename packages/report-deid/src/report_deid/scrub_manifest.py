@@ -57,7 +57,9 @@ def require_scrubbed(path: Path, text_field: str) -> None:
     sidecar = manifest_path(path)
     hint = "run `report-deid scrub` on it first, or pass --assume-scrubbed if it was scrubbed elsewhere"
     if not sidecar.is_file():
-        raise InputFormatError(f"{path} was not produced by `report-deid scrub` (no {sidecar.name}); {hint}")
+        raise InputFormatError(
+            f"{path} was not produced by `report-deid scrub` (no {sidecar.name}); {hint}"
+        )
     try:
         manifest = json.loads(sidecar.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):

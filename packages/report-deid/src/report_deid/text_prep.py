@@ -65,8 +65,7 @@ _TOKEN_OF = {stand_in: token for token, stand_in in _STAND_IN.items()}
 
 
 def clean_text(text: str) -> str:
-    """The paper's cleaning: lower-case and remove special characters, keeping measurements readable and
-    placeholders whole."""
+    """The paper's cleaning: lower-case, special characters removed, measurements and placeholders kept."""
     text = _PLACEHOLDER.sub(lambda m: f" {_STAND_IN[m.group()]}", text).lower()
     text = _ORPHAN_PUNCTUATION.sub(" ", _SPECIAL.sub(" ", text))
     text = _SPACES.sub(" ", text).strip()

@@ -7,7 +7,8 @@
   vocabulary: the model's embedding matrix must be resized). Nothing is downloaded.
 - :func:`train_wordpiece`: a BERT-style WordPiece vocabulary (lower-casing BertNormalizer, BertPreTokenizer,
   ``[PAD] [UNK] [CLS] [SEP] [MASK]`` with ids 0-4, the PHI placeholders ``[NAME]`` ... ``[PHI]`` as special
-  tokens right after them, ``[CLS] $A [SEP]``, ``##`` continuation prefix) learned on the local corpus and saved as ``tokenizer.json`` plus a transformers tokenizer config.
+  tokens right after them, ``[CLS] $A [SEP]``, ``##`` continuation prefix) learned on the local corpus
+  and saved as ``tokenizer.json`` plus a transformers tokenizer config.
 - :func:`encode_reports`: token ids and attention masks of the cleaned report, and each sentence's token span.
 
 The vocabulary is learned here, in Python, not with ``tokenizers``' ``WordPieceTrainer``: that trainer keeps
@@ -213,7 +214,9 @@ def load_tokenizer(directory: Path, max_length: int = MAX_LENGTH) -> PreTrainedT
             "`report-deid train-tokenizer`"
         )
     missing = [token for token in PLACEHOLDER_TOKENS if token not in tokenizer.get_vocab()]
-    if missing:  # e.g. Bio_ClinicalBERT: new ids after its vocabulary (resize the model's embeddings)
+    if (
+        missing
+    ):  # e.g. Bio_ClinicalBERT: new ids after its vocabulary (resize the model's embeddings)
         tokenizer.add_special_tokens({"additional_special_tokens": missing})
     tokenizer.model_max_length = max_length
     return tokenizer

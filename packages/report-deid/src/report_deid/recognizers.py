@@ -10,11 +10,12 @@ Families (each generalises a surface form, not an instance):
 - **names**: after titles (``Dr.``, ``Doctor``, ``Mrs.``, ``Prof.``; any case and eponyms included:
   "Dr. Segond" is a person), after labels that end in ``:``/``#`` (``Patient:``, ``PCP:``, ``RE:``,
   ``Parent/Guardian:``, ``Ordering physician:``, ``cc:``), after "by"-phrases (``Dictated by``,
-  ``Electronically signed by``, ``/s/``), after communication phrases (``discussed with``), before or after credentials (``, M.D.``,
-  ``D.O.``, ``RT(R)``, ``PA-C``), in closing blocks (``Sincerely,`` + next line), salutations (``Dear``),
-  ``LAST, FIRST`` and ``LAST^FIRST``, transcriptionist initials (``JS/mk``). Name words take any letters
-  (``Zoë``, ``Nuñez``, ``O'Brien``, ``Smith-Jones``), particles (``de la``, ``van der``, ``al-``) and short
-  surnames (``Li``, ``Ng``). Cue-less names in running text are found by :mod:`report_deid.name_lexicon`.
+  ``Electronically signed by``, ``/s/``), after communication phrases (``discussed with``), before or
+  after credentials (``, M.D.``, ``D.O.``, ``RT(R)``, ``PA-C``), in closing blocks (``Sincerely,`` + next
+  line), salutations (``Dear``), ``LAST, FIRST`` and ``LAST^FIRST``, transcriptionist initials (``JS/mk``).
+  Name words take any letters (``Zoë``, ``Nuñez``, ``O'Brien``, ``Smith-Jones``), particles (``de la``,
+  ``van der``, ``al-``) and short surnames (``Li``, ``Ng``). Cue-less names in running text are found by
+  :mod:`report_deid.name_lexicon`.
 - **locations**: street addresses, ``P.O. Box``, ``City, ST 12345`` lines, facility names (many facility
   nouns, any case, ``&``, ``of the``), a city right after a facility, room and bed numbers.
 - **dates and times**: numeric with ``/ - .`` (month or day first), ISO, compact ``20220314``, month names

@@ -1,10 +1,11 @@
 """Validate the independent PHI evaluation files and print counts per type and per layout.
 
 Checks per row: ``id`` unique and ``text`` a string; every span inside the text, non-empty, with a known
-type, ``text[start:end]`` equal to its own ``strip()`` and free of leading/trailing punctuation (a period may
-end an initial or "Jr.", a bracket may open or close when its pair is inside); spans non-overlapping; every
-keep term equal to ``text[start:end]``; keep terms never overlap a PHI span. Exit status 1 with one line per
-problem (ids and offsets only, never text) when anything fails; also 1 when a type never occurs.
+type, ``text[start:end]`` equal to its own ``strip()`` and free of leading/trailing punctuation (a period
+may end an initial, "Jr." or "St."; a bracket may open or close when its pair is inside); spans
+non-overlapping; every keep term equal to ``text[start:end]``; keep terms never overlap a PHI span. Exit
+status 1 with one line per problem (ids and offsets only, never text) when anything fails; also 1 when a
+type never occurs.
 
 Run: ``python check_annotations.py [files...]`` (defaults to both files beside this script).
 """
@@ -26,9 +27,17 @@ DEFAULT_FILES = (HERE / "independent_generated.jsonl", HERE / "handwritten.jsonl
 EDGE_PUNCT = ",;:!?\"'()[]{}<>|/\\"
 
 
-def _balanced_edges(piece: str) -> bool:
-    """True unless ``piece`` starts or ends with punctuation; a bracket is fine when its pair is inside."""
+def _balanced_edges(piece: str, span_type: str) -> bool:
+    """True unless ``piece`` starts or ends with punctuation.
+
+    A bracket is fine when its pair is inside; a URL may end with ``/``; only a name, place or facility may
+    end with a period (an initial, "Jr.", "St.").
+    """
     head, tail = piece[0], piece[-1]
+    if tail == "." and span_type not in ("NAME", "LOCATION", "HOSPITAL"):
+        return False
+    if span_type == "URL" and tail == "/":
+        tail = piece.rstrip("/")[-1]
     if head in EDGE_PUNCT and not (head == "(" and ")" in piece[1:]):
         return False
     return not (tail in EDGE_PUNCT and not (tail == ")" and "(" in piece[:-1]))
@@ -52,7 +61,7 @@ def row_problems(row: dict, where: str) -> list[str]:
         piece = text[s:e]
         if piece != piece.strip():
             problems.append(f"{tag} has surrounding whitespace")
-        if not _balanced_edges(piece):
+        if not _balanced_edges(piece, t):
             problems.append(f"{tag} starts or ends with punctuation")
         intervals.append((s, e))
     intervals.sort()

@@ -360,6 +360,9 @@ FINDINGS = {
         ["Tibial spine peaking. ", (K, "Fairbank changes"), " are not seen."],
         ["Joint space width 2.1 mm medial compartment (", (K, "Rosenberg view"), ")."],
         ["Mild chondrocalcinosis. Pattern favours ", (K, "OA"), " over inflammatory arthropathy."],
+        ["Varus alignment; ", (K, "WB"), " views show ", (K, "3.2 mm"), " medial joint space."],
+        ["No loose body. Tibial spines sharpened, ", (K, "Kellgren-Lawrence grade 2"), "."],
+        ["Lateral compartment preserved; ", (K, "Ahlbäck"), " grade 1 medially."],
     ],
     "knee_lat": [
         ["Lateral view: small suprapatellar effusion; ", (K, "Hoffa's fat pad"), " preserved."],
@@ -372,6 +375,8 @@ FINDINGS = {
         ["Soft-tissue fullness posteriorly could represent a ", (K, "Baker's cyst"), "."],
         ["Fragmentation of the tibial tubercle, sequela of ", (K, "Osgood-Schlatter disease"), "."],
         ["Fabella noted. ", (K, "Blumensaat line"), " intact."],
+        ["Patella alta, ", (K, "Caton-Deschamps"), " index 1.3."],
+        ["Quadriceps enthesophyte. Effusion measures ", (K, "12 mm"), " on the lateral."],
     ],
     "skyline": [
         ["Skyline (", (K, "Merchant view"), "): lateral patellofemoral narrowing, no subluxation."],
@@ -396,12 +401,16 @@ FINDINGS = {
             " components, skin staples in place.",
         ],
         ["Small joint effusion and gas, expected 6 weeks post-op."],
+        ["", (K, "NexGen"), " components; ", (K, "cobalt-chrome"), " femur, no osteolysis."],
+        ["", (K, "UKA"), " on the contralateral side is unchanged."],
     ],
     "hip": [
         ["AP pelvis: superolateral joint space loss, ", (K, "Tönnis"), " grade 2."],
         ["Uncemented ", (K, "THA"), ", ", (K, "Brooker"), " class I heterotopic ossification."],
         ["Femoral neck intact; ", (K, "Garden"), " classification not applicable."],
         ["Cam morphology, alpha angle 62 degrees on ", (K, "Dunn view"), "."],
+        ["", (K, "Paprosky"), " type II acetabular defect around the loosened cup."],
+        ["Femoral stem unchanged, ", (K, "Gruen"), " zones clear."],
     ],
     "ankle": [
         ["Distal fibular fracture at the syndesmosis, ", (K, "Weber B"), "."],
@@ -409,6 +418,8 @@ FINDINGS = {
         ["", (K, "Ottawa rules"), " positive. Lateral malleolus tender."],
         ["Tarsometatarsal alignment preserved, no ", (K, "Lisfranc"), " injury."],
         ["Talar dome lesion, ", (K, "Hawkins"), " sign absent."],
+        ["Trimalleolar fracture, ", (K, "Lauge-Hansen"), " supination-external rotation IV."],
+        ["Calcaneal spur. ", (K, "Bohler angle"), " 28 degrees."],
     ],
 }
 PROCEDURE_KEEP = [
@@ -659,6 +670,20 @@ class Maker:
     def doctor(self) -> str:
         """A clinician's name in the orders seen after a title."""
         return self.name(self.pick(["fl", "fl", "fml", "ilast", "last"]))
+
+    def vague_date(self) -> list[Piece]:
+        """Month-year, holiday, ordinal and "the Nth of Month" dates, with the non-date words outside."""
+        y, mo, d = self.ymd()
+        mon = MONTHS[mo - 1]
+        return self.pick(
+            [
+                ["mid-", ("DATE", f"{mon} {y}")],
+                [("DATE", f"{self.pick(['Christmas', 'Thanksgiving', 'Easter', 'New Year'])} {y}")],
+                ["the ", ("DATE", f"{d}{self._suffix(d)} of {mon}")],
+                [("DATE", f"{d}{self._suffix(d)} {mon} {y}")],
+                [("DATE", f"{mon} {y}")],
+            ]
+        )
 
     # contact
     def phone(self, region: str = "us") -> str:
@@ -919,7 +944,70 @@ def _clinic(m: Maker, exam: str, k: int = 2) -> list[Piece]:
 
 
 def _history(m: Maker) -> list[Piece]:
-    return list(m.pick(HISTORY_KEEP))
+    """One history sentence with keep terms, sometimes an onset date or a cue-less name after it."""
+    out: list[Piece] = list(m.pick(HISTORY_KEEP))
+    if m.chance(0.35):
+        out += [" Symptoms since ", *m.vague_date(), "."]
+    if m.chance(0.2):
+        first, _, last = m.person()
+        who = m.pick([f"{first} {last}", last, first])
+        out += [
+            " ",
+            ("NAME", who),
+            m.pick([" walks with a stick.", " reports night pain.", " is a keen cyclist."]),
+        ]
+    if m.chance(0.15):
+        out += [" ", *m.pick(MVA)(m)]
+    return out
+
+
+def _ssn_pieces(m: Maker) -> list[Piece]:
+    if m.chance(0.2):
+        return ["SSN (last 4): ", ("SSN", m.digits(4))]
+    return [m.pick(["SSN: ", "SS#: ", "Social Security No. "]), ("SSN", m.ssn())]
+
+
+def _vin(m: Maker) -> list[Piece]:
+    vin = f"1{m.letters(2)}{m.letters(1)}{m.digits(5)}{m.letters(1)}{m.digits(6)}"
+    return ["Restrained driver in MVA; vehicle VIN ", ("ID", vin), " per police report."]
+
+
+def _plate(m: Maker) -> list[Piece]:
+    return [
+        "Pedestrian struck by car, plate ",
+        ("ID", f"{m.digits(1)}{m.letters(3)}{m.digits(3)}"),
+        ".",
+    ]
+
+
+MVA = [_vin, _plate]
+
+
+def _billing(m: Maker) -> list[Piece]:
+    """A billing line whose codes look like identifiers but are not PHI (keep)."""
+    cpt = m.pick(["73560", "73562", "73564", "73565", "73502", "73610"])
+    icd = m.pick(["M17.11", "M17.0", "S83.511A", "M25.561", "S82.61XA", "Z96.651"])
+    return [
+        "Billing: CPT ",
+        (K, cpt),
+        ", ICD-10 ",
+        (K, icd),
+        ". ",
+        (
+            K,
+            m.pick(
+                [
+                    "Series 3 Image 12",
+                    "L4-5",
+                    "65 kVp",
+                    "Grade II",
+                    "30 degrees of flexion",
+                    "8 degrees valgus",
+                ]
+            ),
+        ),
+        " noted.\n",
+    ]
 
 
 def _impression(m: Maker, exam: str) -> list[Piece]:
@@ -975,6 +1063,7 @@ def standard_header(m: Maker, exam: str) -> Doc:
     d.add("Referring physician: ", m.title(), ("NAME", m.doctor()), "\n")
     d.add("Location: ", ("HOSPITAL", m.hospital()), "\n\n")
     d.add("EXAM: ", EXAMS[exam], "\nHISTORY: ", _age_piece(m), " patient. ", *_history(m), "\n")
+    d.add(*_billing(m))
     d.add(
         "FINDINGS: ",
         *_clinic(m, exam),
@@ -1021,7 +1110,10 @@ def letter(m: Maker, exam: str) -> Doc:
         ("MRN", m.mrn()),
         "\n\n",
     )
-    d.add("Dear Dr. ", ("NAME", m.name("last")), ",\n\n")
+    if m.chance(0.25):
+        d.add((K, m.pick(["Dear Colleague", "Dear Sir/Madam"])), ",\n\n")
+    else:
+        d.add(m.pick(["Dear Dr. ", "Dear Dr ", "Dear "]), ("NAME", m.name("last")), ",\n\n")
     d.add(
         "Thank you for referring this ",
         _age_piece(m),
@@ -1117,7 +1209,7 @@ def tabular(m: Maker, exam: str) -> Doc:
     d.add(
         "| Ordering | ", ("NAME", m.name("lf")), " | Site | ", ("HOSPITAL", m.hospital()), " |\n\n"
     )
-    d.add(EXAMS[exam], "\n", *_history(m), "\n", *_clinic(m, exam), "\n")
+    d.add(EXAMS[exam], "\n", *_history(m), "\n", *_clinic(m, exam), "\n", *_billing(m))
     d.add(
         "Conclusion: ",
         *_impression(m, exam),
@@ -1151,7 +1243,7 @@ def legacy_caps(m: Maker, exam: str) -> Doc:
     )
     d.add("EXAM: ", EXAMS[exam], "  ORDER#: ", ("ACCESSION", m.accession()), "\n")
     d.add("ORD DR: ", ("NAME", m.name("lf")), "\n\n", *_history(m), "\n", *_clinic(m, exam), "\n")
-    d.add((K, "RADIOLOGIST IMPRESSION"), ": ", *_impression(m, exam), "\n")
+    d.add((K, "RADIOLOGIST IMPRESSION"), ": ", *_impression(m, exam), "\n", *_billing(m))
     d.add(
         "RESIDENT: ",
         ("NAME", m.name("fl")),
@@ -1235,8 +1327,7 @@ def referral(m: Maker, exam: str) -> Doc:
         "\n",
     )
     d.add(
-        "SSN: ",
-        ("SSN", m.ssn()),
+        *_ssn_pieces(m),
         "   Member ID: ",
         ("ID", m.member_id()),
         "   Group #: ",
@@ -1292,7 +1383,21 @@ def nhs_uk(m: Maker, exam: str) -> Doc:
         " NHS Trust\n",
     )
     d.add(
-        "Name: ", m.patient_title(), ("NAME", m.name("fl")), "   NHS No: ", ("SSN", m.nhs()), "\n"
+        "Name: ",
+        m.patient_title(),
+        ("NAME", m.name("fl")),
+        "   NHS No: ",
+        ("SSN", m.nhs()),
+        "\n",
+        *(
+            [
+                "NI No: ",
+                ("SSN", f"Q{m.letters(1)} {m.digits(2)} {m.digits(2)} {m.digits(2)} C"),
+                "\n",
+            ]
+            if m.chance(0.3)
+            else []
+        ),
     )
     d.add(
         "Hospital No: ",
@@ -1636,6 +1741,7 @@ def generate(n: int, seed: int) -> list[dict]:
     for i in range(n):
         layout = names[int(rng.integers(len(names)))] if i >= len(names) else names[i]
         exam = exams[int(rng.integers(len(exams)))]
+        exam = "tka" if layout == "implant" else exam  # an implant sticker belongs to a post-op TKA
         doc = LAYOUTS[layout](m, exam)
         rows.append(
             {

@@ -131,21 +131,28 @@ def main() -> None:
         "--real-text", type=Path, default=None, help="indiana_reports.csv (not shipped)"
     )
     parser.add_argument("--independent", type=Path, default=INDEPENDENT)
+    parser.add_argument(
+        "--only", choices=("templates", "independent", "over-redaction"), default=None, help="one section"
+    )
+    parser.add_argument("--no-baselines", action="store_true", help="report-deid only")
     args = parser.parse_args()
 
     detectors: dict[str, Detect] = {"report-deid": detector(Scrubber())}
     if args.spacy_model:
         detectors["report-deid+spaCy"] = detector(Scrubber(args.spacy_model))
-    detectors["scrubadub"] = scrubadub_detector()
-    print(philter_status())
+    if not args.no_baselines:
+        detectors["scrubadub"] = scrubadub_detector()
+        print(philter_status())
 
-    gold = list(synth_reports(args.n, 2027, families=TEST_FAMILIES))
-    table(
-        f"own held-out template families {', '.join(TEST_FAMILIES)}",
-        {name: evaluate(gold, d, n_bootstrap=args.bootstrap) for name, d in detectors.items()},
-    )
+    if args.only in (None, "templates"):
+        gold = list(synth_reports(args.n, 2027, families=TEST_FAMILIES))
+        table(
+            f"own held-out template families {', '.join(TEST_FAMILIES)}",
+            {name: evaluate(gold, d, n_bootstrap=args.bootstrap) for name, d in detectors.items()},
+        )
 
-    for path in sorted(args.independent.glob("*.jsonl")) if args.independent.is_dir() else []:
+    sets = sorted(args.independent.glob("*.jsonl")) if args.independent.is_dir() else []
+    for path in sets if args.only in (None, "independent") else []:
         records = list(read_records(path))
         results = {}
         for name, d in detectors.items():
@@ -153,6 +160,8 @@ def main() -> None:
             results[name].update(keep_survival(records, d))
         table(f"independent set {path.name}", results)
 
+    if args.only not in (None, "over-redaction"):
+        return
     clean = list(clean_reports(500, 2028))
     print("\nover-redaction, synthetic PHI-free findings (500 reports)")
     for name, d in detectors.items():

@@ -163,7 +163,9 @@ _ORG_WORD = (
     r"|institute|associates|group|partners|imaging|laboratory|lab|office|staff|service)"
 )
 _NAME_PART = rf"(?:(?!{_CREDENTIALS}{_CRED_END}|(?i:{_FIELD_WORD})\b){NAME_WORD}|{_INITIAL})"
-NAME_BODY = rf"(?:{_NAME_PART}(?:[ ]{_NAME_PART}){{0,3}})"
+#: generational suffix kept with the name ("John Smith Jr.", "Smith, John III")
+_SUFFIX = r"(?:,?[ ](?:Jr|Sr|II|III|IV|JR|SR)\b\.?)?"
+NAME_BODY = rf"(?:{_NAME_PART}(?:[ ]{_NAME_PART}){{0,3}}{_SUFFIX})"
 #: after a strong cue (title, label) names may be lower-case too ("dr. smith", "patient: jane doe")
 #: lower-case words that end a name found after a title or label ("Dr. smith at noon", "Dr. jones and the")
 STOP_WORDS = (
@@ -330,8 +332,10 @@ _FACILITY_NOUN = (
     r"|memorial|cancer[ ]cent(?:er|re)|children'?s|kaiser[ ]permanente)"
 )
 _FAC_WORD = rf"(?:{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|&)"
-_FAC_JOIN = r"(?:[ ](?i:of(?:[ ]the)?|and|for)[ ]|[ ]|-|[ ]&[ ])"
-_FAC_NAME = rf"(?:{_FAC_WORD}(?:{_FAC_JOIN}{_FAC_WORD}){{0,4}})"
+_FAC_JOIN = (
+    r"(?:[ ](?i:of(?:[ ]the)?|and|for|de|de[ ]la|del|du|la|le|van|von|y)[ ]|[ ]|-|[ ]&[ ])"
+)
+_FAC_NAME = rf"(?:{_FAC_WORD}(?:{_FAC_JOIN}{_FAC_WORD}){{0,6}})"
 _GENERIC = (
     r"(?:the|a|an|this|that|our|your|their|his|her|outside|local|same|another|other|previous|prior|referring"
     r"|any|each|every|no|some|which|at|from|to|in|of|by|and|or|for|with|was|were|is|are|be|been|seen|sent"
@@ -388,9 +392,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "room or bed",
-            r"(?i:\b(?:room|rm|bed|bay|suite|ward|floor)\.?[ ]*(?:#|no\.?|number)?[ ]*:?[ ]*)(?P<ph"
-            r"i>(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?"
-            r"(?:-?[A-Z0-9]{1,3})?)\b",
+            r"(?i:\b(?:room|rm|bed|bay|suite|ward|floor|unit|cubicle|station)\.?[ ]*(?:#|no\.?|number)?[ ]*:?"
+            r"[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?(?:-?[A-Z0-9]{1,3})?\b",
             0.6,
         ),
         rule("HOSPITAL", "facility", facility, 0.75, trigger=rf"(?i:\b{_FACILITY_NOUN}\b)"),
@@ -417,6 +420,12 @@ _YEAR = r"(?:(?:19|20)\d{2})"
 _YEAR2 = r"(?:\d{2})"
 _ORD = r"(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ ]+)?"
+#: a time zone or "local" after a time, kept in the span
+_ZONE = (
+    r"(?:[ ]?(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|HST|UTC|GMT|ET|CT|MT|PT|Z)\b|[ ](?i:local(?:[ ]time)?)\b)?"
+)
+#: "hours"/"hrs"/"h" and a zone after a time
+_TIME_SUFFIX = rf"(?:[ ]?(?i:hours|hrs|hr|h)\b)?{_ZONE}"
 _TIME = (
     r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]))?)"
 )
@@ -477,33 +486,35 @@ def date_rules() -> list[Rule]:
             r"(?i:\b(?:dob|d\.o\.b\.|birth[ ]?date|date[ ]of[ ]birth)[ ]*:?[ ]*)(?P<phi>\d{6,8})\b",
             0.85,
         ),
-        rule("TIME", "clock time", rf"(?<![\d:])(?:\b|(?<=\dT)){_TIME}", 0.8, flags=NOCASE),
+        rule("TIME", "clock time", rf"(?<![\d:])(?:\b|(?<=\dT)){_TIME}{_TIME_SUFFIX}", 0.8, flags=NOCASE),
         rule(
             "TIME",
             "hour am/pm",
-            r"\b(?:1[0-2]|0?[1-9])[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z])",
+            rf"\b(?:1[0-2]|0?[1-9])[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]){_ZONE}",
             0.7,
             flags=NOCASE,
         ),
         rule(
             "TIME",
             "military after cue",
-            r"(?i:(?:\bat|@|\btime)[ ]?:?[ ]?)(?P<phi>(?:[01]\d|2[0-3])[0-5]\d)(?:[ ]?(?:h|hrs|hours))?\b",
+            rf"(?i:(?:\bat|@|\btime)[ ]?:?[ ]?)(?P<phi>(?:[01]\d|2[0-3])[0-5]\d(?![\d.]){_TIME_SUFFIX})",
             0.7,
         ),
         rule(
             "TIME",
             "military hours",
-            r"\b(?:[01]?\d|2[0-3])[0-5]\d(?=[ ]?(?:hours|hrs|h)\b)",
+            rf"\b(?:[01]?\d|2[0-3])[0-5]\d[ ]?(?:hours|hrs|hr|h)\b{_ZONE}",
             0.85,
             flags=NOCASE,
         ),
-        rule("TIME", "h-separated time", r"\b(?:[01]?\d|2[0-3])h[0-5]\d\b", 0.7, flags=NOCASE),
+        rule(
+            "TIME", "h-separated time", rf"\b(?:[01]?\d|2[0-3])h[0-5]\d\b{_ZONE}", 0.7, flags=NOCASE
+        ),
         rule(
             "TIME",
             "time next to date",
             rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d|2[0-3]"
-            rf")[0-5]\d(?:[0-5]\d)?)\b",
+            rf")[0-5]\d(?:[0-5]\d)?\b{_TIME_SUFFIX})",
             0.8,
             trigger=r"(?<=\d|\d,|\d[ ]at|\d[ ]@)(?:T|[ ]|[ ]@)(?:[01]\d|2[0-3])[0-5]\d",
         ),
@@ -558,7 +569,8 @@ def identifier_rules() -> list[Rule]:
         rule(
             "ID",
             "labelled id",
-            rf"(?i:\b{_ID_LABEL}(?![a-z]))[ ]*(?:[:#=]|no\.|number)?[ ]*#?[ ]*(?P<phi>(?i:{_ID_VALUE}))",
+            rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|#)\.?)?[ ]*[:#=]?[ ]*#?[ ]*"
+            rf"(?P<phi>(?i:{_ID_VALUE}))",
             0.85,
         ),
         rule(
@@ -567,6 +579,12 @@ def identifier_rules() -> list[Rule]:
             r"(?i:\b(?:user(?:[ ]?name|[ ]?id)?|login|log-in|account[ ]name|screen[ ]name))[ ]*[:#][ ]*"
             r"(?P<phi>[A-Za-z][A-Za-z0-9._-]{2,30})",
             0.75,
+        ),
+        rule(
+            "ID",
+            "GS1 device identifier",
+            r"(?<![\w)])(?:\(\d{2,4}\)[A-Za-z0-9./-]{1,40}){2,6}",
+            0.8,
         ),
         rule("ID", "letters and digits", r"\b[A-Z]{1,5}[-#]?\d{4,14}[A-Z]{0,3}\b", 0.6),
         rule("ID", "digits and letters", r"\b\d{2,}[A-Z]{1,4}\d{2,}[A-Z0-9]*\b", 0.6),
@@ -590,12 +608,26 @@ def identifier_rules() -> list[Rule]:
 # -------------------------------------------------------------------------------- phones, web, ages
 def contact_rules() -> list[Rule]:
     """Telephone, fax, pager and extension numbers, e-mail addresses and URLs."""
-    number = r"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}\b"
-    extension = r"(?:[ ]*(?:,[ ]*)?(?:ext\.?|extension|x|#)[ ]*\d{1,6}\b)?"
+    number = r"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\b\d{3}[ .-]?)\d{3}[ .-]?\d{4}\b"
+    extension = (
+        r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
+    )
     return [
         rule("PHONE", "phone", number + extension, 0.75, flags=NOCASE),
         rule("PHONE", "international", r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){2,5}\b", 0.75),
+        rule(
+            "PHONE",
+            "grouped digits",
+            r"(?<![\w.+/-])(?=(?:[ .()-]?\d){9})\(?\d{2,5}\)?(?:[ .-]\(?\d{2,5}\)?){2,4}(?![\w]|[./-]\d)",
+            0.6,
+        ),
         rule("PHONE", "seven digits", r"(?<![\d.-])\b\d{3}-\d{4}\b(?![.-]?\d)", 0.6),
+        rule(
+            "PHONE",
+            "extension only",
+            r"(?i:\bext(?:ension|n)?\.?[ ]*[:#]?[ ]*\d{2,6}\b|(?<!\d[ ]?)\bx\.?[ ]?\d{3,6}\b)",
+            0.7,
+        ),
         rule(
             "PHONE",
             "pager or extension",
@@ -627,7 +659,18 @@ def contact_rules() -> list[Rule]:
             0.7,
             flags=NOCASE,
         ),
-        rule("URL", "ip address", r"(?<![\d.])\b(?:\d{1,3}\.){3}\d{1,3}\b(?![.]\d)", 0.7),
+        rule(
+            "URL",
+            "ip address",
+            r"(?<![\d.])\b(?:\d{1,3}\.){3}\d{1,3}\b(?![.]\d)(?::\d{1,5}\b|/\d{1,2}\b)?",
+            0.7,
+        ),
+        rule(
+            "URL",
+            "ipv6 address",
+            r"(?<![\w:])(?=[0-9a-fA-F:]*:[0-9a-fA-F]*:)(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])",
+            0.7,
+        ),
     ]
 
 
@@ -639,8 +682,14 @@ def age_rules() -> list[Rule]:
         r"|gentleman|lady|boy|girl|/[mf])"
     )
     return [
-        rule("AGE", "age before unit", rf"(?<![\d.])\b{old}(?=[ -]*{unit}\b)", 0.85, flags=NOCASE),
-        rule("AGE", "age compact", rf"(?<![\d.])\b{old}(?=(?:y|yo|yr|m|f)\b)", 0.8, flags=NOCASE),
+        rule(
+            "AGE",
+            "age and unit",
+            rf"(?<![\d.])\b{old}[ -]*(?:{unit})\b(?:[ -]*(?:old|of[ ]age))?\.?(?<![ -])",
+            0.85,
+            flags=NOCASE,
+        ),
+        rule("AGE", "age compact", rf"(?<![\d.])\b{old}(?:y|yo|yr|m|f)\b", 0.8, flags=NOCASE),
         rule(
             "AGE",
             "age after label",
@@ -650,8 +699,8 @@ def age_rules() -> list[Rule]:
         rule(
             "AGE",
             "age in words",
-            r"(?i:\b(?:ninety|one[ ]hundred)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
-            r"(?=[ -]+(?:years?|yrs?|y/?o)\b))",
+            r"(?i:\b(?:ninety|one[ ]hundred(?:[ ]and)?)(?:[- ](?:one|two|three|four|five|six|seven|eight"
+            r"|nine|ten|eleven|twelve))?[ -]+(?:years?|yrs?|y/?o)\b(?:[ -]+old)?)",
             0.8,
         ),
         rule("AGE", "decade", r"(?i:\b(?:in[ ]h(?:is|er|eir)[ ])(?P<phi>(?:9|10|11)0'?s)\b)", 0.7),

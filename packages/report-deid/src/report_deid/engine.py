@@ -19,6 +19,7 @@ from typing import Any
 
 from report_deid.allow_list import allowed_spans, inside_allowed
 from report_deid.errors import ModelNotFoundError
+from report_deid.gazetteer import gazetteer_rules
 from report_deid.name_lexicon import lexicon_names
 from report_deid.recognizers import Rule, radiology_rules
 from report_deid.spans import Detection, merge_overlaps
@@ -66,7 +67,7 @@ class DetectionEngine:
         *,
         use_lexicon: bool = True,
     ) -> None:
-        self.rules: list[Rule] = radiology_rules()
+        self.rules: list[Rule] = [*radiology_rules(), *gazetteer_rules()]
         self.score_threshold = score_threshold
         self.use_lexicon = use_lexicon
         self.nlp: Any = _load_spacy(Path(spacy_model)) if spacy_model is not None else None
@@ -88,7 +89,7 @@ class DetectionEngine:
             for d in self.candidates(text)
             if d.strong or not inside_allowed(d.start, d.end, allowed)
         ]
-        return merge_overlaps(kept)
+        return bridge_places(text, merge_overlaps(kept))
 
     def _entities(self, text: str) -> list[Detection]:
         limit = min(CHUNK_CHARS, int(self.nlp.max_length))
@@ -103,6 +104,30 @@ class DetectionEngine:
                         )
                     )
         return found
+
+
+#: types that make up one address when only spaces and commas separate them ("12 Oak St, Springfield, IL")
+PLACE_TYPES = frozenset({"LOCATION", "HOSPITAL"})
+_MAX_GAP = 3
+
+
+def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
+    """Join consecutive place spans separated by at most three spaces, commas, periods or dashes.
+
+    An address is one span: the street, the city and the state found separately become one placeholder,
+    and the comma between them is no longer left as a gap.
+    """
+    out: list[Detection] = []
+    for d in detections:
+        if out and out[-1].entity_type in PLACE_TYPES and d.entity_type in PLACE_TYPES:
+            last = out[-1]
+            gap = text[last.end : d.start]
+            if len(gap) <= _MAX_GAP and all(ch in " ,.-" for ch in gap):
+                best = max((last, d), key=lambda x: x.score)
+                out[-1] = Detection(last.start, d.end, best.entity_type, best.score, last.strong or d.strong)
+                continue
+        out.append(d)
+    return out
 
 
 def _load_spacy(path: Path) -> Any:

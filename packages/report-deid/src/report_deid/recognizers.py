@@ -329,7 +329,9 @@ _FACILITY_NOUN = (
     r"|medical[ ](?:group|associates|plaza|practice|offices?)|physicians(?:[ ]group)?|family[ ](?:medicine"
     r"|practice|health)|health[ ]partners|va[ ]medical[ ]cent(?:er|re)|veterans[ ]affairs|school[ ]"
     r"of[ ]medicine"
-    r"|memorial|cancer[ ]cent(?:er|re)|children'?s|kaiser[ ]permanente)"
+    r"|memorial|cancer[ ]cent(?:er|re)|children'?s|kaiser[ ]permanente|klinik|klinikum|krankenhaus|spital"
+    r"|ziekenhuis|sjukhus|sykehus|ospedale|policlinico|sanatorio|hospitalier|hôpital|hopital|clínica|clinica"
+    r"|cl[ií]nico|universitätsklinikum|universitaetsklinikum|centre[ ]hospitalier)"
 )
 _FAC_WORD = rf"(?:{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|&)"
 _FAC_JOIN = (
@@ -346,6 +348,23 @@ _GENERIC = (
     r"|wound|infusion|imaging|radiology|rehab|rehabilitation|nursing|skilled|primary|main|new|old|nearby"
     r"|free|day|night|weekend|acute|chronic|rural|city|military|army|naval|field|mobile|virtual)"
 )
+#: capitalised nouns that end a facility name on their own ("Banner Health", "Summit Orthopedics")
+_CAP_FAC_NOUN = (
+    r"(?:Health|HEALTH|Healthcare|Medical|Medicine|MEDICINE|Imaging|IMAGING|Radiology|RADIOLOGY"
+    r"|Diagnostics|Laboratories|Labs|Pharmacy|Dialysis|Orthop(?:a)?edics|ORTHOP(?:A)?EDICS|Pediatrics"
+    r"|Physicians|Specialists|Partners|Associates|Surgical|Wellness|Ambulatory|General|Regional"
+    r"|Hospice|Rehab|Cancer[ ]Institute|Heart[ ]Institute|Eye[ ]Institute)"
+)
+#: specialty words that make "X Medicine", "X Imaging" a department, not a facility
+_SPECIALTY = (
+    r"(?i:nuclear|internal|family|sports|emergency|physical|occupational|preventive|preventative|mental"
+    r"|behavioral|behavioural|public|women's|pediatric|paediatric|diagnostic|interventional|musculoskeletal"
+    r"|neuro|body|breast|cross-sectional|cardiac|cardiovascular|thoracic|abdominal|chest|vascular|oncologic"
+    r"|molecular|further|additional|follow-up|followup|prior|outside|consider|recommend|recommended|dedicated"
+    r"|advanced|general|regional|surgical|medical|ambulatory|community|primary|urgent|critical|intensive"
+    r"|hospital|clinical|academic|integrative|functional|regenerative|spine|joint|bone|orthopedic|orthopaedic"
+    r"|the|a|an|and|or|with|of|in|for|to|at|by|on|from|no|see|per|mild|moderate|severe)"
+)
 _LOWER_FAC = rf"(?:(?!{_GENERIC}\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{1,3}}"
 #: facility nouns that make a lower-case name a facility ("mercy hospital"); never "imaging" or "institute"
 _LOWER_FAC_NOUN = (
@@ -360,7 +379,10 @@ def location_rules() -> list[Rule]:
         rf"(?:{_FAC_JOIN}{_FAC_NAME})?"
     )
     facility_first = (
-        rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ]of(?:[ ]the)?)"
+        rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ]of(?:[ ]the)?"
+        rf"|(?:hôpital|hopital|hospital|clínica|clinica|cl[ií]nico|klinikum|klinik|ospedale|policlinico"
+        rf"|sanatorio|centre[ ]hospitalier(?:[ ]universitaire)?|chu|h[oô]tel-dieu)(?:[ ](?:de[ ]la|de|del|des"
+        rf"|du|di|della|do|da|dos|universitario|universitaire|général|general|central))?)"
         rf"[ ]{_FAC_NAME}"
     )
     return [
@@ -376,6 +398,13 @@ def location_rules() -> list[Rule]:
             trigger=rf"(?:,[ ]*{_STATES}|[ ]{_STATES}[ ]+\d|,[ ]*{_STATE_NAMES})\b",
         ),
         rule("LOCATION", "state zip", rf"\b(?:{_STATES}|{_STATE_NAMES})[ ]+{_ZIP}", 0.8),
+        rule("LOCATION", "zip plus four", r"(?<![\d-])\b\d{5}-\d{4}\b(?!-\d)", 0.6),
+        rule(
+            "LOCATION",
+            "five-digit number (ZIP-like)",
+            r"(?<![\d.,/-])\b\d{5}\b(?![.,/-]?\d)(?![ ]?(?i:mm|cm|ml|cc|mg|units?|hu|mgy|%|x\b))",
+            0.5,
+        ),
         rule(
             "LOCATION",
             "zip after label",
@@ -399,6 +428,15 @@ def location_rules() -> list[Rule]:
         rule("HOSPITAL", "facility", facility, 0.75, trigger=rf"(?i:\b{_FACILITY_NOUN}\b)"),
         rule("HOSPITAL", "facility first", facility_first, 0.75),
         rule(
+            "HOSPITAL",
+            "capitalised facility noun",
+            rf"(?<![\p{{L}}'’-])(?!{_SPECIALTY}[ ])(?:{_FAC_NAME})[ ](?:{_CAP_FAC_NOUN})(?![\p{{L}}'’-])",
+            0.6,
+            trigger=rf"[ ](?:{_CAP_FAC_NOUN})(?![\p{{L}}'’-])",
+        ),
+        rule("HOSPITAL", "saint's", r"\b(?:St\.?|Saint|ST\.?|SAINT)[ ](?:\p{Lu}[\p{L}]+)['’][sS]\b", 0.65),
+        rule("HOSPITAL", "the VA", r"\b(?:the[ ])?(?:VA|V\.A\.|VAMC)\b(?:[ ](?:{city}))?".format(city=_CITY), 0.6),
+        rule(
             "LOCATION",
             "city after facility",
             rf"(?i:{_FACILITY_NOUN})(?:,[ ]+|[ ]+(?i:in)[ ]+)(?P<phi>{_CITY})(?=[.,;)\n]|$|[ ](?:on"
@@ -417,7 +455,7 @@ MONTH = (
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MON = r"(?:0?[1-9]|1[0-2])"
 _YEAR = r"(?:(?:19|20)\d{2})"
-_YEAR2 = r"(?:\d{2})"
+_YEAR2 = r"(?:'?\d{2})"
 _ORD = r"(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ ]+)?"
 #: a time zone or "local" after a time, kept in the span
@@ -476,6 +514,41 @@ def date_rules() -> list[Rule]:
         ),
         rule(
             "DATE",
+            "season or holiday",
+            r"\b(?:(?:early|mid|late)[ -])?(?:spring|summer|fall|autumn|winter|christmas(?:[ ]day|[ ]eve)?"
+            r"|thanksgiving(?:[ ]day)?|easter(?:[ ]sunday)?|new[ ]year'?s(?:[ ]day|[ ]eve)?|independence[ ]day"
+            r"|memorial[ ]day|labor[ ]day|labour[ ]day|veterans[ ]day|halloween|hanukkah|ramadan|diwali"
+            r"|passover|yom[ ]kippur|rosh[ ]hashanah|mardi[ ]gras|valentine'?s[ ]day|mother'?s[ ]day"
+            r"|father'?s[ ]day|boxing[ ]day)(?:[ ]of)?,?[ ]+(?:(?:19|20)\d{2}|'\d{2})\b",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "holiday",
+            r"\b(?:Christmas(?:[ ]Day|[ ]Eve)?|Thanksgiving(?:[ ]Day)?|Easter(?:[ ]Sunday)?|New[ ]Year'?s"
+            r"(?:[ ]Day|[ ]Eve)?|Independence[ ]Day|Memorial[ ]Day|Labor[ ]Day|Veterans[ ]Day|Halloween"
+            r"|Mardi[ ]Gras)\b",
+            0.55,
+        ),
+        rule(
+            "DATE",
+            "early/mid/late month",
+            rf"\b(?:early|mid|late|beginning[ ]of|end[ ]of|middle[ ]of)[ -]{MONTH}\b"
+            rf"(?:,?[ ]+(?:{_YEAR}|'\d{{2}}))?",
+            0.6,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "weekday",
+            r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|MONDAY|TUESDAY|WEDNESDAY"
+            r"|THURSDAY|FRIDAY|SATURDAY|SUNDAY)\b",
+            0.5,
+        ),
+        rule("DATE", "year-month", rf"(?<![\d.-])\b{_YEAR}[-/](?:0[1-9]|1[0-2])\b(?![-/.]?\d)", 0.6),
+        rule(
+            "DATE",
             "month/day after cue",
             rf"(?i:\b(?:on|dated|date|dob|since)[ ]*:?[ ]+)(?P<phi>{_MON}/{_DAY})(?![/\d])",
             0.55,
@@ -497,7 +570,9 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "military after cue",
-            rf"(?i:(?:\bat|@|\btime)[ ]?:?[ ]?)(?P<phi>(?:[01]\d|2[0-3])[0-5]\d(?![\d.]){_TIME_SUFFIX})",
+            rf"(?i:(?:\bat|@|\btime|\bby|\baround|\bapproximately|\bapprox\.?|\babout|\bbefore|\bafter"
+            rf"|\buntil|\bsince|\bbetween|\bfrom)[ ]?:?[ ]?)(?P<phi>(?:[01]\d|2[0-3])[0-5]\d(?![\d.]|[ ]?(?i:cc"
+            rf"|ml|mg|mm|cm|units?|patients?|reports?)\b){_TIME_SUFFIX})",
             0.7,
         ),
         rule(
@@ -505,6 +580,13 @@ def date_rules() -> list[Rule]:
             "military hours",
             rf"\b(?:[01]?\d|2[0-3])[0-5]\d[ ]?(?:hours|hrs|hr|h)\b{_ZONE}",
             0.85,
+            flags=NOCASE,
+        ),
+        rule(
+            "TIME",
+            "dotted time",
+            rf"\b(?:[01]?\d|2[0-3])\.[0-5]\d[ ]?(?:[ap]\.m\.|[ap]m|hours|hrs|h)\b{_ZONE}",
+            0.7,
             flags=NOCASE,
         ),
         rule(
@@ -552,6 +634,19 @@ def identifier_rules() -> list[Rule]:
             r"(?<![\d-])\b(?!000|666)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b(?!-\d)",
             0.85,
         ),
+        rule("SSN", "masked ssn", r"(?i:(?<![\w*#])[x*#]{3}[- ]?[x*#]{2}[- ]?\d{4}\b)", 0.8),
+        rule(
+            "SSN",
+            "national insurance number",
+            r"\b[A-CEGHJ-PR-TW-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b",
+            0.75,
+        ),
+        rule(
+            "SSN",
+            "ssn loosely separated",
+            r"(?<![\d.-])\b\d{3}(?:[ ]{1,2}|[ ]?[-.][ ]?)\d{2}(?:[ ]{1,2}|[ ]?[-.][ ]?)\d{4}\b(?![.-]?\d)",
+            0.7,
+        ),
         rule(
             "SSN",
             "ssn spaced or dotted",
@@ -580,6 +675,7 @@ def identifier_rules() -> list[Rule]:
             r"(?P<phi>[A-Za-z][A-Za-z0-9._-]{2,30})",
             0.75,
         ),
+        rule("ID", "DICOM UID", r"(?<![\w.])\d{1,10}(?:\.\d{1,20}){4,}(?![\w.]|\.\d)", 0.8),
         rule(
             "ID",
             "GS1 device identifier",
@@ -608,7 +704,7 @@ def identifier_rules() -> list[Rule]:
 # -------------------------------------------------------------------------------- phones, web, ages
 def contact_rules() -> list[Rule]:
     """Telephone, fax, pager and extension numbers, e-mail addresses and URLs."""
-    number = r"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\b\d{3}[ .-]?)\d{3}[ .-]?\d{4}\b"
+    number = r"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|(?<!\d)\b\d{3}[ ./-]?)\d{3}[ .-]?\d{4}\b"
     extension = (
         r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
     )
@@ -621,7 +717,7 @@ def contact_rules() -> list[Rule]:
             r"(?<![\w.+/-])(?=(?:[ .()-]?\d){9})\(?\d{2,5}\)?(?:[ .-]\(?\d{2,5}\)?){2,4}(?![\w]|[./-]\d)",
             0.6,
         ),
-        rule("PHONE", "seven digits", r"(?<![\d.-])\b\d{3}-\d{4}\b(?![.-]?\d)", 0.6),
+        rule("PHONE", "seven digits", r"(?<![\d.-])\b\d{3}[-.]\d{4}\b(?![.-]?\d)", 0.6),
         rule(
             "PHONE",
             "extension only",

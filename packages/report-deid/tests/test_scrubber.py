@@ -96,13 +96,13 @@ def test_local_spacy_model_adds_ner(tmp_path: Path, no_network: list[object]) ->
         [  # type: ignore[attr-defined]
             {"label": "PERSON", "pattern": [{"LOWER": "zebulon"}, {"LOWER": "quux"}]},
             {"label": "ORG", "pattern": "MCL"},
-            {"label": "GPE", "pattern": "Brooklyn"},
+            {"label": "GPE", "pattern": "Zyxland"},
         ]
     )
     nlp.to_disk(tmp_path / "model")
     scrubber = Scrubber(tmp_path / "model")
-    text = "Zebulon Quux has a torn MCL; Brooklyn."
-    assert scrubber.scrub(text).text == "[NAME] has a torn MCL; Brooklyn."
+    text = "Zebulon Quux has a torn MCL; Zyxland."
+    assert scrubber.scrub(text).text == "[NAME] has a torn MCL; Zyxland."
     assert no_network == []
 
 

@@ -124,7 +124,9 @@ def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
             gap = text[last.end : d.start]
             if len(gap) <= _MAX_GAP and all(ch in " ,.-" for ch in gap):
                 best = max((last, d), key=lambda x: x.score)
-                out[-1] = Detection(last.start, d.end, best.entity_type, best.score, last.strong or d.strong)
+                out[-1] = Detection(
+                    last.start, d.end, best.entity_type, best.score, last.strong or d.strong
+                )
                 continue
         out.append(d)
     return out

@@ -12,12 +12,11 @@ import regex
 
 from report_deid.recognizers import Rule
 
-US_STATES = (
-    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii Idaho Illinois "
+US_STATES = [
+    *"Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii Idaho Illinois "
     "Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi "
     "Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont "
-    "Wisconsin Wyoming"
-).split() + [
+    "Wisconsin Wyoming".split(),
     "New Hampshire",
     "New Jersey",
     "New Mexico",
@@ -31,17 +30,17 @@ US_STATES = (
     "Puerto Rico",
     "District of Columbia",
 ]
-COUNTRIES = (
-    "Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan Bangladesh Belarus Belgium "
-    "Bolivia Bosnia Brazil Bulgaria Cambodia Cameroon Canada Chile China Colombia Croatia Cuba Cyprus Denmark "
+COUNTRIES = [
+    *"Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan Bangladesh Belarus Belgium "
+    "Bolivia Bosnia Brazil Bulgaria Cambodia Cameroon Canada Chile China Colombia Croatia Cuba Cypr"
+    "us Denmark "
     "Ecuador Egypt Eritrea Estonia Ethiopia Finland France Germany Ghana Greece Guatemala Haiti Honduras "
     "Hungary Iceland India Indonesia Iran Iraq Ireland Israel Italy Jamaica Japan Kazakhstan Kenya Korea "
     "Kuwait Laos Latvia Lebanon Liberia Libya Lithuania Malaysia Mexico Moldova Mongolia Morocco Mozambique "
     "Myanmar Nepal Netherlands Nicaragua Nigeria Norway Pakistan Panama Paraguay Peru Philippines Poland "
     "Portugal Romania Russia Rwanda Senegal Serbia Singapore Slovakia Slovenia Somalia Spain Sudan Sweden "
     "Switzerland Syria Taiwan Tanzania Thailand Tunisia Turkey Uganda Ukraine Uruguay Uzbekistan Venezuela "
-    "Vietnam Yemen Zambia Zimbabwe"
-).split() + [
+    "Vietnam Yemen Zambia Zimbabwe".split(),
     "El Salvador",
     "Costa Rica",
     "Dominican Republic",
@@ -57,8 +56,8 @@ COUNTRIES = (
     "Puerto Rico",
 ]
 #: the larger US cities whose names are not ordinary words, names of people or eponyms
-US_CITIES = (
-    "Albuquerque Anaheim Anchorage Arlington Atlanta Aurora Austin Bakersfield Baltimore Boise Boston "
+US_CITIES = [
+    *"Albuquerque Anaheim Anchorage Arlington Atlanta Aurora Austin Bakersfield Baltimore Boise Boston "
     "Brooklyn Buffalo Chandler Charlotte Chicago Chattanooga Cincinnati Cleveland Columbus Dallas Denver "
     "Detroit Durham Fresno Glendale Greensboro Henderson Hialeah Honolulu Houston Indianapolis Irvine "
     "Jacksonville Knoxville Laredo Lexington Lincoln Louisville Lubbock Madison Memphis Mesa Miami "
@@ -67,8 +66,7 @@ US_CITIES = (
     "Spokane Springfield Stockton Tacoma Tampa Toledo Tucson Tulsa Wichita Worcester Yonkers Manhattan "
     "Queens Bronx Harlem Hartford Albany Syracuse Savannah Birmingham Montgomery Jackson Shreveport "
     "Louisville Evansville Dayton Akron Ann Arbor Lansing Kalamazoo Flint Duluth Fargo Billings Cheyenne "
-    "Boulder Pueblo Reno Sparks Provo Tempe Peoria Joliet Naperville Evanston Gary Topeka Lawrence"
-).split() + [
+    "Boulder Pueblo Reno Sparks Provo Tempe Peoria Joliet Naperville Evanston Gary Topeka Lawrence".split(),
     "Los Angeles",
     "San Francisco",
     "San Diego",
@@ -114,7 +112,8 @@ _NAMES = "|".join(regex.escape(w) for w in _WORDS)
 _UPPER = "|".join(regex.escape(w.upper()) for w in _WORDS)
 #: a place name that is not part of a longer capitalised name, an eponym or a facility already found
 PLACE = regex.compile(
-    rf"(?<![\p{{L}}'’-])(?:{_NAMES}|{_UPPER})(?![\p{{L}}'’-])(?![ ]+(?i:university|college|county[ ]hospital))",
+    rf"(?<![\p{{L}}'’-])(?:{_NAMES}|{_UPPER})(?![\p{{L}}'’-])(?![ ]+(?i:university|college|county[ "
+    rf"]hospital))",
     regex.VERSION1,
 )
 

@@ -11,7 +11,10 @@ lexicon hit alone is never enough. A span is a name when:
 - ``Last, First`` in Title case: a census surname, a comma, a census first name, neither a common word;
 
 and the word after it is not an eponym noun ("Osgood Schlatter disease" stays). :data:`COMMON_WORDS` holds
-English and radiology words that are also census names; eponyms on the allow-list are vetoed later as well.
+English and radiology words that are also census names (general vocabulary, plus the words that occur in lower
+case in PHI-free radiology text); eponyms on the allow-list are vetoed later as well. A capitalised census
+surname alone inside a sentence (after an all-lower-case word or a comma) is a name too, unless it is also a
+first name or a common word.
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ COMMON_WORDS: frozenset[str] = frozenset(
     lateral medial anterior posterior superior inferior distal proximal bilateral frontal
     effusion fracture tear lesion mass nodule opacity density edema fluid air gas free
     early soon still well good fair poor best better worse
+    age anchors angle arch area areas base been below blood both breath bright broad but canal
+    cancer care cheek child code colon common cord dark days deep degree dense do double due dull
+    ear end every eye face fall falling falls feeling few fine first flank floor found given graft
+    gross hard has high home husband kidney larger last less level levels light like lines lipoma
+    living lobe loss low man marrow medicine narrow near nipple nose number organ other over
+    overall overlie pain part patella people person re read reading record reveal ring roof room
+    root round rule second seen setting shallow shape sharp shoulder show shows single six slight
+    smaller son states stent stone stones such surface than tiny tobacco top true vein vessels wall
+    wedge weeks worst zone
     """.split()
 )
 EPONYM_NOUNS = (
@@ -71,6 +83,24 @@ _UPPER_PAIR = regex.compile(
 _LAST_COMMA_FIRST = regex.compile(
     rf"(?<![\p{{L}}\d'’-])(?P<last>{_TITLE_WORD}),[ ](?P<first>{_TITLE_WORD})(?![\p{{L}}\d'’-])",
     regex.VERSION1,
+)
+_UPPER_COMMA = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<last>{_UPPER}),[ ]?(?P<first>{_UPPER})(?![\p{{L}}\d'’-])",
+    regex.VERSION1,
+)
+_LOWER_WORD = r"\p{Ll}[\p{Ll}\p{Mn}]+(?:['’-]\p{Ll}+)*"
+_LOWER_PAIR = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<first>{_LOWER_WORD})[ ]{_PARTICLES}(?P<last>{_LOWER_WORD})(?![\p{{L}}\d'’-])",
+    regex.VERSION1,
+)
+_ACCENTED_PAIR = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})[ ]{_PARTICLES}(?P<last>{_TITLE_WORD}){_AFTER}",
+    regex.VERSION1,
+)
+#: a capitalised census surname inside a sentence (after a lower-case word or a comma)
+_MID_SENTENCE_SURNAME = regex.compile(
+    rf"(?<=(?:^|[ (])\p{{Ll}}+[ ]|,[ ])(?P<last>{_TITLE_WORD})(?![\p{{L}}'’-]){_AFTER}(?![ ]\p{{Lu}})",
+    regex.VERSION1 | regex.MULTILINE,
 )
 LEXICON_SCORE = 0.55
 
@@ -111,8 +141,27 @@ def lexicon_names(text: str) -> list[Detection]:
         last = _plain(match["last"])
         if first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS:
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
-    for match in _LAST_COMMA_FIRST.finditer(text, overlapped=True):
+    for pattern in (_LAST_COMMA_FIRST, _UPPER_COMMA):
+        for match in pattern.finditer(text, overlapped=True):
+            last, first = _plain(match["last"]), _plain(match["first"])
+            if last in COMMON_WORDS or first in COMMON_WORDS:
+                continue
+            if (last in surnames and first in first_names) or (
+                pattern is _LAST_COMMA_FIRST and (last in surnames or first in first_names)
+            ):
+                found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _LOWER_PAIR.finditer(text, overlapped=True):
         last = _plain(match["last"])
         if first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS:
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _ACCENTED_PAIR.finditer(text, overlapped=True):
+        words = (match["first"], match["last"])
+        if any(ord(ch) > 127 for word in words for ch in word if ch not in "’") and not any(
+            _plain(word) in COMMON_WORDS for word in words
+        ):
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _MID_SENTENCE_SURNAME.finditer(text):
+        last = _plain(match["last"])
+        if last in surnames and last not in COMMON_WORDS and last not in first_names:
+            found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     return found

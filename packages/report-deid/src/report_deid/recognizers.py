@@ -334,9 +334,7 @@ _FACILITY_NOUN = (
     r"|cl[ií]nico|universitätsklinikum|universitaetsklinikum|centre[ ]hospitalier)"
 )
 _FAC_WORD = rf"(?:{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|&)"
-_FAC_JOIN = (
-    r"(?:[ ](?i:of(?:[ ]the)?|and|for|de|de[ ]la|del|du|la|le|van|von|y)[ ]|[ ]|-|[ ]&[ ])"
-)
+_FAC_JOIN = r"(?:[ ](?i:of(?:[ ]the)?|and|for|de|de[ ]la|del|du|la|le|van|von|y)[ ]|[ ]|-|[ ]&[ ])"
 _FAC_NAME = rf"(?:{_FAC_WORD}(?:{_FAC_JOIN}{_FAC_WORD}){{0,6}})"
 _GENERIC = (
     r"(?:the|a|an|this|that|our|your|their|his|her|outside|local|same|another|other|previous|prior|referring"
@@ -434,8 +432,18 @@ def location_rules() -> list[Rule]:
             0.6,
             trigger=rf"[ ](?:{_CAP_FAC_NOUN})(?![\p{{L}}'’-])",
         ),
-        rule("HOSPITAL", "saint's", r"\b(?:St\.?|Saint|ST\.?|SAINT)[ ](?:\p{Lu}[\p{L}]+)['’][sS]\b", 0.65),
-        rule("HOSPITAL", "the VA", r"\b(?:the[ ])?(?:VA|V\.A\.|VAMC)\b(?:[ ](?:{city}))?".format(city=_CITY), 0.6),
+        rule(
+            "HOSPITAL",
+            "saint's",
+            r"\b(?:St\.?|Saint|ST\.?|SAINT)[ ](?:\p{Lu}[\p{L}]+)['’][sS]\b",
+            0.65,
+        ),
+        rule(
+            "HOSPITAL",
+            "the VA",
+            rf"\b(?:the[ ])?(?:VA|V\.A\.|VAMC)\b(?:[ ](?:{_CITY}))?",
+            0.6,
+        ),
         rule(
             "LOCATION",
             "city after facility",
@@ -460,7 +468,8 @@ _ORD = r"(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ ]+)?"
 #: a time zone or "local" after a time, kept in the span
 _ZONE = (
-    r"(?:[ ]?(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|HST|UTC|GMT|ET|CT|MT|PT|Z)\b|[ ](?i:local(?:[ ]time)?)\b)?"
+    r"(?:[ ]?(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|HST|UTC|GMT|ET|CT|MT|PT|Z)\b|[ ](?i:local(?:"
+    r"[ ]time)?)\b)?"
 )
 #: "hours"/"hrs"/"h" and a zone after a time
 _TIME_SUFFIX = rf"(?:[ ]?(?i:hours|hrs|hr|h)\b)?{_ZONE}"
@@ -516,7 +525,8 @@ def date_rules() -> list[Rule]:
             "DATE",
             "season or holiday",
             r"\b(?:(?:early|mid|late)[ -])?(?:spring|summer|fall|autumn|winter|christmas(?:[ ]day|[ ]eve)?"
-            r"|thanksgiving(?:[ ]day)?|easter(?:[ ]sunday)?|new[ ]year'?s(?:[ ]day|[ ]eve)?|independence[ ]day"
+            r"|thanksgiving(?:[ ]day)?|easter(?:[ ]sunday)?|new[ ]year'?s(?:[ ]day|[ ]eve)?|indepen"
+            r"dence[ ]day"
             r"|memorial[ ]day|labor[ ]day|labour[ ]day|veterans[ ]day|halloween|hanukkah|ramadan|diwali"
             r"|passover|yom[ ]kippur|rosh[ ]hashanah|mardi[ ]gras|valentine'?s[ ]day|mother'?s[ ]day"
             r"|father'?s[ ]day|boxing[ ]day)(?:[ ]of)?,?[ ]+(?:(?:19|20)\d{2}|'\d{2})\b",
@@ -546,7 +556,9 @@ def date_rules() -> list[Rule]:
             r"|THURSDAY|FRIDAY|SATURDAY|SUNDAY)\b",
             0.5,
         ),
-        rule("DATE", "year-month", rf"(?<![\d.-])\b{_YEAR}[-/](?:0[1-9]|1[0-2])\b(?![-/.]?\d)", 0.6),
+        rule(
+            "DATE", "year-month", rf"(?<![\d.-])\b{_YEAR}[-/](?:0[1-9]|1[0-2])\b(?![-/.]?\d)", 0.6
+        ),
         rule(
             "DATE",
             "month/day after cue",
@@ -559,7 +571,13 @@ def date_rules() -> list[Rule]:
             r"(?i:\b(?:dob|d\.o\.b\.|birth[ ]?date|date[ ]of[ ]birth)[ ]*:?[ ]*)(?P<phi>\d{6,8})\b",
             0.85,
         ),
-        rule("TIME", "clock time", rf"(?<![\d:])(?:\b|(?<=\dT)){_TIME}{_TIME_SUFFIX}", 0.8, flags=NOCASE),
+        rule(
+            "TIME",
+            "clock time",
+            rf"(?<![\d:])(?:\b|(?<=\dT)){_TIME}{_TIME_SUFFIX}",
+            0.8,
+            flags=NOCASE,
+        ),
         rule(
             "TIME",
             "hour am/pm",
@@ -571,7 +589,8 @@ def date_rules() -> list[Rule]:
             "TIME",
             "military after cue",
             rf"(?i:(?:\bat|@|\btime|\bby|\baround|\bapproximately|\bapprox\.?|\babout|\bbefore|\bafter"
-            rf"|\buntil|\bsince|\bbetween|\bfrom)[ ]?:?[ ]?)(?P<phi>(?:[01]\d|2[0-3])[0-5]\d(?![\d.]|[ ]?(?i:cc"
+            rf"|\buntil|\bsince|\bbetween|\bfrom)[ ]?:?[ ]?)(?P<phi>(?:[01]\d|2[0-3])[0-5]\d(?![\d."
+            rf"]|[ ]?(?i:cc"
             rf"|ml|mg|mm|cm|units?|patients?|reports?)\b){_TIME_SUFFIX})",
             0.7,
         ),

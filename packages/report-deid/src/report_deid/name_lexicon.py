@@ -13,8 +13,8 @@ lexicon hit alone is never enough. A span is a name when:
 and the word after it is not an eponym noun ("Osgood Schlatter disease" stays). :data:`COMMON_WORDS` holds
 English and radiology words that are also census names (general vocabulary, plus the words that occur in lower
 case in PHI-free radiology text); eponyms on the allow-list are vetoed later as well. A capitalised census
-surname alone inside a sentence (after an all-lower-case word or a comma) is a name too, unless it is also a
-first name or a common word.
+surname alone after a word that introduces a person ("per", "with", "told", "paged", ...) is a name too,
+unless it is also a first name or a common word.
 """
 
 from __future__ import annotations
@@ -98,9 +98,13 @@ _ACCENTED_PAIR = regex.compile(
     regex.VERSION1,
 )
 #: a capitalised census surname inside a sentence (after a lower-case word or a comma)
+_PERSON_CUE = (
+    r"(?i:per|with|by|to|from|and|or|saw|see|seen|told|asked|called|paged|contacted|notified|informed"
+    r"|thanked|spoke|cc|attn|via|patient|pt|mr|mrs|ms|dr)"
+)
 _MID_SENTENCE_SURNAME = regex.compile(
-    rf"(?<=(?:^|[ (])\p{{Ll}}+[ ]|,[ ])(?P<last>{_TITLE_WORD})(?![\p{{L}}'’-]){_AFTER}(?![ ]\p{{Lu}})",
-    regex.VERSION1 | regex.MULTILINE,
+    rf"(?<=\b{_PERSON_CUE}\.?[ ])(?P<last>{_TITLE_WORD})(?![\p{{L}}'’-]){_AFTER}(?![ ]\p{{Lu}})",
+    regex.VERSION1,
 )
 LEXICON_SCORE = 0.55
 

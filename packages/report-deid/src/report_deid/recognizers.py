@@ -190,6 +190,8 @@ _LAST_FIRST = rf"(?:{NAME_WORD}(?:[ ]{NAME_WORD})?,[ ]?{_NAME_PART}(?:[ ]{_NAME_
 _HL7 = rf"(?:{NAME_WORD}\^{NAME_WORD}(?:\^{_NAME_PART})?)"
 
 _TITLE = r"(?i:\b(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|rev|sr|fr)\b\.?)[ ]+"
+#: abbreviated titles, after which even a lower-case name is a name ("dr. smith")
+_SHORT_TITLE = r"(?i:\b(?:dr|drs|mr|mrs|ms|mx|prof)\b\.?)[ ]+"
 #: role nouns that count as a label only with a colon, ``#`` or dash after them ("RADIOLOGIST IMPRESSION" is
 #: not a name, "Radiologist: Jane Doe" is)
 _ROLE = (
@@ -234,7 +236,8 @@ _SALUTATION = rf"(?i:\bdear)[ ]+(?:{_TITLE})?"
 def name_rules() -> list[Rule]:
     """People's names from their context (see the module docstring)."""
     return [
-        rule("NAME", "after title", rf"{_TITLE}(?P<phi>{LOOSE_BODY})", 0.85, strong=True),
+        rule("NAME", "after title", rf"{_SHORT_TITLE}(?P<phi>{LOOSE_BODY})", 0.85, strong=True),
+        rule("NAME", "after title word", rf"{_TITLE}(?P<phi>{NAME_BODY})", 0.85, strong=True),
         rule(
             "NAME", "after label, last-first", rf"{_LABEL}(?P<phi>{_LAST_FIRST})", 0.85, strong=True
         ),
@@ -363,6 +366,15 @@ _SPECIALTY = (
     r"|hospital|clinical|academic|integrative|functional|regenerative|spine|joint|bone|orthopedic|orthopaedic"
     r"|the|a|an|and|or|with|of|in|for|to|at|by|on|from|no|see|per|mild|moderate|severe)"
 )
+#: a "name" made only of specialty or generic words: "Orthopedic Clinic", "Sports Medicine Center"
+_GENERIC_NAME = (
+    r"(?:(?i:the|a|an|our|this|outside|local|same|another|other|prior|previous|referring|outpatient|inpatient"
+    r"|orthopa?edic|orthopa?edics|sports|medicine|fracture|knee|hand|foot|spine|pain|bone|joint|cancer|heart|eye"
+    r"|wound|infusion|dialysis|imaging|radiology|x-ray|mri|ct|ultrasound|walk-in|day|urgent|emergency|primary"
+    r"|care|family|internal|physical|occupational|rehabilitation|rehab|pediatric|paediatric|surgical|surgery"
+    r"|trauma|specialty|women's|mental|behavioral|behavioural|health|services?|department|dept|nuclear"
+    r"|interventional|diagnostic|musculoskeletal|spine)(?:[ ]|[ ]&[ ]|[ ]and[ ]))+"
+)
 _LOWER_FAC = rf"(?:(?!{_GENERIC}\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{1,3}}"
 #: facility nouns that make a lower-case name a facility ("mercy hospital"); never "imaging" or "institute"
 _LOWER_FAC_NOUN = (
@@ -373,13 +385,14 @@ _LOWER_FAC_NOUN = (
 def location_rules() -> list[Rule]:
     """Street addresses, city/state/ZIP lines, facility names and cities after facilities."""
     facility = (
-        rf"\b(?:{_FAC_NAME}[ ](?i:{_FACILITY_NOUN})|{_LOWER_FAC}{_LOWER_FAC_NOUN})\b"
+        rf"\b(?!{_GENERIC_NAME}(?i:{_FACILITY_NOUN})\b)"
+        rf"(?:{_FAC_NAME}[ ](?i:{_FACILITY_NOUN})|{_LOWER_FAC}{_LOWER_FAC_NOUN})\b"
         rf"(?:{_FAC_JOIN}{_FAC_NAME})?"
     )
     facility_first = (
         rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ]of(?:[ ]the)?"
-        rf"|(?:hôpital|hopital|hospital|clínica|clinica|cl[ií]nico|klinikum|klinik|ospedale|policlinico"
-        rf"|sanatorio|centre[ ]hospitalier(?:[ ]universitaire)?|chu|h[oô]tel-dieu)(?:[ ](?:de[ ]la|de|del|des"
+        rf"|(?:hôpital|hopital|clínica|clinica|cl[ií]nico|klinikum|klinik|ospedale|policlinico"
+        rf"|sanatorio|centre[ ]hospitalier(?:[ ]universitaire)?|(?-i:CHU)|h[oô]tel-dieu)(?:[ ](?:de[ ]la|de|del|des"
         rf"|du|di|della|do|da|dos|universitario|universitaire|général|general|central))?)"
         rf"[ ]{_FAC_NAME}"
     )
@@ -399,9 +412,10 @@ def location_rules() -> list[Rule]:
         rule("LOCATION", "zip plus four", r"(?<![\d-])\b\d{5}-\d{4}\b(?!-\d)", 0.6),
         rule(
             "LOCATION",
-            "five-digit number (ZIP-like)",
-            r"(?<![\d.,/-])\b\d{5}\b(?![.,/-]?\d)(?![ ]?(?i:mm|cm|ml|cc|mg|units?|hu|mgy|%|x\b))",
-            0.5,
+            "ZIP after a place word",
+            r"(?<=\p{Lu}[\p{L}.'’]*,?[ ])(?<!(?i:cpt|hcpcs|icd|icd-?9|icd-?10|code|codes|drg|loinc|snomed|ndc|rvu"
+            r"|accession|acc|order|mrn|id|no|number|series|image|lot|serial|model|ref)[ :#]*[ ])\d{5}\b(?![.,/-]?\d)",
+            0.55,
         ),
         rule(
             "LOCATION",
@@ -419,8 +433,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "room or bed",
-            r"(?i:\b(?:room|rm|bed|bay|suite|ward|floor|unit|cubicle|station)\.?[ ]*(?:#|no\.?|number)?[ ]*:?"
-            r"[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?(?:-?[A-Z0-9]{1,3})?\b",
+            r"(?i:\b(?:room|rm|bed)\.?[ ]*(?:#|no\.?|number)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?"
+            r"(?:-?[A-Z0-9]{1,3})?\b",
             0.6,
         ),
         rule("HOSPITAL", "facility", facility, 0.75, trigger=rf"(?i:\b{_FACILITY_NOUN}\b)"),
@@ -588,10 +602,9 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "military after cue",
-            rf"(?i:(?:\bat|@|\btime|\bby|\baround|\bapproximately|\bapprox\.?|\babout|\bbefore|\bafter"
-            rf"|\buntil|\bsince|\bbetween|\bfrom)[ ]?:?[ ]?)(?P<phi>(?:[01]\d|2[0-3])[0-5]\d(?![\d."
-            rf"]|[ ]?(?i:cc"
-            rf"|ml|mg|mm|cm|units?|patients?|reports?)\b){_TIME_SUFFIX})",
+            rf"(?i:(?:\bat|@|\btime|\bby|\baround|\bapproximately|\bapprox\.?)[ ]?:?[ ]?)"
+            rf"(?P<phi>(?!(?:19|20)\d\d\b)(?:[01]\d|2[0-3])[0-5]\d(?![\d.]|[ ]?(?i:cc|ml|mg|mm|cm|units?"
+            rf"|patients?|reports?)\b){_TIME_SUFFIX})",
             0.7,
         ),
         rule(

@@ -375,7 +375,7 @@ _GENERIC_NAME = (
     r"|trauma|specialty|women's|mental|behavioral|behavioural|health|services?|department|dept|nuclear"
     r"|interventional|diagnostic|musculoskeletal|spine)(?:[ ]|[ ]&[ ]|[ ]and[ ]))+"
 )
-_LOWER_FAC = rf"(?:(?!{_GENERIC}\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{1,3}}"
+_LOWER_FAC = rf"(?:(?!{_GENERIC}\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{0,2}})"
 #: facility nouns that make a lower-case name a facility ("mercy hospital"); never "imaging" or "institute"
 _LOWER_FAC_NOUN = (
     r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary)"
@@ -398,6 +398,45 @@ def location_rules() -> list[Rule]:
     )
     return [
         rule("LOCATION", "street address", _STREET, 0.8),
+        rule(
+            "LOCATION",
+            "lower-case street address",
+            r"\b\d{1,6}[a-z]?[ ]+(?:[nsew]\.?[ ]+)?(?:[a-z][a-z'-]+[ ]+){1,3}(?:street|st|avenue|ave|road|rd"
+            r"|boulevard|blvd|drive|dr|lane|ln|court|ct|terrace|parkway|pkwy|highway|hwy)\b\.?",
+            0.7,
+        ),
+        rule(
+            "LOCATION",
+            "foreign street address",
+            r"(?:\b(?:calle|avenida|av\.|rua|rue|via|viale|piazza|plaza|paseo|camino|carrer|corso|largo|praça"
+            r"|travessa|boulevard|bd\.?|chemin|allée|quai|place|straat|laan|gracht|ulica|ul\.)(?:[ ]+"
+            r"(?:de|del|de[ ]la|des|du|di|della|do|da|dos|das|le|la|l'))?[ ]+(?:\p{Lu}[\p{L}'’-]*|\d+)"
+            r"(?:[ ]+\p{Lu}[\p{L}'’-]*){0,3}(?:,?[ ]+\d{1,5}[a-zA-Z]?)?"
+            r"|\b(?-i:\p{Lu}[\p{Ll}-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|gade|vej"
+            r"|gatan|vägen|veien|straat|laan|gracht|plein))[ ]+\d{1,5}[a-zA-Z]?)",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "LOCATION",
+            "number before foreign street",
+            r"\b\d{1,5}[a-z]?,?[ ]+(?i:rue|avenue|av\.|bd|boulevard|place|chemin|allée|quai|via|calle)[ ]+"
+            r"(?:(?i:de|du|des|de[ ]la|di|del|l')[ ]+)?\p{Lu}[\p{L}'’-]*(?:[ ]+\p{Lu}[\p{L}'’-]*){0,3}",
+            0.7,
+        ),
+        rule(
+            "LOCATION",
+            "UK or Canadian postcode",
+            r"\b(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[ABCEGHJ-NPRSTVXY]\d[A-Z][ -]?\d[A-Z]\d)\b",
+            0.7,
+        ),
+        rule(
+            "LOCATION",
+            "postal code before city",
+            r"(?<![\d.,/-])\b(?:[A-Z]{1,2}-)?\d{4,5}[ ](?=\p{Lu}\p{Ll}+)(?!(?:Patients?|Reports?|Cases?|Views?"
+            r"|Images?|Units?|Studies|Exams?)\b)\p{Lu}[\p{L}'’-]+(?:[ -]\p{Lu}[\p{L}'’-]+)?",
+            0.6,
+        ),
         rule("LOCATION", "po box", r"(?i:\bp\.?[ ]?o\.?[ ]?box[ ]+\d{1,6}\b)", 0.85),
         rule(
             "LOCATION",

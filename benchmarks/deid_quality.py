@@ -132,7 +132,10 @@ def main() -> None:
     )
     parser.add_argument("--independent", type=Path, default=INDEPENDENT)
     parser.add_argument(
-        "--only", choices=("templates", "independent", "over-redaction"), default=None, help="one section"
+        "--only",
+        choices=("templates", "independent", "over-redaction"),
+        default=None,
+        help="one section",
     )
     parser.add_argument("--no-baselines", action="store_true", help="report-deid only")
     args = parser.parse_args()

@@ -54,6 +54,13 @@ COUNTRIES = [
     "United States",
     "Czech Republic",
     "Puerto Rico",
+    "USA",
+    "U.S.A.",
+    "U.K.",
+    "England",
+    "Scotland",
+    "Wales",
+    "Great Britain",
 ]
 #: the larger US cities whose names are not ordinary words, names of people or eponyms
 US_CITIES = [

@@ -66,7 +66,7 @@ EPONYM_NOUNS = (
 )
 _TITLE_WORD = r"\p{Lu}[\p{Ll}\p{Mn}]+(?:['’-]\p{L}[\p{Ll}\p{Mn}]*)*"
 _UPPER = r"\p{Lu}{2,}(?:['’-]\p{Lu}+)*"
-_AFTER = rf"(?![ ]+(?i:{EPONYM_NOUNS})\b)(?!['’]s\b)"
+_AFTER = rf"(?![ ]+(?i:{EPONYM_NOUNS})\b)(?!['’]s\b)(?:,?[ ](?:Jr|Sr|II|III|IV|JR|SR)\b\.?)?"
 _PARTICLES = (
     r"(?:(?:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|el|st\.?|y)[ ]){"
     r"0,2}"

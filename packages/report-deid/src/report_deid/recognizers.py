@@ -369,13 +369,18 @@ _SPECIALTY = (
 #: a "name" made only of specialty or generic words: "Orthopedic Clinic", "Sports Medicine Center"
 _GENERIC_NAME = (
     r"(?:(?i:the|a|an|our|this|outside|local|same|another|other|prior|previous|referring|outpatient|inpatient"
-    r"|orthopa?edic|orthopa?edics|sports|medicine|fracture|knee|hand|foot|spine|pain|bone|joint|cancer|heart|eye"
+    r"|orthopa?edic|orthopa?edics|sports|medicine|fracture|knee|hand|foot|spine|pain|bone|joint|can"
+    r"cer|heart|eye"
     r"|wound|infusion|dialysis|imaging|radiology|x-ray|mri|ct|ultrasound|walk-in|day|urgent|emergency|primary"
     r"|care|family|internal|physical|occupational|rehabilitation|rehab|pediatric|paediatric|surgical|surgery"
     r"|trauma|specialty|women's|mental|behavioral|behavioural|health|services?|department|dept|nuclear"
     r"|interventional|diagnostic|musculoskeletal|spine)(?:[ ]|[ ]&[ ]|[ ]and[ ]))+"
 )
-_LOWER_FAC = rf"(?:(?!{_GENERIC}\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{0,2}})"
+_LOWER_FAC = (
+    rf"(?:(?!{_GENERIC}\b|up\b|follow|see\b|return)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for"
+    rf"|with|from|by|on|and|or|our|this|outside|orthopa?edic|sports|urgent|outpatient|inpatient|emergency"
+    rf"|fracture|pain|spine|knee)\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{0,2}})"
+)
 #: facility nouns that make a lower-case name a facility ("mercy hospital"); never "imaging" or "institute"
 _LOWER_FAC_NOUN = (
     r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary)"
@@ -392,7 +397,8 @@ def location_rules() -> list[Rule]:
     facility_first = (
         rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ]of(?:[ ]the)?"
         rf"|(?:hôpital|hopital|clínica|clinica|cl[ií]nico|klinikum|klinik|ospedale|policlinico"
-        rf"|sanatorio|centre[ ]hospitalier(?:[ ]universitaire)?|(?-i:CHU)|h[oô]tel-dieu)(?:[ ](?:de[ ]la|de|del|des"
+        rf"|sanatorio|centre[ ]hospitalier(?:[ ]universitaire)?|(?-i:CHU)|h[oô]tel-dieu)(?:[ ](?:de"
+        rf"[ ]la|de|del|des"
         rf"|du|di|della|do|da|dos|universitario|universitaire|général|general|central))?)"
         rf"[ ]{_FAC_NAME}"
     )
@@ -433,8 +439,16 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "postal code before city",
-            r"(?<![\d.,/-])\b(?:[A-Z]{1,2}-)?\d{4,5}[ ](?=\p{Lu}\p{Ll}+)(?!(?:Patients?|Reports?|Cases?|Views?"
+            r"(?<![\d.,/-])\b(?:[A-Z]{1,2}-)?\d{4,5}[ ](?=\p{Lu}\p{Ll}+)(?!(?:Patients?|Reports?|Ca"
+            r"ses?|Views?"
             r"|Images?|Units?|Studies|Exams?)\b)\p{Lu}[\p{L}'’-]+(?:[ -]\p{Lu}[\p{L}'’-]+)?",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "unit of an address",
+            r"\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Bldg|BLDG|Building|Floor|Fl)\.?[ ]*\#?[ ]*"
+            r"\d{1,5}[A-Z]?\b",
             0.6,
         ),
         rule("LOCATION", "po box", r"(?i:\bp\.?[ ]?o\.?[ ]?box[ ]+\d{1,6}\b)", 0.85),
@@ -452,8 +466,10 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "ZIP after a place word",
-            r"(?<=\p{Lu}[\p{L}.'’]*,?[ ])(?<!(?i:cpt|hcpcs|icd|icd-?9|icd-?10|code|codes|drg|loinc|snomed|ndc|rvu"
-            r"|accession|acc|order|mrn|id|no|number|series|image|lot|serial|model|ref)[ :#]*[ ])\d{5}\b(?![.,/-]?\d)",
+            r"(?<=\p{Lu}[\p{L}.'’]*,?[ ])(?<!(?i:cpt|hcpcs|icd|icd-?9|icd-?10|code|codes|drg|loinc|"
+            r"snomed|ndc|rvu"
+            r"|accession|acc|order|mrn|id|no|number|series|image|lot|serial|model|ref)[ :#]*[ ])\d{"
+            r"5}\b(?![.,/-]?\d)",
             0.55,
         ),
         rule(

@@ -119,7 +119,7 @@ _NAMES = "|".join(regex.escape(w) for w in _WORDS)
 _UPPER = "|".join(regex.escape(w.upper()) for w in _WORDS)
 #: a place name that is not part of a longer capitalised name, an eponym or a facility already found
 PLACE = regex.compile(
-    rf"(?<![\p{{L}}'’-])(?:{_NAMES}|{_UPPER})(?![\p{{L}}'’-])(?![ ]+(?i:university|college|county[ "
+    rf"(?<![\p{{L}}'’-])(?=[A-Z][A-Za-z.]*(?:[ ][A-Za-z]|(?![A-Za-z.])))(?:{_NAMES}|{_UPPER})(?![\p{{L}}'’-])(?![ ]+(?i:university|college|county[ "
     rf"]hospital))",
     regex.VERSION1,
 )

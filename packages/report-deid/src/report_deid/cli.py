@@ -60,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="recall / precision / leak rate on gold JSONL")
     evaluate.add_argument("--gold", type=Path, required=True)
     evaluate.add_argument("--spacy-model", type=Path, default=None)
-    evaluate.add_argument("--engine", choices=("presidio", "scrubadub"), default="presidio")
+    evaluate.add_argument(
+        "--engine",
+        choices=("report-deid", "scrubadub"),
+        default="report-deid",
+        help="scrubber evaluated",
+    )
     evaluate.add_argument("--bootstrap", type=int, default=1000)
     evaluate.add_argument(
         "--clean-n", type=int, default=300, help="PHI-free reports for over-redaction"

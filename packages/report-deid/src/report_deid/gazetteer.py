@@ -119,8 +119,9 @@ _NAMES = "|".join(regex.escape(w) for w in _WORDS)
 _UPPER = "|".join(regex.escape(w.upper()) for w in _WORDS)
 #: a place name that is not part of a longer capitalised name, an eponym or a facility already found
 PLACE = regex.compile(
-    rf"(?<![\p{{L}}'’-])(?=[A-Z][A-Za-z.]*(?:[ ][A-Za-z]|(?![A-Za-z.])))(?:{_NAMES}|{_UPPER})(?![\p{{L}}'’-])(?![ ]+(?i:university|college|county[ "
-    rf"]hospital))",
+    # the look-ahead rejects most positions before trying the long alternation (a capital letter first)
+    rf"(?<![\p{{L}}'’-])(?=[A-Z][A-Za-z.]*(?:[ ][A-Za-z]|(?![A-Za-z.])))(?:{_NAMES}|{_UPPER})"
+    rf"(?![\p{{L}}'’-])(?![ ]+(?i:university|college|county[ ]hospital))",
     regex.VERSION1,
 )
 

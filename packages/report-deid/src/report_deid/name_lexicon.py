@@ -81,11 +81,13 @@ _UPPER_PAIR = regex.compile(
     regex.VERSION1,
 )
 _LAST_COMMA_FIRST = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<last>{_TITLE_WORD}),[ ](?P<first>{_TITLE_WORD})(?![\p{{L}}\d'’-])",
+    rf"(?<![\p{{L}}\d'’-])(?P<last>{_TITLE_WORD}),[ ](?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\b\.?)?"
+    rf"(?![\p{{L}}\d'’-])",
     regex.VERSION1,
 )
 _UPPER_COMMA = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<last>{_UPPER}),[ ]?(?P<first>{_UPPER})(?![\p{{L}}\d'’-])",
+    rf"(?<![\p{{L}}\d'’-])(?P<last>{_UPPER}),[ ]?(?P<first>{_UPPER})(?:[ ]\p{{Lu}}\b\.?)?"
+    rf"(?![\p{{L}}\d'’-])",
     regex.VERSION1,
 )
 _LOWER_WORD = r"\p{Ll}[\p{Ll}\p{Mn}]+(?:['’-]\p{Ll}+)*"

@@ -185,8 +185,11 @@ STOP_WORDS = (
 )
 _ANY_WORD = rf"(?:{NAME_WORD}|(?!{STOP_WORDS}(?![\p{{L}}'’-]))\p{{Ll}}[\p{{L}}{_APOS}-]*)"
 _NOT_ORG = rf"(?!(?:(?:{_CAP_WORD}|{_UPPER_WORD})[ ]){{0,3}}(?i:{_ORG_WORD})\b)"
-LOOSE_BODY = rf"(?:{_ANY_WORD}|{_INITIAL})(?:[ ](?:{_ANY_WORD}|{_INITIAL})){{0,3}}"
-_LAST_FIRST = rf"(?:{NAME_WORD}(?:[ ]{NAME_WORD})?,[ ]?{_NAME_PART}(?:[ ]{_NAME_PART}){{0,2}})"
+LOOSE_BODY = rf"(?:{_ANY_WORD}|{_INITIAL})(?:[ ](?:{_ANY_WORD}|{_INITIAL})){{0,3}}{_SUFFIX}"
+_LAST_FIRST = (
+    rf"(?:{NAME_WORD}(?:[ ]{NAME_WORD})?{_SUFFIX},[ ]?{_NAME_PART}(?:[ ]{_NAME_PART}){{0,2}}"
+    rf"{_SUFFIX})"
+)
 _HL7 = rf"(?:{NAME_WORD}\^{NAME_WORD}(?:\^{_NAME_PART})?)"
 
 _TITLE = r"(?i:\b(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|rev|sr|fr)\b\.?)[ ]+"
@@ -396,7 +399,9 @@ def location_rules() -> list[Rule]:
     )
     facility_first = (
         rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ]of(?:[ ]the)?"
-        rf"|(?:hôpital|hopital|clínica|clinica|cl[ií]nico|klinikum|klinik|ospedale|policlinico"
+        rf"|(?:hôpital|hopital|clínica|clinica|cl[ií]nico|klinikum|klinik|ospedale|policlinico|cent"
+        rf"ro[ ]m[ée]dico"
+        rf"|centro[ ]hospitalar|centro|instituto|policl[ií]nica|santa[ ]casa|hospital[ ]universitario"
         rf"|sanatorio|centre[ ]hospitalier(?:[ ]universitaire)?|(?-i:CHU)|h[oô]tel-dieu)(?:[ ](?:de"
         rf"[ ]la|de|del|des"
         rf"|du|di|della|do|da|dos|universitario|universitaire|général|general|central))?)"
@@ -447,8 +452,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "unit of an address",
-            r"\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Bldg|BLDG|Building|Floor|Fl)\.?[ ]*\#?[ ]*"
-            r"\d{1,5}[A-Z]?\b",
+            r"\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Bldg|BLDG|Building|Floor|Fl|Flat|FLAT"
+            r"|Office|Room)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?|[A-Z](?:-?\d{1,4})?)\b",
             0.6,
         ),
         rule("LOCATION", "po box", r"(?i:\bp\.?[ ]?o\.?[ ]?box[ ]+\d{1,6}\b)", 0.85),
@@ -797,7 +802,12 @@ def contact_rules() -> list[Rule]:
     )
     return [
         rule("PHONE", "phone", number + extension, 0.75, flags=NOCASE),
-        rule("PHONE", "international", r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){2,5}\b", 0.75),
+        rule(
+            "PHONE",
+            "international",
+            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3})(?:[ .-]?\(?\d{1,5}\)?){2,5}\b",
+            0.75,
+        ),
         rule(
             "PHONE",
             "grouped digits",

@@ -669,6 +669,13 @@ def date_rules() -> list[Rule]:
         ),
         rule(
             "TIME",
+            "bare 24-hour time",
+            r"(?<![\d.,/:#-])\b(?!(?:19|20)\d\d\b)(?:[01]\d|2[0-3])[0-5]\d\b(?![.,/:-]?\d)"
+            r"(?![ ]?(?i:cc|ml|mg|mm|cm|units?|hu|%|x\b|patients?|views?|reports?|cases?))",
+            0.5,
+        ),
+        rule(
+            "TIME",
             "military hours",
             rf"\b(?:[01]?\d|2[0-3])[0-5]\d[ ]?(?:hours|hrs|hr|h)\b{_ZONE}",
             0.85,
@@ -747,6 +754,14 @@ def identifier_rules() -> list[Rule]:
         ),
         rule(
             "SSN",
+            "ssn digits near a label",
+            r"(?i:\b(?:ssn|ss[ ]?#|social[ ]security(?:[ ](?:number|no\.?|#))?))[^\n\d]{0,25}?(?P<p"
+            r"hi>\d{4})\b"
+            r"(?![.-]?\d)",
+            0.7,
+        ),
+        rule(
+            "SSN",
             "ssn labelled",
             r"(?i:\b(?:ssn|ss[ ]?#|soc(?:ial)?[ ]sec(?:urity)?(?:[ ](?:number|no\.?|#))?|ssa))[ ]*[:#]?[ ]*"
             r"(?P<phi>(?:\d|x|\*){3}[- .]?(?:\d|x|\*){2}[- .]?\d{4})\b",
@@ -796,7 +811,8 @@ def identifier_rules() -> list[Rule]:
 # -------------------------------------------------------------------------------- phones, web, ages
 def contact_rules() -> list[Rule]:
     """Telephone, fax, pager and extension numbers, e-mail addresses and URLs."""
-    number = r"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|(?<!\d)\b\d{3}[ ./-]?)\d{3}[ .-]?\d{4}\b"
+    sep = r"(?:[ ]?[./-][ ]?|[ ])?"
+    number = rf"(?:\+?1{sep})?(?:\(\d{{3}}\){sep}|(?<!\d)\b\d{{3}}{sep})\d{{3}}{sep}\d{{4}}\b"
     extension = (
         r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
     )
@@ -895,6 +911,13 @@ def age_rules() -> list[Rule]:
             r"(?i:\b(?:ninety|one[ ]hundred(?:[ ]and)?)(?:[- ](?:one|two|three|four|five|six|seven|eight"
             r"|nine|ten|eleven|twelve))?[ -]+(?:years?|yrs?|y/?o)\b(?:[ -]+old)?)",
             0.8,
+        ),
+        rule(
+            "AGE",
+            "age words",
+            r"(?i:\b(?:nonagenarian|centenarian|supercentenarian)\b|\b(?:9\d|1[0-2]\d)\+|\bage[d]?[ ]?:?[ ]+"
+            r"(?:of[ ]+)?(?:ninety(?:[- ]\w+)?|one[ ]hundred(?:[ ]and)?(?:[- ]\w+)?))",
+            0.7,
         ),
         rule("AGE", "decade", r"(?i:\b(?:in[ ]h(?:is|er|eir)[ ])(?P<phi>(?:9|10|11)0'?s)\b)", 0.7),
     ]

@@ -20,7 +20,7 @@ unless it is also a first name or a common word.
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import regex
@@ -126,6 +126,7 @@ def census_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first), frozenset(read(files["last"]))
 
 
+@lru_cache(maxsize=1 << 16)
 def _plain(word: str) -> str:
     """Lower case, accents removed (``Zoë`` -> ``zoe``), typographic apostrophes straightened."""
     folded = unicodedata.normalize("NFKD", word.replace("’", "'"))
@@ -160,7 +161,7 @@ def lexicon_names(text: str) -> list[Detection]:
         last = _plain(match["last"])
         if first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS:
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
-    for match in _ACCENTED_PAIR.finditer(text, overlapped=True):
+    for match in () if text.isascii() else _ACCENTED_PAIR.finditer(text, overlapped=True):
         words = (match["first"], match["last"])
         if any(ord(ch) > 127 for word in words for ch in word if ch not in "’") and not any(
             _plain(word) in COMMON_WORDS for word in words

@@ -1,4 +1,4 @@
-"""Shared fixtures: one scrubber per session (building Presidio takes a moment) and a network guard."""
+"""Shared fixtures: one scrubber per session (it compiles every rule once) and a network guard."""
 
 from __future__ import annotations
 

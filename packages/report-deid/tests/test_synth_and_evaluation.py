@@ -68,7 +68,10 @@ def test_evaluate_metrics_on_a_known_case() -> None:
     assert result["span_precision"] == 0.5
     assert result["f2"] == pytest.approx(0.5)
     assert result["doc_leak_rate"] == 0.5
-    assert result["per_type"] == {"NAME": {"recall": 0.0, "n": 1}, "DATE": {"recall": 1.0, "n": 1}}
+    per_type = {k: (v["recall"], v["n"]) for k, v in result["per_type"].items()}
+    assert per_type == {"NAME": (0.0, 1), "DATE": (1.0, 1)}
+    assert result["per_type"]["NAME"]["ci95"] == [0.0, 0.0]  # resamples without NAME are left out
+    assert result["per_type"]["DATE"]["ci95"] == [1.0, 1.0]
 
 
 def test_held_out_templates_meet_the_targets(scrubber: Scrubber) -> None:

@@ -23,9 +23,10 @@ def test_split_sentences_keeps_decimals_and_titles() -> None:
 def test_clean_text() -> None:
     assert (
         clean_text("Small Baker's cyst (2.1 x 1.4 cm), [NAME]; 10% @ 5/10!")
-        == "small baker s cyst 2.1 x 1.4 cm 10% 5/10"
+        == "small baker s cyst 2.1 x 1.4 cm [NAME]; 10% 5/10"
     )
-    assert prepare_sentences("[DATE].\nMild OA.") == ["mild oa."]
+    assert prepare_sentences("[DATE].\nMild OA.") == ["[DATE].", "mild oa."]
+    assert clean_text("Dr. [NAME] on [DATE], [PHI].") == "dr. [NAME] on [DATE], [PHI]."
 
 
 CORPUS = [

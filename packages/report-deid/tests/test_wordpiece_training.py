@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from report_deid.phi_types import PLACEHOLDER_TOKENS
 from report_deid.tokenization import (
     SPECIAL_TOKENS,
     learn_vocabulary,
@@ -87,9 +88,17 @@ def test_frequent_words_whole_rare_words_split_unknown_characters(tmp_path: Path
 def test_merges_follow_counts_then_strings() -> None:
     vocab = learn_vocabulary(Counter({"ab": 3, "cd": 3, "ef": 1}), vocab_size=100)
     alphabet = ["a", "b", "c", "d", "e", "f", "##b", "##d", "##f"]
-    assert vocab == [*SPECIAL_TOKENS, *alphabet, "ab", "cd"]  # tie at 3: "ab" first; "ef" once
+    assert vocab == [
+        *SPECIAL_TOKENS,
+        *PLACEHOLDER_TOKENS,
+        *alphabet,
+        "ab",
+        "cd",
+    ]  # tie at 3: "ab" first; "ef" once
     # ##a ##a: 4; then ("##aa", "##a") and ("a", "##aa") tie at 2 and "#" sorts before "a"
-    assert learn_vocabulary(Counter({"aaaa": 2}), vocab_size=100)[5:] == [
+    assert learn_vocabulary(Counter({"aaaa": 2}), vocab_size=100)[
+        5 + len(PLACEHOLDER_TOKENS) :
+    ] == [
         "a",
         "##a",
         "##aa",
@@ -110,7 +119,7 @@ def test_saved_folder_loads_and_encodes(tmp_path: Path) -> None:
 
 
 def test_vocab_size_is_respected(tmp_path: Path) -> None:
-    for size in (60, 90, 120):
+    for size in (80, 110, 140):
         tokenizer = train_wordpiece(CORPUS, tmp_path / str(size), vocab_size=size)
         assert len(tokenizer) == size
         assert len(_vocab(tmp_path / str(size))) == size

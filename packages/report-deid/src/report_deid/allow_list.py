@@ -6,6 +6,8 @@ phrases, so ``Dr. Baker`` is still a name while ``Baker's cyst`` is not.
 
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 ALLOW_PHRASES: tuple[str, ...] = (
@@ -36,5 +38,10 @@ def allowed_spans(text: str) -> list[tuple[int, int]]:
 
 
 def inside_allowed(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """Whether ``[start, end)`` lies entirely inside one allow-listed span."""
-    return any(a <= start and end <= b for a, b in spans)
+    """Whether ``[start, end)`` lies entirely inside one allow-listed span.
+
+    ``spans`` are sorted and disjoint (as :func:`allowed_spans` returns them), so only the last span starting
+    at or before ``start`` can hold it: a binary search, ``O(log n)`` per query.
+    """
+    index = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return index >= 0 and spans[index][1] >= end

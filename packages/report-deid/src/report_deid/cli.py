@@ -1,6 +1,7 @@
 """``report-deid`` command line: ``synth``, ``scrub``, ``evaluate``, ``train-tokenizer``, ``tokenize``.
 
-Heavy imports (Presidio, spaCy, transformers) happen inside the commands, so ``--help`` is instant. Errors
+Heavy imports (pandas, spaCy, transformers) happen inside the commands, so ``--help`` is instant and
+``scrub`` loads only ``regex`` and the census name lists (spaCy only with ``--spacy-model``). Errors
 print one line without any report text and exit with status 2.
 """
 
@@ -59,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="recall / precision / leak rate on gold JSONL")
     evaluate.add_argument("--gold", type=Path, required=True)
     evaluate.add_argument("--spacy-model", type=Path, default=None)
-    evaluate.add_argument("--engine", choices=("presidio", "scrubadub"), default="presidio")
+    evaluate.add_argument(
+        "--engine",
+        choices=("report-deid", "scrubadub"),
+        default="report-deid",
+        help="scrubber evaluated",
+    )
     evaluate.add_argument("--bootstrap", type=int, default=1000)
     evaluate.add_argument(
         "--clean-n", type=int, default=300, help="PHI-free reports for over-redaction"
@@ -83,6 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     tokenize.add_argument("--out", type=Path, required=True)
     tokenize.add_argument("--max-length", type=int, default=512)
     tokenize.add_argument("--text-field", default="text")
+    tokenize.add_argument(
+        "--assume-scrubbed",
+        action="store_true",
+        help="accept input without a matching scrub manifest (text scrubbed by other means)",
+    )
     tokenize.set_defaults(handler=_tokenize)
     return parser
 
@@ -108,44 +119,85 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _scrub(args: argparse.Namespace) -> int:
-    import pandas as pd
     from tqdm import tqdm
 
-    from report_deid.corpus_io import read_records, write_records
+    from report_deid import __version__
+    from report_deid.corpus_io import RecordError, iter_records, write_records
+    from report_deid.errors import InputFormatError
+    from report_deid.record_ids import RecordIds
+    from report_deid.scrub_manifest import write_manifest
     from report_deid.scrubber import Scrubber
 
     scrubber = Scrubber(args.spacy_model, single_placeholder=args.single_placeholder)
-    records = list(read_records(args.input))
+    ids = RecordIds()
     totals: Counter[str] = Counter()
-    errors: list[dict[str, str]] = []
+    errors: list[dict[str, object]] = []
+    lines: list[tuple[int, str]] = []  # line and hashed id of each record handed to the writer
+    seen = 0
     start = time.perf_counter()
 
     def scrubbed():  # type: ignore[no-untyped-def]
-        bar = tqdm(
-            records, desc="scrub", unit="report", file=sys.stderr, disable=len(records) < 200
-        )
-        for record, counts, error in scrubber.scrub_records(bar, args.text_field):
-            if error is not None:
-                errors.append({"error": error})
+        nonlocal seen
+        for line, item in tqdm(
+            iter_records(args.input), desc="scrub", unit="report", file=sys.stderr, mininterval=5
+        ):
+            seen += 1
+            if isinstance(item, RecordError):
+                errors.append({"line": line, "record": "", "error": item.reason})
+                continue
+            ident = ids.hashed(item["id"]) if "id" in item else ""
+            try:
+                record, counts = scrubber.scrub_record(item, args.text_field)
+            except InputFormatError as exc:
+                errors.append({"line": line, "record": ident, "error": str(exc)})
                 continue
             totals.update(counts)
+            lines.append((line, ident))
             yield record
 
-    written = write_records(scrubbed(), args.out)
+    def unwritable(position: int, reason: str) -> None:
+        line, ident = lines[position]
+        errors.append({"line": line, "record": ident, "error": f"not written: {reason}"})
+
+    written = write_records(scrubbed(), args.out, on_error=unwritable)
     seconds = time.perf_counter() - start
-    audit = args.out.with_name(f"{args.out.stem}.audit.csv")
-    pd.DataFrame(sorted(totals.items()), columns=["entity_type", "count"]).to_csv(
-        audit, index=False
+    manifest = write_manifest(
+        args.out, text_field=args.text_field, records=written, version=__version__
     )
+    audit = args.out.with_name(f"{args.out.stem}.audit.csv")
+    _write_csv(
+        audit,
+        ["entity_type", "count"],
+        [{"entity_type": k, "count": v} for k, v in sorted(totals.items())],
+    )
+    error_file = args.out.with_name(f"{args.out.stem}.errors.csv")
     if errors:
-        pd.DataFrame(errors).to_csv(args.out.with_name(f"{args.out.stem}.errors.csv"), index=False)
+        _write_csv(
+            error_file, ["line", "record", "error"], sorted(errors, key=lambda e: int(e["line"]))
+        )
+    else:
+        error_file.unlink(missing_ok=True)
     print(
-        f"scrubbed {written} of {len(records)} reports in {seconds:.1f} s "
-        f"({written / max(seconds, 1e-9):.0f}/s) "
-        f"-> {args.out}; audit -> {audit}; skipped {len(errors)}",
+        f"scrubbed {written} of {seen} reports in {seconds:.1f} s "
+        f"({written / max(seconds, 1e-9):.0f}/s) -> {args.out}; audit -> {audit}; manifest -> {manifest}; "
+        f"skipped {len(errors)}" + (f" (see {error_file})" if errors else ""),
         file=sys.stderr,
     )
-    return 0 if written or not records else 1
+    return 0 if written or not seen else 1
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> None:
+    import csv
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -197,20 +249,23 @@ def _tokenize(args: argparse.Namespace) -> int:
 
     from report_deid.corpus_io import read_records
     from report_deid.errors import InputFormatError
+    from report_deid.scrub_manifest import require_scrubbed
     from report_deid.text_prep import prepare_sentences
     from report_deid.tokenization import encode_reports, load_tokenizer
 
     if args.out.suffix.lower() != ".parquet":
         raise InputFormatError(f"{args.out}: the report corpus is written as .parquet")
+    if not args.input.is_file():
+        raise InputFormatError(f"{args.input} does not exist")
+    if not args.assume_scrubbed:
+        require_scrubbed(args.input, args.text_field)
     tokenizer = load_tokenizer(args.tokenizer, args.max_length)
     records = list(read_records(args.input))
     sentences = []
     for position, record in enumerate(records):
         value = record.get(args.text_field)
         if not isinstance(value, str):
-            raise InputFormatError(
-                f"record {record.get('id', position)} has no text field {args.text_field!r}"
-            )
+            raise InputFormatError(f"record #{position} has no text field {args.text_field!r}")
         sentences.append(prepare_sentences(value))
     encoded = encode_reports(tokenizer, sentences, args.max_length)
     frame = pd.DataFrame(
@@ -228,8 +283,11 @@ def _tokenize(args: argparse.Namespace) -> int:
             frame[column] = [r.get(column) for r in records]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(f".{args.out.name}.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, args.out)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, args.out)
+    finally:
+        tmp.unlink(missing_ok=True)
     truncated = sum(len(ids) >= args.max_length for ids in frame["input_ids"])
     print(
         f"tokenized {len(frame)} reports ({truncated} truncated at {args.max_length}) -> {args.out}",

@@ -1,114 +1,147 @@
-"""A Presidio ``AnalyzerEngine`` built explicitly so that it never downloads anything.
+"""The detection engine: regular-expression rules, the census name lexicon and, optionally, a local spaCy NER.
 
-- Default: a blank English spaCy pipeline (tokenizer only, no model files) plus a component that sets every
-  token's lemma to its lower-case form. Presidio's context enhancer compares lemmas with the recognizers'
-  context words, and a blank pipeline's empty lemmas would silently switch it off.
-- ``spacy_model=PATH``: a spaCy pipeline loaded from a local directory (``spacy.load(PATH)``, never a package
-  name, so nothing is fetched). Its NER adds ``PERSON`` (-> NAME) and ``ORG``/``FAC`` (-> HOSPITAL); every
-  other NER label is ignored, so ``KL``, ``MCL`` or ``IMPRESSION`` do not come back as organisations.
-- Only this package's recognizers are registered (:mod:`report_deid.recognizers`); Presidio's own e-mail and
-  URL recognizers are left out because they call ``tldextract``, which fetches the public-suffix list.
+Nothing is downloaded and nothing heavy is imported by default: the rules need only ``regex``. spaCy is
+imported only when ``spacy_model`` is given (a local pipeline directory, ``spacy.load(PATH)``); its
+``PERSON`` entities become NAME and ``ORG``/``FAC`` HOSPITAL, every other label is ignored.
+
+Time is linear in the report length: each rule is one ``finditer`` scan, the lexicon three, and the spaCy
+pipeline runs on chunks of at most :data:`CHUNK_CHARS` characters cut at line or sentence breaks (a chunk
+never exceeds ``nlp.max_length``), so a report of any length is processed whole. There is no context enhancer
+(Presidio's compared every detection with every token window, quadratic in length, and changed no decision:
+every rule scores above the threshold).
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import spacy
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-from presidio_analyzer.predefined_recognizers import SpacyRecognizer
-from spacy.language import Language
-from spacy.tokens import Doc
-
+from report_deid.allow_list import allowed_spans, inside_allowed
 from report_deid.errors import ModelNotFoundError
-from report_deid.recognizers import radiology_recognizers
+from report_deid.gazetteer import gazetteer_rules
+from report_deid.name_lexicon import lexicon_names
+from report_deid.recognizers import Rule, radiology_rules
+from report_deid.spans import Detection, merge_overlaps
 
-LEMMA_COMPONENT = "report_deid_lower_lemmas"
 NER_MAPPING = {"PERSON": "NAME", "PER": "NAME", "ORG": "HOSPITAL", "FAC": "HOSPITAL"}
-IGNORED_NER_LABELS = [
-    "GPE",
-    "LOC",
-    "NORP",
-    "DATE",
-    "TIME",
-    "CARDINAL",
-    "ORDINAL",
-    "QUANTITY",
-    "PERCENT",
-    "MONEY",
-    "PRODUCT",
-    "EVENT",
-    "LAW",
-    "LANGUAGE",
-    "WORK_OF_ART",
-    "MISC",
-]
-
-for _name in ("presidio-analyzer", "presidio-anonymizer"):
-    logging.getLogger(_name).setLevel(logging.WARNING)  # Presidio logs analysed text at DEBUG
+NER_SCORE = 0.6
+CHUNK_CHARS = 50_000
 
 
-@Language.component(LEMMA_COMPONENT)
-def _lower_lemmas(doc: Doc) -> Doc:
-    """Set empty lemmas to the lower-case form of the token."""
-    for token in doc:
-        if not token.lemma_:
-            token.lemma_ = token.lower_
-    return doc
+def chunk_bounds(text: str, limit: int) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` pieces of ``text``, each at most ``limit`` characters, covering it exactly once.
+
+    A piece ends after the last line break in its second half, else after a sentence end or a space there,
+    else at the limit.
+    """
+    start = 0
+    while len(text) - start > limit:
+        window_end = start + limit
+        cut = -1
+        for separator in ("\n", ". ", " "):
+            position = text.rfind(separator, start + limit // 2, window_end)
+            if position >= 0:
+                cut = position + len(separator)
+                break
+        end = cut if cut > start else window_end
+        yield start, end
+        start = end
+    if start < len(text) or not text:
+        yield start, len(text)
 
 
-class LocalSpacyNlpEngine(SpacyNlpEngine):
-    """Presidio's spaCy engine, loading a blank pipeline or a local directory, never downloading."""
+class DetectionEngine:
+    """Finds PHI spans: rules + lexicon (+ spaCy NER), allow-list veto, overlap merge.
 
-    def __init__(self, model_path: Path | None = None) -> None:
-        super().__init__(
-            models=[
-                {"lang_code": "en", "model_name": str(model_path) if model_path else "blank:en"}
-            ],
-            ner_model_configuration=NerModelConfiguration(
-                model_to_presidio_entity_mapping=NER_MAPPING,
-                labels_to_ignore=IGNORED_NER_LABELS,
-                low_score_entity_names=[],
-            ),
-        )
-        self.model_path = model_path
+    Args:
+        spacy_model: optional local spaCy pipeline directory (adds PERSON/ORG/FAC entities).
+        score_threshold: detections scoring below it are dropped.
+        use_lexicon: find cue-less names with the census lexicon.
+    """
 
-    def load(self) -> None:
-        """Build the pipeline (no network)."""
-        if self.model_path is None:
-            nlp = spacy.blank("en")
-        else:
-            if not (self.model_path / "config.cfg").is_file():
-                raise ModelNotFoundError(
-                    f"{self.model_path} is not a spaCy pipeline directory (no config.cfg); save one with "
-                    "nlp.to_disk(PATH) or unpack a model package there"
+    def __init__(
+        self,
+        spacy_model: Path | None = None,
+        score_threshold: float = 0.4,
+        *,
+        use_lexicon: bool = True,
+    ) -> None:
+        self.rules: list[Rule] = [*radiology_rules(), *gazetteer_rules()]
+        self.score_threshold = score_threshold
+        self.use_lexicon = use_lexicon
+        self.nlp: Any = _load_spacy(Path(spacy_model)) if spacy_model is not None else None
+
+    def candidates(self, text: str) -> list[Detection]:
+        """Every raw detection (before the allow-list and merging)."""
+        found = [d for r in self.rules for d in r.find(text)]
+        if self.use_lexicon:
+            found.extend(lexicon_names(text))
+        if self.nlp is not None:
+            found.extend(self._entities(text))
+        return [d for d in found if d.score >= self.score_threshold]
+
+    def detect(self, text: str) -> list[Detection]:
+        """PHI spans of ``text``: allow-list filtered (strong cues excepted), merged, sorted by start."""
+        allowed = allowed_spans(text)
+        kept = [
+            d
+            for d in self.candidates(text)
+            if d.strong or not inside_allowed(d.start, d.end, allowed)
+        ]
+        return bridge_places(text, merge_overlaps(kept))
+
+    def _entities(self, text: str) -> list[Detection]:
+        limit = min(CHUNK_CHARS, int(self.nlp.max_length))
+        found = []
+        for start, end in chunk_bounds(text, limit):
+            for entity in self.nlp(text[start:end]).ents:
+                mapped = NER_MAPPING.get(entity.label_)
+                if mapped:
+                    found.append(
+                        Detection(
+                            start + entity.start_char, start + entity.end_char, mapped, NER_SCORE
+                        )
+                    )
+        return found
+
+
+#: types that make up one address when only spaces and commas separate them ("12 Oak St, Springfield, IL")
+PLACE_TYPES = frozenset({"LOCATION", "HOSPITAL"})
+_MAX_GAP = 3
+
+
+def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
+    """Join consecutive place spans separated by at most three spaces, commas, periods or dashes.
+
+    An address is one span: the street, the city and the state found separately become one placeholder,
+    and the comma between them is no longer left as a gap.
+    """
+    out: list[Detection] = []
+    for d in detections:
+        if out and out[-1].entity_type in PLACE_TYPES and d.entity_type in PLACE_TYPES:
+            last = out[-1]
+            gap = text[last.end : d.start]
+            if len(gap) <= _MAX_GAP and all(ch in " ,.-" for ch in gap):
+                best = max((last, d), key=lambda x: x.score)
+                out[-1] = Detection(
+                    last.start, d.end, best.entity_type, best.score, last.strong or d.strong
                 )
-            nlp = spacy.load(self.model_path)
-        if LEMMA_COMPONENT not in nlp.pipe_names:
-            nlp.add_pipe(LEMMA_COMPONENT, last=True)
-        self.nlp = {"en": nlp}
-
-    @property
-    def has_ner(self) -> bool:
-        """Whether the loaded pipeline has an entity recognizer (or entity ruler)."""
-        nlp = self.nlp["en"] if self.nlp else None
-        return bool(nlp) and any(name in ("ner", "entity_ruler") for name in nlp.pipe_names)
+                continue
+        out.append(d)
+    return out
 
 
-def build_analyzer(spacy_model: Path | None = None, score_threshold: float = 0.4) -> AnalyzerEngine:
-    """The offline analyzer: radiology recognizers, plus spaCy NER when ``spacy_model`` has one."""
-    nlp_engine = LocalSpacyNlpEngine(Path(spacy_model) if spacy_model else None)
-    nlp_engine.load()
-    registry = RecognizerRegistry(supported_languages=["en"])
-    for recognizer in radiology_recognizers():
-        registry.add_recognizer(recognizer)
-    if nlp_engine.has_ner:
-        registry.add_recognizer(SpacyRecognizer(supported_entities=["NAME", "HOSPITAL"]))
-    return AnalyzerEngine(
-        registry=registry,
-        nlp_engine=nlp_engine,
-        supported_languages=["en"],
-        default_score_threshold=score_threshold,
-    )
+def _load_spacy(path: Path) -> Any:
+    """A spaCy pipeline from a local directory (never a package name, so nothing is fetched)."""
+    if not (path / "config.cfg").is_file():
+        raise ModelNotFoundError(
+            f"{path} is not a spaCy pipeline directory (no config.cfg); save one with nlp.to_disk(PATH) or "
+            "unpack a model package there"
+        )
+    import spacy
+
+    nlp = spacy.load(path)
+    if not any(name in ("ner", "entity_ruler") for name in nlp.pipe_names):
+        raise ModelNotFoundError(f"{path}: the spaCy pipeline has no entity recognizer")
+    return nlp

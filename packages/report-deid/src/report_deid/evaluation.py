@@ -8,7 +8,10 @@ For gold spans ``G`` and predicted spans ``P`` of a document:
 - **token recall**: share of gold PHI tokens (whitespace-separated pieces inside gold spans) fully covered.
 - **F2**: ``5 P R / (4 P + R)`` from span precision and recall (recall weighs four times more).
 - **document leak rate**: share of documents with at least one gold span not fully covered.
-- 95 % confidence intervals: percentile bootstrap over documents (1,000 resamples, seeded).
+- 95 % confidence intervals: percentile bootstrap over documents (1,000 resamples, seeded), for the totals
+  and for each gold type's recall.
+- **keep survival** (:func:`keep_survival`): share of spans marked "keep" (eponyms, anatomy, drug names)
+  that no prediction touches.
 - **over-redaction** on clean text (:func:`over_redaction`): the share of allow-listed terms (eponyms, grades,
   abbreviations, measurements) that survive scrubbing, and the share of clean characters redacted.
 """
@@ -16,12 +19,11 @@ For gold spans ``G`` and predicted spans ``P`` of a document:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from report_deid.phi_types import PHI_TYPES
 
 Spans = list[tuple[int, int, str]]
 #: ``detect(text)`` -> predicted spans ``(start, end, type)``.
@@ -82,29 +84,55 @@ def _metrics(scores: Sequence[DocumentScore]) -> dict[str, float]:
     }
 
 
+def gold_spans(record: Mapping[str, object]) -> list[dict[str, object]]:
+    """The gold PHI spans of a record: its ``phi`` list, or ``spans`` (the independent sets' name)."""
+    spans = record.get("phi", record.get("spans", []))
+    return list(spans) if isinstance(spans, list) else []
+
+
 def evaluate(
-    records: Iterable[dict[str, object]],
+    records: Iterable[Mapping[str, object]],
     detect: Detect,
     *,
     n_bootstrap: int = 1000,
     seed: int = 0,
 ) -> dict[str, object]:
-    """Evaluate ``detect`` on gold records ``{"text", "phi": [{"start", "end", "type"}]}``.
+    """Evaluate ``detect`` on gold records ``{"text", "phi" | "spans": [{"start", "end", "type"}]}``.
 
     Returns:
         ``span_recall, span_precision, token_recall, f2, doc_leak_rate`` (floats), ``ci95`` (their bootstrap
-        intervals), ``per_type`` (``{type: {"recall", "n"}}``) and ``n_documents``, ``n_spans``.
+        intervals), ``per_type`` (``{type: {"recall", "n", "ci95"}}`` for every gold type seen, intervals from
+        the same document resamples), ``n_documents``, ``n_spans`` and ``reports_per_second`` (of ``detect``).
     """
     scores = []
+    seconds = 0.0
     for record in records:
         text = str(record["text"])
-        scores.append(score_document(text, record["phi"], detect(text)))  # type: ignore[arg-type]
+        start = time.perf_counter()
+        predicted = detect(text)
+        seconds += time.perf_counter() - start
+        scores.append(score_document(text, gold_spans(record), predicted))  # type: ignore[arg-type]
     result: dict[str, object] = dict(_metrics(scores))
+    types = sorted({t for s in scores for t in s.gold_types})
+    # per document and type: gold spans (n) and caught spans (c), shape (documents, types)
+    n = np.zeros((len(scores), len(types)))
+    c = np.zeros((len(scores), len(types)))
+    column = {t: j for j, t in enumerate(types)}
+    for i, s in enumerate(scores):
+        for t, caught in zip(s.gold_types, s.gold_caught, strict=True):
+            n[i, column[t]] += 1
+            c[i, column[t]] += caught
     rng = np.random.default_rng(seed)
-    samples = [
-        _metrics([scores[i] for i in rng.integers(0, len(scores), len(scores))])
-        for _ in range(n_bootstrap)
-    ]
+    samples, type_samples = [], []
+    for _ in range(n_bootstrap if scores else 0):
+        index = rng.integers(0, len(scores), len(scores))
+        samples.append(_metrics([scores[i] for i in index]))
+        totals = n[index].sum(axis=0)
+        type_samples.append(
+            np.divide(
+                c[index].sum(axis=0), totals, out=np.full(len(types), np.nan), where=totals > 0
+            )
+        )
     result["ci95"] = (
         {
             key: [
@@ -113,23 +141,49 @@ def evaluate(
             ]
             for key in ("span_recall", "span_precision", "token_recall", "f2", "doc_leak_rate")
         }
-        if scores
+        if samples
         else {}
     )
     per_type = {}
-    for entity in PHI_TYPES:
-        flags = [
-            c
-            for s in scores
-            for t, c in zip(s.gold_types, s.gold_caught, strict=True)
-            if t == entity
-        ]
-        if flags:
-            per_type[entity] = {"recall": float(np.mean(flags)), "n": len(flags)}
+    stacked = np.array(type_samples) if type_samples else np.zeros((0, len(types)))
+    for j, entity in enumerate(types):
+        total = int(n[:, j].sum())
+        per_type[entity] = {
+            "recall": float(c[:, j].sum() / total),
+            "n": total,
+            # resamples without this type are left out (nan)
+            "ci95": [
+                float(np.nanpercentile(stacked[:, j], 2.5)),
+                float(np.nanpercentile(stacked[:, j], 97.5)),
+            ]
+            if len(stacked) and not np.isnan(stacked[:, j]).all()
+            else [],
+        }
     result["per_type"] = per_type
     result["n_documents"] = len(scores)
     result["n_spans"] = sum(len(s.gold_types) for s in scores)
+    result["reports_per_second"] = len(scores) / seconds if seconds > 0 else float("inf")
     return result
+
+
+def keep_survival(records: Iterable[Mapping[str, object]], detect: Detect) -> dict[str, float]:
+    """Share of must-keep spans (``keep``: ``[{"start", "end"}]`` or ``[[start, end]]``) left untouched."""
+    kept = total = 0
+    for record in records:
+        keep = record.get("keep") or []
+        if not isinstance(keep, list) or not keep:
+            continue
+        text = str(record["text"])
+        covered = np.zeros(len(text) + 1, dtype=bool)
+        for start, end, _ in detect(text):
+            covered[start:end] = True
+        for item in keep:
+            start, end = (
+                (item["start"], item["end"]) if isinstance(item, dict) else (item[0], item[1])
+            )
+            total += 1
+            kept += not covered[int(start) : int(end)].any()
+    return {"keep_survival": kept / total if total else 1.0, "n_keep": float(total)}
 
 
 def over_redaction(

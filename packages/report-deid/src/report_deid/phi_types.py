@@ -13,6 +13,7 @@ SSN        social security numbers                                           ``[
 ID         medical record, accession, order and other reference numbers     ``[ID]``
 AGE        ages above 89                                                     ``[AGE]``
 HOSPITAL   hospital, clinic and medical-centre names                         ``[HOSPITAL]``
+LOCATION   street addresses, city / state / ZIP, places of residence          ``[LOCATION]``
 =========  ================================================================  ============
 """
 
@@ -29,6 +30,7 @@ PHI_TYPES: tuple[str, ...] = (
     "ID",
     "AGE",
     "HOSPITAL",
+    "LOCATION",
 )
 SINGLE_PLACEHOLDER = "[PHI]"
 
@@ -36,3 +38,7 @@ SINGLE_PLACEHOLDER = "[PHI]"
 def placeholder(entity_type: str, single: bool = False) -> str:
     """``[TYPE]`` for typed placeholders, ``[PHI]`` when ``single``."""
     return SINGLE_PLACEHOLDER if single else f"[{entity_type}]"
+
+
+#: every placeholder a scrubbed text can hold; the tokenizers keep each as one special token
+PLACEHOLDER_TOKENS: tuple[str, ...] = (*(f"[{t}]" for t in PHI_TYPES), SINGLE_PLACEHOLDER)

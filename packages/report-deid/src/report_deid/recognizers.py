@@ -1,284 +1,935 @@
-"""Radiology-specific Presidio recognizers (regular expressions with explicit flags).
+"""Radiology PHI recognizers: regular-expression rules grouped by family, compiled once.
 
-Person names are found from their context, not their shape: after titles (``Dr.``, ``Mr.``, ``Mrs.``,
-``Ms.``), after labels (``Patient:``, ``Name:``, ``Pt:``, ``Attending:``, ``Referring physician:``,
-``Ordering provider:``, ``Signed by``, ``Dictated by``, ``Transcribed by``, ``Read by``, ``Reviewed by``,
-``approved by``), after communication phrases (``discussed with``, ``called to``, ``communicated to``,
-``reviewed with``), before a credential (``, MD``, ``M.D.``, ``DO``, ``PA-C``, ``NP``, ``RN``),
-and in ``LAST, FIRST`` form after a label.
-Name patterns are case-sensitive (a capital letter starts every name part), because Presidio's default
-``IGNORECASE`` would turn every word into a name; labels inside them are matched case-insensitively with
-scoped ``(?i:...)`` groups. The other patterns are case-insensitive where case carries no meaning.
+Every rule is a :class:`Rule`: an entity type, a compiled ``regex`` pattern and a score. A rule that needs
+context (a label, a title) matches the context too and marks the PHI itself with a named group
+``(?P<phi>...)``; only that group is reported. No rule has nested unbounded quantifiers, so each runs in time
+linear in the text length.
 
-A pattern that needs context (a label, a title) matches the context too and marks the PHI itself with a
-named group ``(?P<phi>...)``: :class:`GroupPatternRecognizer` reports only that group. This replaces
-variable-length look-behinds, which the ``regex`` engine would try at every character (several times slower).
+Families (each generalises a surface form, not an instance):
+
+- **names**: after titles (``Dr.``, ``Doctor``, ``Mrs.``, ``Prof.``; any case and eponyms included:
+  "Dr. Segond" is a person), after labels that end in ``:``/``#`` (``Patient:``, ``PCP:``, ``RE:``,
+  ``Parent/Guardian:``, ``Ordering physician:``, ``cc:``), after "by"-phrases (``Dictated by``,
+  ``Electronically signed by``, ``/s/``), after communication phrases (``discussed with``), before or
+  after credentials (``, M.D.``, ``D.O.``, ``RT(R)``, ``PA-C``), in closing blocks (``Sincerely,`` + next
+  line), salutations (``Dear``), ``LAST, FIRST`` and ``LAST^FIRST``, transcriptionist initials (``JS/mk``).
+  Name words take any letters (``Zoë``, ``Nuñez``, ``O'Brien``, ``Smith-Jones``), particles (``de la``,
+  ``van der``, ``al-``) and short surnames (``Li``, ``Ng``). Cue-less names in running text are found by
+  :mod:`report_deid.name_lexicon`.
+- **locations**: street addresses, ``P.O. Box``, ``City, ST 12345`` lines, facility names (many facility
+  nouns, any case, ``&``, ``of the``), a city right after a facility, room and bed numbers.
+- **dates and times**: numeric with ``/ - .`` (month or day first), ISO, compact ``20220314``, month names
+  in any order, ``3/2022``, clock times, 4-digit times next to a date, ISO date-times.
+- **identifiers**: SSNs with dashes, spaces, dots or none after a label; labelled record, accession, account,
+  device serial and lot numbers; unlabelled long numbers, letter-digit and dotted or dashed shapes.
+- **phones**: US numbers, international ``+CC`` numbers, pager and extension-only numbers.
+- **e-mail, URL** and **ages over 89** (``92-year-old``, ``94 yo``, ``92Y``, ``92F``, ``Age: 101``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import regex
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
-CASE = regex.DOTALL | regex.MULTILINE
+from report_deid.spans import Detection
+
+CASE = regex.MULTILINE | regex.VERSION1
 NOCASE = CASE | regex.IGNORECASE
 
-_PART = r"(?:(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*|[A-Z]['A-Z-]{1,}[A-Z]|[A-Z]\.)"
-_NOT_A_HEADER = r"(?!(?i:name|id|date|dob|mrn|number|age|sex|gender|history)\b)"
-NAME_BODY = rf"{_PART}(?:[ ]{_PART}){{0,3}}"
-_LAST_FIRST = rf"{_PART},[ ]{_PART}(?:[ ]{_PART})?"
-_TITLE = r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ ]+"
-_LABEL = (
-    r"(?i:\b(?:patient(?:[ ]name)?|name|pt|attending(?:[ ]radiologist|[ ]physician)?|referring(?:[ ]physician"
-    r"|[ ]provider|[ ]doctor)?|ordering(?:[ ]provider|[ ]physician)?|radiologist|technologist|resident|fellow"
-    r"|physician|provider|signed(?:[ ]by)?|electronically[ ]signed(?:[ ]by)?|dictated(?:[ ]by)?"
-    r"|transcribed(?:[ ]by)?|transcriptionist|read(?:[ ]by)|reviewed(?:[ ]by)|approved(?:[ ]by)"
-    r"|verified(?:[ ]by)|interpreted(?:[ ]by)|cc))[ ]*[:#-]?[ ]*(?:(?:Dr|Mr|Mrs|Ms)\.?[ ]+)?"
-)
-_COMMUNICATION = (
-    r"(?i:\b(?:discussed|reviewed|communicated|conveyed|called|relayed|given|faxed|sent)"
-    r"(?:[ ]the[ ]findings)?[ ](?:with|to))[ ]+(?:(?:Dr|Mr|Mrs|Ms)\.?[ ]+)?"
-)
-_CREDENTIAL = r"(?=,?[ ]*(?:MD|M\.D\.|DO|D\.O\.|PA-C|NP|RN|RT\(R\)|PhD|FRCR|MBBS)\b)"
 
-MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
-    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
+@dataclass(frozen=True)
+class Rule:
+    """One pattern of one entity type.
 
+    Attributes:
+        entity: the PHI type reported.
+        name: what the rule finds (for tests and audits).
+        pattern: the compiled expression; its ``phi`` group, when present, is the span reported.
+        score: confidence used when overlapping spans of different types are merged.
+        strong: the context is unambiguous (a title or label), so the allow-list does not veto the span
+            ("Dr. Segond" is a person even though "Segond" is an allow-listed eponym).
+    """
 
-class GroupPatternRecognizer(PatternRecognizer):
-    """A pattern recognizer that reports the ``phi`` group of a match when the pattern has one."""
+    entity: str
+    name: str
+    pattern: regex.Pattern[str]
+    score: float
+    strong: bool = False
+    trigger: regex.Pattern[str] | None = None
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: Any = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        """Run every pattern; each match gives one result spanning its ``phi`` group (or the whole match)."""
-        flags = regex_flags or self.global_regex_flags
-        results = []
-        for pattern in self.patterns:
-            if pattern.compiled_regex is None or pattern.compiled_with_flags != flags:
-                pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
-                pattern.compiled_with_flags = flags
-            has_group = "phi" in pattern.compiled_regex.groupindex
-            for match in pattern.compiled_regex.finditer(text):
+    def find(self, text: str) -> Iterator[Detection]:
+        """Every match in ``text`` as a detection (the ``phi`` group's span when the pattern has one).
+
+        A rule with a ``trigger`` (a cheap expression every match must contain, such as a credential or a
+        state code) runs its full pattern only on windows of :data:`WINDOW` characters around the trigger's
+        hits, cut at line breaks and spaces, so costly patterns cost nothing on reports without the trigger.
+        """
+        has_group = "phi" in self.pattern.groupindex
+        for offset, piece in self._pieces(text):
+            for match in self.pattern.finditer(piece):
                 start, end = match.span("phi") if has_group else match.span()
-                if start == end:
-                    continue
-                explanation = self.build_regex_explanation(
-                    self.name, pattern.name, pattern.regex, pattern.score, None, flags
-                )
-                results.append(
-                    RecognizerResult(
-                        entity_type=self.supported_entities[0],
-                        start=start,
-                        end=end,
-                        score=pattern.score,
-                        analysis_explanation=explanation,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
+                if end > start:
+                    yield Detection(
+                        offset + start, offset + end, self.entity, self.score, self.strong
                     )
-                )
-        return EntityRecognizer.remove_duplicates(results)
+
+    def _pieces(self, text: str) -> Iterator[tuple[int, str]]:
+        if self.trigger is None:
+            yield 0, text
+            return
+        windows: list[list[int]] = []
+        for hit in self.trigger.finditer(text):
+            start = max(
+                text.rfind("\n", max(0, hit.start() - WINDOW), hit.start()) + 1,
+                hit.start() - WINDOW,
+            )
+            if start > 0 and text[start - 1] not in " \n":
+                space = text.find(" ", start, hit.start())
+                start = space + 1 if space >= 0 else hit.start()
+            newline = text.find("\n", hit.end(), hit.end() + WINDOW)
+            end = newline if newline >= 0 else min(len(text), hit.end() + WINDOW)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], end)
+            else:
+                windows.append([start, end])
+        for start, end in windows:
+            yield start, text[start:end]
 
 
-def name_recognizer() -> PatternRecognizer:
-    """People's names from titles, labels, communication phrases, credentials and ``LAST, FIRST``."""
-    patterns = [
-        Pattern("name after label, last-first", rf"{_LABEL}(?P<phi>{_LAST_FIRST})", 0.85),
-        Pattern("name after title", rf"{_TITLE}(?P<phi>{NAME_BODY})", 0.85),
-        Pattern("name after label", rf"{_LABEL}{_NOT_A_HEADER}(?P<phi>{NAME_BODY})", 0.7),
-        Pattern("name after communication", rf"{_COMMUNICATION}(?P<phi>{NAME_BODY})", 0.75),
-        Pattern("name before credential", rf"\b{NAME_BODY}{_CREDENTIAL}", 0.8),
-    ]
-    return GroupPatternRecognizer(
-        "NAME",
-        patterns=patterns,
-        name="RadiologyNameRecognizer",
-        global_regex_flags=CASE,
-        context=["dr", "patient", "signed", "physician", "md"],
-    )
+#: characters on either side of a trigger hit searched by the full pattern
+WINDOW = 160
 
 
-def date_recognizer() -> PatternRecognizer:
-    """Numeric, ISO and month-name dates (and month-year), more specific than a year."""
-    patterns = [
-        Pattern(
-            "numeric date",
-            r"\b(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])[/-](?:(?:19|20)\d{2}|\d{2})\b",
-            0.8,
+def rule(
+    entity: str,
+    name: str,
+    pattern: str,
+    score: float,
+    *,
+    flags: int = CASE,
+    strong: bool = False,
+    trigger: str | None = None,
+) -> Rule:
+    """Compile ``pattern`` (and its optional ``trigger``, with the same flags) into a :class:`Rule`."""
+    compiled_trigger = regex.compile(trigger, flags) if trigger is not None else None
+    return Rule(entity, name, regex.compile(pattern, flags), score, strong, compiled_trigger)
+
+
+# ---------------------------------------------------------------------------------------------- names
+_UP = r"\p{Lu}"
+_LOW = r"[\p{Ll}\p{Mn}]"
+_APOS = r"['’]"
+#: one capitalised name word: letters of any script, inner apostrophes and hyphens (O'Brien, Smith-Jones)
+_CAP_WORD = (
+    rf"(?:(?:Mc|Mac|O{_APOS}|D{_APOS}|d{_APOS}|L{_APOS}|l{_APOS})?{_UP}{_LOW}+(?:[{_APOS}-]\p{{L}}"
+    rf"{_LOW}*)*)"
+)
+#: an upper-case name word (HOWARD, O'NEIL, SMITH-JONES, NUÑEZ)
+_UPPER_WORD = rf"(?:{_UP}(?:[{_APOS}-]?{_UP}){{1,}})"
+_INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ]))"
+_PARTICLE = (
+    r"(?:(?<![\p{L}'’-])(?i:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|"
+    r"el|st\.?|y)(?:[ ]|-))"
+)
+_CREDENTIALS = (
+    r"(?:M\.?D|D\.?O|Ph\.?D|PA-C|PA|NP|FNP(?:-C)?|APRN|CNP|CRNP|RN|LPN|RT(?:\([A-Z]{1,3}\))*|R\.T\."
+    r"(?:\([A-Z]\))?"
+    r"|ARRT|RDMS|RVT|FRCR|FRCPC|MBBS|MBChB|FACR|DPM|DC|MPH|MSN|DNP|PharmD|RPA|RRA)"
+)
+_CRED_END = r"(?:\.|(?![\p{L}\d]))"
+#: credentials that are never ordinary words or view names (PA, DO and DC are: "PA and lateral", "DO NOT")
+_SAFE_CREDENTIALS = (
+    r"(?:M\.D|MD|D\.O|Ph\.?D|PA-C|NP|FNP(?:-C)?|APRN|CNP|CRNP|RN|LPN|RT(?:\([A-Z]{1,3}\))+|R\.T\.(?"
+    r":\([A-Z]\))?"
+    r"|ARRT|RDMS|RVT|FRCR|FRCPC|MBBS|MBChB|FACR|DPM|PharmD|RPA|RRA)"
+)
+#: technologist and nurse credentials that may stand before a name ("RT(R) Jane Doe")
+_TECH_CREDENTIALS = (
+    r"(?:RT(?:\([A-Z]{1,3}\))+|R\.T\.(?:\([A-Z]\))?|RN|RDMS|ARRT|PA-C|CNP|APRN|FNP)(?:[ ]|:)"
+)
+NAME_WORD = rf"(?:{_PARTICLE}{{0,2}}(?:{_CAP_WORD}|{_UPPER_WORD}))"
+#: header words that follow a name on the same line and are never part of it
+_FIELD_WORD = (
+    r"(?:ssn|mrn|dob|d\.o\.b|id|age|sex|gender|date|time|acc|accession|fin|csn|phone|tel|fax|email|exam|study"
+    r"|room|bed|unit|location|loc|dept|ref|order|visit|account|acct|mr|no|num|number|pager|ext|cell)"
+)
+#: words of departments and organisations: a "name" that holds one is not a person ("by Mental Health")
+_ORG_WORD = (
+    r"(?:health|services?|department|dept|clinic|medicine|surgery|orthopa?edics?|radiology|emergenc"
+    r"y|center|centre"
+    r"|team|unit|hospital|program|nursing|pharmacy|therapy|rehab\w*|oncology|cardiology|neurology|pediatrics"
+    r"|institute|associates|group|partners|imaging|laboratory|lab|office|staff|service)"
+)
+_NAME_PART = rf"(?:(?!{_CREDENTIALS}{_CRED_END}|(?i:{_FIELD_WORD})\b){NAME_WORD}|{_INITIAL})"
+#: generational suffix kept with the name ("John Smith Jr.", "Smith, John III")
+_SUFFIX = r"(?:,?[ ](?:Jr|Sr|II|III|IV|JR|SR)\b\.?)?"
+NAME_BODY = rf"(?:{_NAME_PART}(?:[ ]{_NAME_PART}){{0,3}}{_SUFFIX})"
+#: after a strong cue (title, label) names may be lower-case too ("dr. smith", "patient: jane doe")
+#: lower-case words that end a name found after a title or label ("Dr. smith at noon", "Dr. jones and the")
+STOP_WORDS = (
+    r"(?:a|an|and|the|or|but|nor|at|on|in|of|to|for|with|by|from|as|via|per|re|is|was|were|are|be|b"
+    r"een|has|had"
+    r"|have|who|whom|which|that|this|these|those|it|its|he|she|his|her|they|their|we|our|you|your|i"
+    r"|me|my|not|no"
+    r"|yes|if|then|than|so|also|today|tonight|yesterday|tomorrow|now|later|earlier|regarding|about|"
+    r"after|before"
+    r"|during|when|while|because|md|do|np|pa|rn|reviewed|discussed|called|notified|informed|agrees?"
+    r"|agreed|saw"
+    r"|seen|said|says|states?|stated|reports?|reported|recommends?|recommended|requested|ordered|si"
+    r"gned|dictated"
+    r"|read|interpreted|verified|approved|please|see|call|contact|phone|pager|ext|fax|email|e-mail|"
+    r"office|clinic"
+    r"|hospital|department|dept|service|team|unit|patient|pt|unknown|none|n/a|na|not[ ]available)"
+)
+_ANY_WORD = rf"(?:{NAME_WORD}|(?!{STOP_WORDS}(?![\p{{L}}'’-]))\p{{Ll}}[\p{{L}}{_APOS}-]*)"
+_NOT_ORG = rf"(?!(?:(?:{_CAP_WORD}|{_UPPER_WORD})[ ]){{0,3}}(?i:{_ORG_WORD})\b)"
+LOOSE_BODY = rf"(?:{_ANY_WORD}|{_INITIAL})(?:[ ](?:{_ANY_WORD}|{_INITIAL})){{0,3}}{_SUFFIX}"
+_LAST_FIRST = (
+    rf"(?:{NAME_WORD}(?:[ ]{NAME_WORD})?{_SUFFIX},[ ]?{_NAME_PART}(?:[ ]{_NAME_PART}){{0,2}}"
+    rf"{_SUFFIX})"
+)
+_HL7 = rf"(?:{NAME_WORD}\^{NAME_WORD}(?:\^{_NAME_PART})?)"
+
+_TITLE = r"(?i:\b(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|rev|sr|fr)\b\.?)[ ]+"
+#: abbreviated titles, after which even a lower-case name is a name ("dr. smith")
+_SHORT_TITLE = r"(?i:\b(?:dr|drs|mr|mrs|ms|mx|prof)\b\.?)[ ]+"
+#: role nouns that count as a label only with a colon, ``#`` or dash after them ("RADIOLOGIST IMPRESSION" is
+#: not a name, "Radiologist: Jane Doe" is)
+_ROLE = (
+    r"(?:patient(?:[ ](?:name|full[ ]name))?|pt(?:[ ]name)?|name|full[ ]name|re|pcp|primary[ ]care"
+    r"(?:[ ]physician"
+    r"|[ ]provider)?|(?:attending|referring|ordering|requesting|interpreting|reading|consulting|admitting"
+    r"|performing|treating|primary|covering|supervising|dictating)(?:[ ](?:physician|provider|docto"
+    r"r|clinician"
+    r"|radiologist|surgeon|md|np|pa|staff))?|radiologist|technologist|tech|sonographer|resident|fel"
+    r"low|physician"
+    r"|provider|surgeon|clinician|author|scribe|nurse|rn|md|consultant|referred[ ]by|requested[ ]by"
+    r"|parent(?:/guardian)?|guardian|mother|father|spouse|husband|wife|son|daughter|sibling|emergen"
+    r"cy[ ]contact"
+    r"|next[ ]of[ ]kin|contact(?:[ ]person)?|caregiver|guarantor|subscriber|insured|witness|interpreter"
+    r"|attn|to|from|cc|copy(?:[ ]to)?|signature|signed|e-?signed|attested|verified|dictated|transcribed"
+    r"|transcriptionist|approved|read|reviewed|interpreted|performed|prepared|reported|attestation[ ]by)"
+)
+_LABEL = rf"(?i:\b{_ROLE})[ ]*(?:[:#]|[ ]-)[ ]*(?:{_TITLE})?"
+_BY_PHRASE = (
+    r"(?i:\b(?:(?:electronically|digitally|e-?)[ ]?signed|signed|dictated|transcribed|read|reviewed|approved"
+    r"|verified|interpreted|attested|performed|prepared|reported|finali[sz]ed|authenticated|seen|examined"
+    r"|evaluated|referred|ordered|requested|acquired|authored|edited|cosigned|co-signed)[ ]+by|/s/|/es/)"
+    rf"[ ]*:?[ ]*(?:{_TITLE})?"
+)
+_BY_TRIGGER = r"(?i:[ ]by\b|/e?s/)"
+_COMMUNICATION = (
+    r"(?i:\b(?:discussed|reviewed|communicated|conveyed|called|relayed|given|faxed|sent|reported|paged|texted"
+    r"|notified|informed|telephoned|spoke)(?:[ ](?:the[ ])?(?:findings|results|report|case))?(?:[ ]"
+    r"(?:directly|"
+    r"by[ ]telephone|by[ ]phone|via[ ]phone))?[ ](?:with|to)|\b(?:spoke|talked|conversation)[ ]with)[ ]+"
+    rf"(?:(?i:the[ ](?:referring|ordering|covering|on-call)[ ](?:physician|provider|clinician|nurse"
+    rf"|doctor)),?[ ]+)?"
+    rf"(?:{_TITLE})?"
+)
+_CLOSING = (
+    r"(?i:\b(?:sincerely|regards|best[ ]regards|kind[ ]regards|warm[ ]regards|respectfully|thank[ ]you|thanks"
+    rf"|yours[ ]truly|cordially)),?[ ]*\n[ \t]*(?:{_TITLE})?"
+)
+_SALUTATION = rf"(?i:\bdear)[ ]+(?:{_TITLE})?"
+
+
+def name_rules() -> list[Rule]:
+    """People's names from their context (see the module docstring)."""
+    return [
+        rule("NAME", "after title", rf"{_SHORT_TITLE}(?P<phi>{LOOSE_BODY})", 0.85, strong=True),
+        rule("NAME", "after title word", rf"{_TITLE}(?P<phi>{NAME_BODY})", 0.85, strong=True),
+        rule(
+            "NAME", "after label, last-first", rf"{_LABEL}(?P<phi>{_LAST_FIRST})", 0.85, strong=True
         ),
-        Pattern(
-            "iso date",
-            r"\b(?:19|20)\d{2}[-/.](?:0[1-9]|1[0-2])[-/.](?:0[1-9]|[12]\d|3[01])\b",
+        rule("NAME", "after label, HL7", rf"(?P<phi>{_HL7})", 0.8, strong=True),
+        rule("NAME", "after label", rf"{_LABEL}{_NOT_ORG}(?P<phi>{LOOSE_BODY})", 0.7),
+        rule(
+            "NAME",
+            "after by-phrase, last-first",
+            rf"{_BY_PHRASE}(?P<phi>{_LAST_FIRST})",
+            0.8,
+            trigger=_BY_TRIGGER,
+        ),
+        rule(
+            "NAME",
+            "after by-phrase",
+            rf"{_BY_PHRASE}{_NOT_ORG}(?P<phi>{NAME_BODY})",
+            0.75,
+            trigger=_BY_TRIGGER,
+        ),
+        rule(
+            "NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{NAME_BODY})", 0.75
+        ),
+        rule(
+            "NAME",
+            "before credential",
+            rf"(?<![\p{{L}}\d'’-])(?P<phi>{NAME_BODY})(?:,[ ]*{_CREDENTIALS}|[ "
+            rf"]+{_SAFE_CREDENTIALS}){_CRED_END}",
+            0.8,
+            strong=True,
+            trigger=rf"(?:,[ ]*{_CREDENTIALS}|[ ]+{_SAFE_CREDENTIALS}){_CRED_END}",
+        ),
+        rule(
+            "NAME",
+            "after credential",
+            rf"(?<![\p{{L}}\d]){_TECH_CREDENTIALS}[ ]*[:,-]?[ ]+(?P<phi>{NAME_WORD}(?:[ "
+            rf"]{_NAME_PART}){{1,3}})",
+            0.7,
+        ),
+        rule("NAME", "closing block", rf"{_CLOSING}(?P<phi>{LOOSE_BODY})", 0.8, strong=True),
+        rule("NAME", "salutation", rf"{_SALUTATION}(?P<phi>{NAME_BODY})", 0.8, strong=True),
+        rule(
+            "NAME",
+            "initials",
+            r"(?<![\p{L}\d/])(?P<phi>[A-Z]{2,3}/[a-z]{2,3}(?:/[a-z]{2,3})?)(?![\p{L}\d/])",
+            0.6,
+        ),
+    ]
+
+
+# ------------------------------------------------------------------------------------------ locations
+_STREET_SUFFIX = (
+    r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|lane|ln|way|court|ct|place|pl|terrace|ter"
+    r"|circle|cir|parkway|pkwy|highway|hwy|route|rte|trail|trl|square|sq|plaza|plz|alley|aly|crescent|cres"
+    r"|close|loop|run|path|pike|turnpike|expressway|expy|freeway|fwy|row|walk|point|pt|ridge|hill|heights"
+    r"|hts|park|grove|gardens|view|crossing|xing)"
+)
+_STREET = (
+    rf"\b\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?[ ]+(?:(?:[NSEW]|North|South|East|West|NORTH|SOUTH|EAST|W"
+    rf"EST|NE|NW|SE"
+    rf"|SW)\.?[ ]+)?(?:(?:{_CAP_WORD}|{_UPPER_WORD}|\d+(?:st|nd|rd|th))[ ]+){{1,3}}(?=\p{{Lu}})(?i"
+    rf":{_STREET_SUFFIX})\b\.?"
+    rf"(?:[ ]+(?:[NSEW]|North|South|East|West|NE|NW|SE|SW)\b\.?)?"
+    rf"(?:,?[ ]+(?i:apt|apartment|suite|ste|unit|room|rm|bldg|building|floor|fl|\#)\.?[ ]*\#?[ ]*[A"
+    rf"-Za-z0-9-]*\d[A-Za-z0-9-]*)?"
+)
+_ZIP = r"\b\d{5}(?:-\d{4})?\b"
+_STATES = (
+    r"(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT"
+    r"|V[TA]|W[AVIY]|PR|GU|VI)"
+)
+_STATE_NAMES = (
+    r"(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|H"
+    r"awaii|Idaho"
+    r"|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota"
+    r"|Mississippi|Missouri|Montana|Nebraska|Nevada|New[ ]Hampshire|New[ ]Jersey|New[ ]Mexico|New[ ]York"
+    r"|North[ ]Carolina|North[ ]Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode[ ]Island|South[ ]Carolina"
+    r"|South[ ]Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West[ ]Virginia|Wisconsin|Wyoming)"
+)
+_PLACE_WORD = rf"(?:(?:St\.?|Ft\.?|Mt\.?)[ ]?|{_PARTICLE})?(?:{_CAP_WORD}|{_UPPER_WORD})"
+_CITY = rf"(?:{_PLACE_WORD}(?:[ -]{_PLACE_WORD}){{0,2}})"
+_FACILITY_NOUN = (
+    r"(?:hospitals?|medical[ ]cent(?:er|re)s?|health(?:[ ]?care)?[ ](?:system|center|centre|network|services"
+    r"|partners|alliance|clinic|institute)|healthcare|health[ ]sciences?[ ]cent(?:er|re)|clinics?|infirmary"
+    r"|polyclinic|imaging[ ](?:cent(?:er|re)|associates|services|institute|group|partners|specialists)"
+    r"|radiology(?:[ ](?:associates|group|partners|services|consultants|specialists|department))"
+    r"|ortho(?:pa)?edics(?:[ ](?:associates|group|institute|center|centre|specialists))?"
+    r"|orthopa?edic[ ](?:clinic|center|centre|associates|group|institute|specialists|surgeons|hospital)"
+    r"|sports[ ]medicine(?:[ ](?:center|centre|clinic|institute))?|bone[ ](?:and|&)[ ]joint(?:[ ](?:clinic"
+    r"|center|centre|institute))?|surg(?:ery|ical)[ ](?:cent(?:er|re)|hospital|associates)|urgent[ ]care"
+    r"|rehab(?:ilitation)?[ ](?:cent(?:er|re)|hospital|institute)|nursing[ ](?:home|cent(?:er|re)|facility)"
+    r"|care[ ](?:cent(?:er|re)|home|facility)|skilled[ ]nursing(?:[ ]facility)?|hospice|sanatorium|institute"
+    r"|medical[ ](?:group|associates|plaza|practice|offices?)|physicians(?:[ ]group)?|family[ ](?:medicine"
+    r"|practice|health)|health[ ]partners|va[ ]medical[ ]cent(?:er|re)|veterans[ ]affairs|school[ ]"
+    r"of[ ]medicine"
+    r"|memorial|cancer[ ]cent(?:er|re)|children'?s|kaiser[ ]permanente|klinik|klinikum|krankenhaus|spital"
+    r"|ziekenhuis|sjukhus|sykehus|ospedale|policlinico|sanatorio|hospitalier|hôpital|hopital|clínica|clinica"
+    r"|cl[ií]nico|universitätsklinikum|universitaetsklinikum|centre[ ]hospitalier)"
+)
+_FAC_WORD = rf"(?:{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|&)"
+_FAC_JOIN = r"(?:[ ](?i:of(?:[ ]the)?|and|for|de|de[ ]la|del|du|la|le|van|von|y)[ ]|[ ]|-|[ ]&[ ])"
+_FAC_NAME = rf"(?:{_FAC_WORD}(?:{_FAC_JOIN}{_FAC_WORD}){{0,6}})"
+_GENERIC = (
+    r"(?:the|a|an|this|that|our|your|their|his|her|outside|local|same|another|other|previous|prior|referring"
+    r"|any|each|every|no|some|which|at|from|to|in|of|by|and|or|for|with|was|were|is|are|be|been|seen|sent"
+    r"|transferred|admitted|discharged|presented|followed|performed|done|obtained|outpatient|inpatient"
+    r"|orthopa?edic|sports|knee|bone|joint|fracture|pain|pediatric|paediatric|surgical|medical|general"
+    r"|community|regional|university|teaching|tertiary|care|county|state|private|public|veterans|mental"
+    r"|psychiatric|dental|eye|family|specialty|cancer|trauma|emergency|urgent|walk-in|follow-up|dialysis"
+    r"|wound|infusion|imaging|radiology|rehab|rehabilitation|nursing|skilled|primary|main|new|old|nearby"
+    r"|free|day|night|weekend|acute|chronic|rural|city|military|army|naval|field|mobile|virtual)"
+)
+#: capitalised nouns that end a facility name on their own ("Banner Health", "Summit Orthopedics")
+_CAP_FAC_NOUN = (
+    r"(?:Health|HEALTH|Healthcare|Medical|Medicine|MEDICINE|Imaging|IMAGING|Radiology|RADIOLOGY"
+    r"|Diagnostics|Laboratories|Labs|Pharmacy|Dialysis|Orthop(?:a)?edics|ORTHOP(?:A)?EDICS|Pediatrics"
+    r"|Physicians|Specialists|Partners|Associates|Surgical|Wellness|Ambulatory|General|Regional"
+    r"|Hospice|Rehab|Cancer[ ]Institute|Heart[ ]Institute|Eye[ ]Institute)"
+)
+#: specialty words that make "X Medicine", "X Imaging" a department, not a facility
+_SPECIALTY = (
+    r"(?i:nuclear|internal|family|sports|emergency|physical|occupational|preventive|preventative|mental"
+    r"|behavioral|behavioural|public|women's|pediatric|paediatric|diagnostic|interventional|musculoskeletal"
+    r"|neuro|body|breast|cross-sectional|cardiac|cardiovascular|thoracic|abdominal|chest|vascular|oncologic"
+    r"|molecular|further|additional|follow-up|followup|prior|outside|consider|recommend|recommended|dedicated"
+    r"|advanced|general|regional|surgical|medical|ambulatory|community|primary|urgent|critical|intensive"
+    r"|hospital|clinical|academic|integrative|functional|regenerative|spine|joint|bone|orthopedic|orthopaedic"
+    r"|the|a|an|and|or|with|of|in|for|to|at|by|on|from|no|see|per|mild|moderate|severe)"
+)
+#: a "name" made only of specialty or generic words: "Orthopedic Clinic", "Sports Medicine Center"
+_GENERIC_NAME = (
+    r"(?:(?i:the|a|an|our|this|outside|local|same|another|other|prior|previous|referring|outpatient|inpatient"
+    r"|orthopa?edic|orthopa?edics|sports|medicine|fracture|knee|hand|foot|spine|pain|bone|joint|can"
+    r"cer|heart|eye"
+    r"|wound|infusion|dialysis|imaging|radiology|x-ray|mri|ct|ultrasound|walk-in|day|urgent|emergency|primary"
+    r"|care|family|internal|physical|occupational|rehabilitation|rehab|pediatric|paediatric|surgical|surgery"
+    r"|trauma|specialty|women's|mental|behavioral|behavioural|health|services?|department|dept|nuclear"
+    r"|interventional|diagnostic|musculoskeletal|spine)(?:[ ]|[ ]&[ ]|[ ]and[ ]))+"
+)
+_LOWER_FAC = (
+    rf"(?:(?!{_GENERIC}\b|up\b|follow|see\b|return)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for"
+    rf"|with|from|by|on|and|or|our|this|outside|orthopa?edic|sports|urgent|outpatient|inpatient|emergency"
+    rf"|fracture|pain|spine|knee)\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{0,2}})"
+)
+#: facility nouns that make a lower-case name a facility ("mercy hospital"); never "imaging" or "institute"
+_LOWER_FAC_NOUN = (
+    r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary)"
+)
+
+
+def location_rules() -> list[Rule]:
+    """Street addresses, city/state/ZIP lines, facility names and cities after facilities."""
+    facility = (
+        rf"\b(?!{_GENERIC_NAME}(?i:{_FACILITY_NOUN})\b)"
+        rf"(?:{_FAC_NAME}[ ](?i:{_FACILITY_NOUN})|{_LOWER_FAC}{_LOWER_FAC_NOUN})\b"
+        rf"(?:{_FAC_JOIN}{_FAC_NAME})?"
+    )
+    facility_first = (
+        rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ]of(?:[ ]the)?"
+        rf"|(?:hôpital|hopital|clínica|clinica|cl[ií]nico|klinikum|klinik|ospedale|policlinico|cent"
+        rf"ro[ ]m[ée]dico"
+        rf"|centro[ ]hospitalar|centro|instituto|policl[ií]nica|santa[ ]casa|hospital[ ]universitario"
+        rf"|sanatorio|centre[ ]hospitalier(?:[ ]universitaire)?|(?-i:CHU)|h[oô]tel-dieu)(?:[ ](?:de"
+        rf"[ ]la|de|del|des"
+        rf"|du|di|della|do|da|dos|universitario|universitaire|général|general|central))?)"
+        rf"[ ]{_FAC_NAME}"
+    )
+    return [
+        rule("LOCATION", "street address", _STREET, 0.8),
+        rule(
+            "LOCATION",
+            "lower-case street address",
+            r"\b\d{1,6}[a-z]?[ ]+(?:[nsew]\.?[ ]+)?(?:[a-z][a-z'-]+[ ]+){1,3}(?:street|st|avenue|ave|road|rd"
+            r"|boulevard|blvd|drive|dr|lane|ln|court|ct|terrace|parkway|pkwy|highway|hwy)\b\.?",
+            0.7,
+        ),
+        rule(
+            "LOCATION",
+            "foreign street address",
+            r"(?:\b(?:calle|avenida|av\.|rua|rue|via|viale|piazza|plaza|paseo|camino|carrer|corso|largo|praça"
+            r"|travessa|boulevard|bd\.?|chemin|allée|quai|place|straat|laan|gracht|ulica|ul\.)(?:[ ]+"
+            r"(?:de|del|de[ ]la|des|du|di|della|do|da|dos|das|le|la|l'))?[ ]+(?:\p{Lu}[\p{L}'’-]*|\d+)"
+            r"(?:[ ]+\p{Lu}[\p{L}'’-]*){0,3}(?:,?[ ]+\d{1,5}[a-zA-Z]?)?"
+            r"|\b(?-i:\p{Lu}[\p{Ll}-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|gade|vej"
+            r"|gatan|vägen|veien|straat|laan|gracht|plein))[ ]+\d{1,5}[a-zA-Z]?)",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "LOCATION",
+            "number before foreign street",
+            r"\b\d{1,5}[a-z]?,?[ ]+(?i:rue|avenue|av\.|bd|boulevard|place|chemin|allée|quai|via|calle)[ ]+"
+            r"(?:(?i:de|du|des|de[ ]la|di|del|l')[ ]+)?\p{Lu}[\p{L}'’-]*(?:[ ]+\p{Lu}[\p{L}'’-]*){0,3}",
+            0.7,
+        ),
+        rule(
+            "LOCATION",
+            "UK or Canadian postcode",
+            r"\b(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[ABCEGHJ-NPRSTVXY]\d[A-Z][ -]?\d[A-Z]\d)\b",
+            0.7,
+        ),
+        rule(
+            "LOCATION",
+            "postal code before city",
+            r"(?<![\d.,/-])\b(?:[A-Z]{1,2}-)?\d{4,5}[ ](?=\p{Lu}\p{Ll}+)(?!(?:Patients?|Reports?|Ca"
+            r"ses?|Views?"
+            r"|Images?|Units?|Studies|Exams?)\b)\p{Lu}[\p{L}'’-]+(?:[ -]\p{Lu}[\p{L}'’-]+)?",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "unit of an address",
+            r"\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Bldg|BLDG|Building|Floor|Fl|Flat|FLAT"
+            r"|Office|Room)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?|[A-Z](?:-?\d{1,4})?)\b",
+            0.6,
+        ),
+        rule("LOCATION", "po box", r"(?i:\bp\.?[ ]?o\.?[ ]?box[ ]+\d{1,6}\b)", 0.85),
+        rule(
+            "LOCATION",
+            "city state zip",
+            rf"(?P<phi>{_CITY}(?:,[ ]*{_STATES}\.?(?:,?[ ]+{_ZIP}|(?=[ ]*(?:$|[.;)\n])))|[ "
+            rf"]+{_STATES}[ ]+{_ZIP}"
+            rf"|,[ ]*{_STATE_NAMES}\b(?:,?[ ]+{_ZIP})?))",
+            0.75,
+            trigger=rf"(?:,[ ]*{_STATES}|[ ]{_STATES}[ ]+\d|,[ ]*{_STATE_NAMES})\b",
+        ),
+        rule("LOCATION", "state zip", rf"\b(?:{_STATES}|{_STATE_NAMES})[ ]+{_ZIP}", 0.8),
+        rule("LOCATION", "zip plus four", r"(?<![\d-])\b\d{5}-\d{4}\b(?!-\d)", 0.6),
+        rule(
+            "LOCATION",
+            "ZIP after a place word",
+            r"(?<=\p{Lu}[\p{L}.'’]*,?[ ])(?<!(?i:cpt|hcpcs|icd|icd-?9|icd-?10|code|codes|drg|loinc|"
+            r"snomed|ndc|rvu"
+            r"|accession|acc|order|mrn|id|no|number|series|image|lot|serial|model|ref)[ :#]*[ ])\d{"
+            r"5}\b(?![.,/-]?\d)",
+            0.55,
+        ),
+        rule(
+            "LOCATION",
+            "zip after label",
+            r"(?i:\bzip(?:[ ]?code)?)[ ]*:?[ ]*(?P<phi>\d{5}(?:-\d{4})?)",
             0.85,
         ),
-        Pattern(
-            "month day year",
-            rf"\b{MONTH}\.?[ ]+\d{{1,2}}(?:st|nd|rd|th)?,?[ ]+(?:19|20)\d{{2}}\b",
-            0.9,
+        rule(
+            "LOCATION",
+            "labelled place",
+            rf"(?i:\b(?:address|addr|city|town|county|residence|lives[ ]in|resides[ ]in|home[ ]town"
+            rf"|birthplace|place[ ]of[ ]birth|born[ ]in))[ ]*:?[ ]*(?P<phi>{_CITY}(?:,[ ]{_CITY})?)",
+            0.7,
         ),
-        Pattern(
-            "day month year",
-            rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ -]{MONTH}\.?[ ,-]+(?:(?:19|20)\d{{2}}|\d{{2}})\b",
-            0.9,
+        rule(
+            "LOCATION",
+            "room or bed",
+            r"(?i:\b(?:room|rm|bed)\.?[ ]*(?:#|no\.?|number)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?"
+            r"(?:-?[A-Z0-9]{1,3})?\b",
+            0.6,
         ),
-        Pattern("month year", rf"\b{MONTH}\.?[ ]+(?:19|20)\d{{2}}\b", 0.6),
-        Pattern("month day", rf"\b{MONTH}\.?[ ]+\d{{1,2}}(?:st|nd|rd|th)?\b(?![ ]*(?:mm|cm))", 0.5),
+        rule("HOSPITAL", "facility", facility, 0.75, trigger=rf"(?i:\b{_FACILITY_NOUN}\b)"),
+        rule("HOSPITAL", "facility first", facility_first, 0.75),
+        rule(
+            "HOSPITAL",
+            "capitalised facility noun",
+            rf"(?<![\p{{L}}'’-])(?!{_SPECIALTY}[ ])(?:{_FAC_NAME})[ ](?:{_CAP_FAC_NOUN})(?![\p{{L}}'’-])",
+            0.6,
+            trigger=rf"[ ](?:{_CAP_FAC_NOUN})(?![\p{{L}}'’-])",
+        ),
+        rule(
+            "HOSPITAL",
+            "saint's",
+            r"\b(?:St\.?|Saint|ST\.?|SAINT)[ ](?:\p{Lu}[\p{L}]+)['’][sS]\b",
+            0.65,
+        ),
+        rule(
+            "HOSPITAL",
+            "the VA",
+            rf"\b(?:the[ ])?(?:VA|V\.A\.|VAMC)\b(?:[ ](?:{_CITY}))?",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "city after facility",
+            rf"(?i:{_FACILITY_NOUN})(?:,[ ]+|[ ]+(?i:in)[ ]+)(?P<phi>{_CITY})(?=[.,;)\n]|$|[ ](?:on"
+            rf"|for|at|dated)\b)",
+            0.6,
+            trigger=rf"(?i:\b{_FACILITY_NOUN}(?:,|[ ]in)[ ])",
+        ),
     ]
-    return PatternRecognizer(
-        "DATE",
-        patterns=patterns,
-        name="RadiologyDateRecognizer",
-        global_regex_flags=NOCASE,
-        context=["date", "dated", "dob", "on", "exam", "study"],
-    )
 
 
-def time_recognizer() -> PatternRecognizer:
-    """12-hour, 24-hour and military times."""
-    patterns = [
-        Pattern(
+# --------------------------------------------------------------------------------------- dates, times
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MON = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:(?:19|20)\d{2})"
+_YEAR2 = r"(?:'?\d{2})"
+_ORD = r"(?:st|nd|rd|th)?"
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ ]+)?"
+#: a time zone or "local" after a time, kept in the span
+_ZONE = (
+    r"(?:[ ]?(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|HST|UTC|GMT|ET|CT|MT|PT|Z)\b|[ ](?i:local(?:"
+    r"[ ]time)?)\b)?"
+)
+#: "hours"/"hrs"/"h" and a zone after a time
+_TIME_SUFFIX = rf"(?:[ ]?(?i:hours|hrs|hr|h)\b)?{_ZONE}"
+_TIME = (
+    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]))?)"
+)
+_DATE_CORE = (
+    rf"(?:{_MON}(?P<s1>[/.-]){_DAY}(?P=s1)(?:{_YEAR}|{_YEAR2})|{_DAY}(?P<s2>[/.-]){_MON}(?P=s2)(?"
+    rf":{_YEAR}|{_YEAR2})"
+    rf"|{_YEAR}[-/.]{_MON}[-/.]{_DAY}"
+    rf"|{_MON}[/-]{_YEAR}"
+    rf"|{MONTH}\.?[ ]+{_DAY}{_ORD},?[ ]+(?:{_YEAR}|'\d{{2}})"
+    rf"|{_DAY}{_ORD}[ -]?(?:of[ ])?{MONTH}\.?[ ,-]*(?:{_YEAR}|{_YEAR2})"
+    rf"|{MONTH}[ -]{_DAY}[ -](?:{_YEAR}|{_YEAR2}))"
+)
+
+
+def date_rules() -> list[Rule]:
+    """Dates more specific than a year, and clock times (see the module docstring)."""
+    compact_ymd = rf"(?:{_YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
+    compact_mdy = rf"(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]){_YEAR})"
+    return [
+        rule(
+            "DATE",
+            "date",
+            rf"(?<![\d.])\b{_WEEKDAY}{_DATE_CORE}\b(?![.]\d)",
+            0.85,
+            flags=NOCASE,
+            trigger=rf"\d[/.-]\d|\d[ -]?{MONTH}|{MONTH}\.?[ -]\d",
+        ),
+        rule(
+            "DATE",
+            "compact date",
+            rf"(?<![\d.-])(?:{compact_ymd}|{compact_mdy})(?:T?\d{{4,6}})?(?![\d.])",
+            0.7,
+        ),
+        rule(
+            "DATE",
+            "month year",
+            rf"\b{MONTH}\.?,?(?:[ ]+|-)(?:of[ ])?(?:{_YEAR}|'\d{{2}})\b",
+            0.6,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "month day",
+            rf"\b{_WEEKDAY}{MONTH}\.?[ ]+{_DAY}{_ORD}\b(?![ ]*(?:mm|cm|%|x\b))|\b{_DAY}{_ORD}[ ]+(?"
+            rf":of[ ])?{MONTH}\b",
+            0.5,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "season or holiday",
+            r"\b(?:(?:early|mid|late)[ -])?(?:spring|summer|fall|autumn|winter|christmas(?:[ ]day|[ ]eve)?"
+            r"|thanksgiving(?:[ ]day)?|easter(?:[ ]sunday)?|new[ ]year'?s(?:[ ]day|[ ]eve)?|indepen"
+            r"dence[ ]day"
+            r"|memorial[ ]day|labor[ ]day|labour[ ]day|veterans[ ]day|halloween|hanukkah|ramadan|diwali"
+            r"|passover|yom[ ]kippur|rosh[ ]hashanah|mardi[ ]gras|valentine'?s[ ]day|mother'?s[ ]day"
+            r"|father'?s[ ]day|boxing[ ]day)(?:[ ]of)?,?[ ]+(?:(?:19|20)\d{2}|'\d{2})\b",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "holiday",
+            r"\b(?:Christmas(?:[ ]Day|[ ]Eve)?|Thanksgiving(?:[ ]Day)?|Easter(?:[ ]Sunday)?|New[ ]Year'?s"
+            r"(?:[ ]Day|[ ]Eve)?|Independence[ ]Day|Memorial[ ]Day|Labor[ ]Day|Veterans[ ]Day|Halloween"
+            r"|Mardi[ ]Gras)\b",
+            0.55,
+        ),
+        rule(
+            "DATE",
+            "early/mid/late month",
+            rf"\b(?:early|mid|late|beginning[ ]of|end[ ]of|middle[ ]of)[ -]{MONTH}\b"
+            rf"(?:,?[ ]+(?:{_YEAR}|'\d{{2}}))?",
+            0.6,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "weekday",
+            r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|MONDAY|TUESDAY|WEDNESDAY"
+            r"|THURSDAY|FRIDAY|SATURDAY|SUNDAY)\b",
+            0.5,
+        ),
+        rule(
+            "DATE", "year-month", rf"(?<![\d.-])\b{_YEAR}[-/](?:0[1-9]|1[0-2])\b(?![-/.]?\d)", 0.6
+        ),
+        rule(
+            "DATE",
+            "month/day after cue",
+            rf"(?i:\b(?:on|dated|date|dob|since)[ ]*:?[ ]+)(?P<phi>{_MON}/{_DAY})(?![/\d])",
+            0.55,
+        ),
+        rule(
+            "DATE",
+            "date label + digits",
+            r"(?i:\b(?:dob|d\.o\.b\.|birth[ ]?date|date[ ]of[ ]birth)[ ]*:?[ ]*)(?P<phi>\d{6,8})\b",
+            0.85,
+        ),
+        rule(
+            "TIME",
             "clock time",
-            r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]))?",
+            rf"(?<![\d:])(?:\b|(?<=\dT)){_TIME}{_TIME_SUFFIX}",
+            0.8,
+            flags=NOCASE,
+        ),
+        rule(
+            "TIME",
+            "hour am/pm",
+            rf"\b(?:1[0-2]|0?[1-9])[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]){_ZONE}",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "TIME",
+            "military after cue",
+            rf"(?i:(?:\bat|@|\btime|\bby|\baround|\bapproximately|\bapprox\.?)[ ]?:?[ ]?)"
+            rf"(?P<phi>(?!(?:19|20)\d\d\b)(?:[01]\d|2[0-3])[0-5]\d(?![\d.]|[ ]?(?i:cc|ml|mg|mm|cm|units?"
+            rf"|patients?|reports?)\b){_TIME_SUFFIX})",
+            0.7,
+        ),
+        rule(
+            "TIME",
+            "bare 24-hour time",
+            r"(?<![\d.,/:#-])\b(?!(?:19|20)\d\d\b)(?:[01]\d|2[0-3])[0-5]\d\b(?![.,/:-]?\d)"
+            r"(?![ ]?(?i:cc|ml|mg|mm|cm|units?|hu|%|x\b|patients?|views?|reports?|cases?))",
+            0.5,
+        ),
+        rule(
+            "TIME",
+            "military hours",
+            rf"\b(?:[01]?\d|2[0-3])[0-5]\d[ ]?(?:hours|hrs|hr|h)\b{_ZONE}",
+            0.85,
+            flags=NOCASE,
+        ),
+        rule(
+            "TIME",
+            "dotted time",
+            rf"\b(?:[01]?\d|2[0-3])\.[0-5]\d[ ]?(?:[ap]\.m\.|[ap]m|hours|hrs|h)\b{_ZONE}",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "TIME", "h-separated time", rf"\b(?:[01]?\d|2[0-3])h[0-5]\d\b{_ZONE}", 0.7, flags=NOCASE
+        ),
+        rule(
+            "TIME",
+            "time next to date",
+            rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d|2[0-3]"
+            rf")[0-5]\d(?:[0-5]\d)?\b{_TIME_SUFFIX})",
+            0.8,
+            trigger=r"(?<=\d|\d,|\d[ ]at|\d[ ]@)(?:T|[ ]|[ ]@)(?:[01]\d|2[0-3])[0-5]\d",
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------------- identifiers
+_ID_LABEL = (
+    r"(?:mrn|mr[ ]?#|mr[ ]?no\.?|med(?:ical)?[ ]rec(?:ord)?(?:[ ](?:number|no\.?|num|#))?|record[ ]"
+    r"(?:number|no\.?|#)"
+    r"|acc(?:ession)?\.?(?:[ ]?(?:#|no\.?|num(?:ber)?|id))?|acct\.?|account(?:[ ](?:number|no\.?|#))?"
+    r"|(?:patient|pt|person|member|subscriber|beneficiary|study|exam|visit|encounter|episode"
+    r"|case|specimen|requisition|req|order|claim|policy|group|plan|insurance|health[ ]plan|medicare"
+    r"|medicaid|device|implant|unit|chart|billing|lab|sample|accession|document|report)[ ]?(?:id|#|"
+    r"no\.?|number"
+    r"|num)|id|csn|fin|har|mr|ein|npi|dea|upin|uid|udi|serial(?:[ ](?:number|no\.?|#))?|s/n|sn|lot"
+    r"(?:[ ](?:number"
+    r"|no\.?|#))?|batch(?:[ ](?:number|no\.?|#))?|model(?:[ ](?:number|no\.?|#))?|catalog(?:ue)?(?:"
+    r"[ ](?:number"
+    r"|no\.?|#))?|cat\.?[ ]?(?:#|no\.?)|ref(?:erence)?\.?(?:[ ]?(?:#|no\.?|number))?|license(?:[ ](?:number"
+    r"|no\.?|#))?|licence(?:[ ](?:number|no\.?|#))?|dl[ ]?#?|certificate(?:[ ](?:number|no\.?|#))?"
+    r"|plate(?:[ ](?:number|no\.?|#))?|vin|ip(?:[ ]address)?|order|requisition|encounter|visit|ticket"
+    r"|confirmation|reference|tracking|barcode|unit[ ]no\.?)"
+)
+#: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
+_ID_VALUE = r"(?:(?:[A-Z]{1,6}[ .#-]?)?\d[A-Z0-9]*(?:(?:[-./:]|[ ](?=[A-Z]{0,3}\d))[A-Z0-9]+){0,5})"
+
+
+def identifier_rules() -> list[Rule]:
+    """SSNs, labelled and unlabelled record, accession, account, device and other identifiers."""
+    return [
+        rule(
+            "SSN",
+            "ssn dashed",
+            r"(?<![\d-])\b(?!000|666)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b(?!-\d)",
+            0.85,
+        ),
+        rule("SSN", "masked ssn", r"(?i:(?<![\w*#])[x*#]{3}[- ]?[x*#]{2}[- ]?\d{4}\b)", 0.8),
+        rule(
+            "SSN",
+            "national insurance number",
+            r"\b[A-CEGHJ-PR-TW-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b",
+            0.75,
+        ),
+        rule(
+            "SSN",
+            "ssn loosely separated",
+            r"(?<![\d.-])\b\d{3}(?:[ ]{1,2}|[ ]?[-.][ ]?)\d{2}(?:[ ]{1,2}|[ ]?[-.][ ]?)\d{4}\b(?![.-]?\d)",
+            0.7,
+        ),
+        rule(
+            "SSN",
+            "ssn spaced or dotted",
+            r"(?<![\d.])\b\d{3}(?P<sep>[ .])\d{2}(?P=sep)\d{4}\b(?![.]?\d)",
+            0.75,
+        ),
+        rule(
+            "SSN",
+            "ssn digits near a label",
+            r"(?i:\b(?:ssn|ss[ ]?#|social[ ]security(?:[ ](?:number|no\.?|#))?))[^\n\d]{0,25}?(?P<p"
+            r"hi>\d{4})\b"
+            r"(?![.-]?\d)",
+            0.7,
+        ),
+        rule(
+            "SSN",
+            "ssn labelled",
+            r"(?i:\b(?:ssn|ss[ ]?#|soc(?:ial)?[ ]sec(?:urity)?(?:[ ](?:number|no\.?|#))?|ssa))[ ]*[:#]?[ ]*"
+            r"(?P<phi>(?:\d|x|\*){3}[- .]?(?:\d|x|\*){2}[- .]?\d{4})\b",
+            0.9,
+            flags=NOCASE,
+        ),
+        rule(
+            "ID",
+            "labelled id",
+            rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|#)\.?)?[ ]*[:#=]?[ ]*#?[ ]*"
+            rf"(?P<phi>(?i:{_ID_VALUE}))",
+            0.85,
+        ),
+        rule(
+            "ID",
+            "user name",
+            r"(?i:\b(?:user(?:[ ]?name|[ ]?id)?|login|log-in|account[ ]name|screen[ ]name))[ ]*[:#][ ]*"
+            r"(?P<phi>[A-Za-z][A-Za-z0-9._-]{2,30})",
+            0.75,
+        ),
+        rule("ID", "DICOM UID", r"(?<![\w.])\d{1,10}(?:\.\d{1,20}){4,}(?![\w.]|\.\d)", 0.8),
+        rule(
+            "ID",
+            "GS1 device identifier",
+            r"(?<![\w)])(?:\(\d{2,4}\)[A-Za-z0-9./-]{1,40}){2,6}",
             0.8,
         ),
-        Pattern("hour am/pm", r"\b(?:1[0-2]|0?[1-9])[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z])", 0.7),
-        Pattern("military after at", r"\bat[ ](?P<phi>(?:[01]\d|2[0-3])[0-5]\d)\b", 0.7),
-        Pattern("military hours", r"\b(?:[01]\d|2[0-3])[0-5]\d(?=[ ]?(?:hours|hrs|h)\b)", 0.85),
+        rule("ID", "letters and digits", r"\b[A-Z]{1,5}[-#]?\d{4,14}[A-Z]{0,3}\b", 0.6),
+        rule("ID", "digits and letters", r"\b\d{2,}[A-Z]{1,4}\d{2,}[A-Z0-9]*\b", 0.6),
+        rule("ID", "long number", r"(?<![\d.,])\b\d{6,16}\b(?![.,]\d)", 0.6),
+        rule(
+            "ID",
+            "grouped number",
+            r"(?<![\d.])\b[A-Z]{0,4}\d{2,}(?:[-.]\d{2,}){2,4}\b(?![.]\d)",
+            0.6,
+        ),
+        rule("ID", "year-serial", r"\b[A-Z]{0,4}-?(?:19|20)\d{2}-[A-Z]{0,3}\d{4,10}\b", 0.7),
+        rule(
+            "ID",
+            "mixed shape",
+            r"\b(?=(?:[A-Z-]*\d){4})(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){1,4}\b",
+            0.55,
+        ),
     ]
-    return GroupPatternRecognizer(
-        "TIME", patterns=patterns, name="TimeRecognizer", global_regex_flags=NOCASE
+
+
+# -------------------------------------------------------------------------------- phones, web, ages
+def contact_rules() -> list[Rule]:
+    """Telephone, fax, pager and extension numbers, e-mail addresses and URLs."""
+    sep = r"(?:[ ]?[./-][ ]?|[ ])?"
+    number = rf"(?:\+?1{sep})?(?:\(\d{{3}}\){sep}|(?<!\d)\b\d{{3}}{sep})\d{{3}}{sep}\d{{4}}\b"
+    extension = (
+        r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
     )
-
-
-def phone_recognizer() -> PatternRecognizer:
-    """US telephone and fax numbers with optional extensions."""
-    number = r"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}\b"
-    extension = r"(?:[ ]*(?:ext\.?|extension|x)[ ]*\d{1,6}\b)?"
-    patterns = [Pattern("phone", number + extension, 0.75)]
-    return PatternRecognizer(
-        "PHONE",
-        patterns=patterns,
-        name="PhoneExtensionRecognizer",
-        global_regex_flags=NOCASE,
-        context=["phone", "call", "fax", "tel", "pager"],
-    )
-
-
-def email_recognizer() -> PatternRecognizer:
-    """E-mail addresses (a plain pattern: Presidio's own needs tldextract's network suffix list)."""
-    pattern = Pattern(
-        "email", r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b", 0.9
-    )
-    return PatternRecognizer(
-        "EMAIL", patterns=[pattern], name="OfflineEmailRecognizer", global_regex_flags=NOCASE
-    )
-
-
-def url_recognizer() -> PatternRecognizer:
-    """Web addresses, without trailing punctuation."""
-    patterns = [
-        Pattern("url scheme", r"\b(?:https?|ftp)://[^\s<>\"']*[^\s<>\"'.,;:)\]]", 0.9),
-        Pattern("url www", r"\bwww\.[^\s<>\"']*[^\s<>\"'.,;:)\]]", 0.85),
-    ]
-    return PatternRecognizer(
-        "URL", patterns=patterns, name="OfflineUrlRecognizer", global_regex_flags=NOCASE
-    )
-
-
-def ssn_recognizer() -> PatternRecognizer:
-    """Social security numbers (dashed; undashed only after an SSN label)."""
-    patterns = [
-        Pattern("ssn dashed", r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b", 0.85),
-        Pattern(
-            "ssn labelled",
-            r"(?i:\bSSN|social[ ]security(?:[ ]number)?)[ ]*[:#]?[ ]*(?P<phi>\d{9})\b",
+    return [
+        rule("PHONE", "phone", number + extension, 0.75, flags=NOCASE),
+        rule(
+            "PHONE",
+            "international",
+            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3})(?:[ .-]?\(?\d{1,5}\)?){2,5}\b",
+            0.75,
+        ),
+        rule(
+            "PHONE",
+            "grouped digits",
+            r"(?<![\w.+/-])(?=(?:[ .()-]?\d){9})\(?\d{2,5}\)?(?:[ .-]\(?\d{2,5}\)?){2,4}(?![\w]|[./-]\d)",
+            0.6,
+        ),
+        rule("PHONE", "seven digits", r"(?<![\d.-])\b\d{3}[-.]\d{4}\b(?![.-]?\d)", 0.6),
+        rule(
+            "PHONE",
+            "extension only",
+            r"(?i:\bext(?:ension|n)?\.?[ ]*[:#]?[ ]*\d{2,6}\b|(?<!\d[ ]?)\bx\.?[ ]?\d{3,6}\b)",
+            0.7,
+        ),
+        rule(
+            "PHONE",
+            "pager or extension",
+            r"(?i:\b(?:pager|pgr|beeper|bpr|page|paged|ext|extension|x|phone|tel|telephone|fax|cell"
+            r"|mobile|callback"
+            r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:#|no\.?|number|at|to)?[ ]*:?[ ]*(?P<phi>\d"
+            r"[\d-]{2,9}\d)\b",
+            0.75,
+        ),
+        rule(
+            "EMAIL",
+            "email",
+            r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
             0.9,
         ),
-    ]
-    return GroupPatternRecognizer(
-        "SSN", patterns=patterns, name="SsnRecognizer", global_regex_flags=CASE
-    )
-
-
-def id_recognizer() -> PatternRecognizer:
-    """Medical record, accession, order and reference numbers: labelled, and common unlabelled shapes."""
-    label = (
-        r"(?i:\b(?:MRN|medical[ ]record(?:[ ](?:number|no\.?|#))?|record[ ]#"
-        r"|acc(?:ession)?\.?(?:[ ]?(?:#|no\.?|number))?|patient[ ]id|pt[ ]id|id"
-        r"|order(?:[ ]?(?:#|no\.?|number))?|requisition(?:[ ]#)?"
-        r"|ref(?:erence)?\.?(?:[ ]?(?:#|no\.?|number))?|study[ ]id|exam[ ]#|encounter(?:[ ]#)?|csn|fin))"
-    )
-    patterns = [
-        Pattern(
-            "labelled id", rf"{label}[ ]*[:#]?[ ]*(?P<phi>[A-Z]{{0,4}}-?\d[\dA-Z-]{{3,18}})\b", 0.85
+        rule(
+            "URL",
+            "url scheme",
+            r"\b(?:https?|ftp)://[^\s<>\"']*[^\s<>\"'.,;:)\]]",
+            0.9,
+            flags=NOCASE,
         ),
-        Pattern("letters and digits", r"\b[A-Z]{1,4}-?(?:19|20)?\d{5,12}\b", 0.6),
-        Pattern("long number", r"\b\d{7,12}\b", 0.6),
-        Pattern("year-serial", r"\b[A-Z]?(?:19|20)\d{2}-\d{5,9}\b", 0.7),
+        rule("URL", "url www", r"\bwww\.[^\s<>\"']*[^\s<>\"'.,;:)\]]", 0.85, flags=NOCASE),
+        rule(
+            "URL",
+            "bare domain",
+            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|health|io|us|info)(?:/[^\s<>\"'"
+            r"]*[^\s<>\"'.,;:)\]])?\b",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "URL",
+            "ip address",
+            r"(?<![\d.])\b(?:\d{1,3}\.){3}\d{1,3}\b(?![.]\d)(?::\d{1,5}\b|/\d{1,2}\b)?",
+            0.7,
+        ),
+        rule(
+            "URL",
+            "ipv6 address",
+            r"(?<![\w:])(?=[0-9a-fA-F:]*:[0-9a-fA-F]*:)(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])",
+            0.7,
+        ),
     ]
-    return GroupPatternRecognizer(
-        "ID",
-        patterns=patterns,
-        name="RadiologyIdRecognizer",
-        global_regex_flags=CASE,
-        context=["mrn", "accession", "record", "order", "id"],
+
+
+def age_rules() -> list[Rule]:
+    """Ages above 89 (HIPAA Safe Harbor): ``92-year-old``, ``94 yo``, ``92Y``, ``92 F``, ``age 97``."""
+    old = r"(?:9\d|1[0-2]\d)"
+    unit = (
+        r"(?:years?|yrs?|y/?o|y\.o\.?|yo[mf]?|y|yr[ -]old|year[ -]old|-?years?-old|[mf]|male|female|man|woman"
+        r"|gentleman|lady|boy|girl|/[mf])"
     )
-
-
-def age_recognizer() -> PatternRecognizer:
-    """Ages above 89 (HIPAA Safe Harbor): ``92-year-old``, ``94 yo``, ``age 97``."""
-    old = r"(?:9\d|1[01]\d)"
-    patterns = [
-        Pattern("age before unit", rf"\b{old}(?=[ -]*(?:years?|yrs?|y/?o|y\.o\.)\b)", 0.85),
-        Pattern("age after label", rf"(?i:\baged?)[ ]*[:]?[ ]*(?P<phi>{old})\b", 0.85),
-    ]
-    return GroupPatternRecognizer(
-        "AGE", patterns=patterns, name="OldAgeRecognizer", global_regex_flags=NOCASE
-    )
-
-
-def hospital_recognizer() -> PatternRecognizer:
-    """Hospital, clinic and medical-centre names ending in a facility noun."""
-    word = r"(?:[A-Z][a-z]+|[A-Z]{2,})"
-    facility = (
-        r"(?:Hospital|Medical[ ]Cent(?:er|re)|Health(?:[ ]System|[ ]Center|care)?|Clinic|Infirmary|Imaging"
-        r"[ ]Cent(?:er|re)|Orthopa?edic[ ]Clinic|Bone[ ]and[ ]Joint[ ]Clinic|Radiology[ ]Associates"
-        r"|Medical[ ]Group|Surgery[ ]Cent(?:er|re))"
-    )
-    patterns = [
-        Pattern(
-            "facility",
-            rf"\b(?:St\.?[ ]|Saint[ ])?{word}(?:[ ](?:of[ ])?{word}){{0,3}}[ ]"
-            rf"(?:(?:General|Community|Memorial|University|Regional|Children's)[ ])?{facility}\b",
-            0.75,
-        )
-    ]
-    return PatternRecognizer(
-        "HOSPITAL", patterns=patterns, name="FacilityRecognizer", global_regex_flags=CASE
-    )
-
-
-def radiology_recognizers() -> list[PatternRecognizer]:
-    """Every recognizer of this module."""
     return [
-        name_recognizer(),
-        date_recognizer(),
-        time_recognizer(),
-        phone_recognizer(),
-        email_recognizer(),
-        url_recognizer(),
-        ssn_recognizer(),
-        id_recognizer(),
-        age_recognizer(),
-        hospital_recognizer(),
+        rule(
+            "AGE",
+            "age and unit",
+            rf"(?<![\d.])\b{old}[ -]*(?:{unit})\b(?:[ -]*(?:old|of[ ]age))?\.?(?<![ -])",
+            0.85,
+            flags=NOCASE,
+        ),
+        rule("AGE", "age compact", rf"(?<![\d.])\b{old}(?:y|yo|yr|m|f)\b", 0.8, flags=NOCASE),
+        rule(
+            "AGE",
+            "age after label",
+            rf"(?i:\b(?:aged?|age/sex|age/gender|ages|at[ ]age))[ ]*[:]?[ ]*(?:of[ ])?(?P<phi>{old})\b",
+            0.85,
+        ),
+        rule(
+            "AGE",
+            "age in words",
+            r"(?i:\b(?:ninety|one[ ]hundred(?:[ ]and)?)(?:[- ](?:one|two|three|four|five|six|seven|eight"
+            r"|nine|ten|eleven|twelve))?[ -]+(?:years?|yrs?|y/?o)\b(?:[ -]+old)?)",
+            0.8,
+        ),
+        rule(
+            "AGE",
+            "age words",
+            r"(?i:\b(?:nonagenarian|centenarian|supercentenarian)\b|\b(?:9\d|1[0-2]\d)\+|\bage[d]?[ ]?:?[ ]+"
+            r"(?:of[ ]+)?(?:ninety(?:[- ]\w+)?|one[ ]hundred(?:[ ]and)?(?:[- ]\w+)?))",
+            0.7,
+        ),
+        rule("AGE", "decade", r"(?i:\b(?:in[ ]h(?:is|er|eir)[ ])(?P<phi>(?:9|10|11)0'?s)\b)", 0.7),
+    ]
+
+
+def radiology_rules() -> list[Rule]:
+    """Every rule of this module."""
+    return [
+        *name_rules(),
+        *location_rules(),
+        *date_rules(),
+        *identifier_rules(),
+        *contact_rules(),
+        *age_rules(),
     ]

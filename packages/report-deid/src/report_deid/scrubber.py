@@ -1,9 +1,10 @@
 """Scrubbing: detect PHI, drop allow-listed spans, merge overlaps, replace with placeholders.
 
-The analyzer's findings are filtered (a span inside an allow-listed phrase is dropped), overlapping spans are
-merged into one (typed by the highest-scoring member, ties to the longer), and presidio-anonymizer replaces
-each with ``[TYPE]`` or ``[PHI]``. Only the scrubbed text and counts per type leave this module; nothing here
-logs or raises with report text.
+The engine's findings (:class:`report_deid.engine.DetectionEngine`) are filtered (a span inside an
+allow-listed phrase is dropped unless a title or label vouches for it), overlapping spans are merged into one
+(typed by the highest-scoring member, ties to the longer), and each is replaced with ``[TYPE]`` or ``[PHI]``.
+Only the scrubbed text and counts per type leave this module; nothing here logs or raises with report text,
+and record ids appear in messages only as salted hashes (:mod:`report_deid.record_ids`).
 """
 
 from __future__ import annotations
@@ -15,26 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from presidio_analyzer import RecognizerResult
-from presidio_anonymizer import AnonymizerEngine
-from presidio_anonymizer.entities import OperatorConfig
-
-from report_deid.allow_list import allowed_spans, inside_allowed
-from report_deid.engine import build_analyzer
+from report_deid.engine import DetectionEngine
 from report_deid.errors import InputFormatError
 from report_deid.phi_types import PHI_TYPES, placeholder
+from report_deid.record_ids import RecordIds
+from report_deid.spans import Detection, merge_overlaps
+
+__all__ = ["Detection", "ScrubResult", "Scrubber", "merge_overlaps", "replace_spans"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Detection:
-    """One PHI span: ``text[start:end]`` of ``entity_type``."""
-
-    start: int
-    end: int
-    entity_type: str
-    score: float
 
 
 @dataclass(frozen=True)
@@ -51,7 +41,8 @@ class Scrubber:
     Args:
         spacy_model: optional local spaCy pipeline directory (adds NER for names and facilities).
         single_placeholder: replace every span with ``[PHI]`` instead of ``[TYPE]``.
-        score_threshold: minimum recognizer score kept.
+        score_threshold: minimum detection score kept.
+        use_lexicon: find cue-less names with the census name lexicon.
     """
 
     def __init__(
@@ -60,23 +51,17 @@ class Scrubber:
         *,
         single_placeholder: bool = False,
         score_threshold: float = 0.4,
+        use_lexicon: bool = True,
     ) -> None:
-        self.analyzer = build_analyzer(spacy_model, score_threshold)
-        self.anonymizer = AnonymizerEngine()
+        self.engine = DetectionEngine(spacy_model, score_threshold, use_lexicon=use_lexicon)
         self.single_placeholder = single_placeholder
-        self.operators = {
-            entity: OperatorConfig(
-                "replace", {"new_value": placeholder(entity, single_placeholder)}
-            )
-            for entity in PHI_TYPES
+        self.placeholders = {
+            entity: placeholder(entity, single_placeholder) for entity in PHI_TYPES
         }
 
     def detect(self, text: str) -> list[Detection]:
         """PHI spans of ``text``, allow-list filtered and merged, sorted by start."""
-        results = self.analyzer.analyze(text=text, language="en", entities=list(PHI_TYPES))
-        allowed = allowed_spans(text)
-        kept = [r for r in results if not inside_allowed(r.start, r.end, allowed)]
-        return merge_overlaps([Detection(r.start, r.end, r.entity_type, r.score) for r in kept])
+        return self.engine.detect(text)
 
     def scrub(self, text: str) -> ScrubResult:
         """Replace every detected span with its placeholder."""
@@ -85,47 +70,65 @@ class Scrubber:
         detections = self.detect(text)
         if not detections:
             return ScrubResult(text, {})
-        results = [RecognizerResult(d.entity_type, d.start, d.end, d.score) for d in detections]
-        anonymized = self.anonymizer.anonymize(
-            text=text, analyzer_results=results, operators=self.operators
+        return ScrubResult(
+            replace_spans(text, detections, self.placeholders),
+            dict(Counter(d.entity_type for d in detections)),
         )
-        return ScrubResult(anonymized.text, dict(Counter(d.entity_type for d in detections)))
 
     def scrub_records(
-        self, records: Iterable[dict[str, Any]], text_field: str = "text"
+        self,
+        records: Iterable[dict[str, Any]],
+        text_field: str = "text",
+        ids: RecordIds | None = None,
     ) -> Iterator[tuple[dict[str, Any] | None, Mapping[str, int], str | None]]:
         """Scrub the ``text_field`` of each record.
 
+        Args:
+            records: dictionaries (anything else is reported as an error).
+            text_field: the field holding the report text.
+            ids: names records in errors and logs by a salted hash of their ``id`` (a new salt when omitted).
+
         Yields:
             ``(record with scrubbed text, counts, None)`` or ``(None, {}, reason)`` for a record that cannot
-            be scrubbed; the reason names the record and the problem, never its text.
+            be scrubbed; the reason names the record by position and hashed id, never by its text or raw id.
         """
+        ids = ids or RecordIds()
         for position, record in enumerate(records):
-            ident = record.get("id", f"#{position}") if isinstance(record, dict) else f"#{position}"
+            ident = ids.label(record.get("id") if isinstance(record, dict) else None, position)
             try:
-                if not isinstance(record, dict) or text_field not in record:
-                    raise InputFormatError(f"no field {text_field!r}")
-                result = self.scrub(record[text_field])
+                scrubbed, counts = self.scrub_record(record, text_field)
             except InputFormatError as exc:
                 logger.warning("record %s skipped: %s", ident, exc)
                 yield None, {}, f"record {ident}: {exc}"
                 continue
-            except Exception as exc:  # a recognizer failure must not leak text through its message
-                logger.warning("record %s skipped: %s", ident, type(exc).__name__)
-                yield None, {}, f"record {ident}: scrubbing failed ({type(exc).__name__})"
-                continue
-            yield {**record, text_field: result.text}, result.counts, None
+            yield scrubbed, counts, None
+
+    def scrub_record(
+        self, record: object, text_field: str = "text"
+    ) -> tuple[dict[str, Any], Mapping[str, int]]:
+        """One record with its ``text_field`` scrubbed, and the counts per type.
+
+        Raises:
+            InputFormatError: not a dictionary, no such field, not text, or the scrubber failed (the message
+                names the exception type only: a recognizer's message could quote the text).
+        """
+        if not isinstance(record, dict) or text_field not in record:
+            raise InputFormatError(f"no field {text_field!r}")
+        try:
+            result = self.scrub(record[text_field])
+        except InputFormatError:
+            raise
+        except Exception as exc:  # a recognizer failure must not leak text through its message
+            raise InputFormatError(f"scrubbing failed ({type(exc).__name__})") from None
+        return {**record, text_field: result.text}, result.counts
 
 
-def merge_overlaps(detections: list[Detection]) -> list[Detection]:
-    """Merge overlapping or touching-inside spans; the merged type is the best-scoring (then longest) one."""
-    ordered = sorted(detections, key=lambda d: (d.start, -d.end))
-    merged: list[Detection] = []
-    for d in ordered:
-        if merged and d.start < merged[-1].end:
-            last = merged[-1]
-            best = max((last, d), key=lambda x: (x.score, x.end - x.start))
-            merged[-1] = Detection(last.start, max(last.end, d.end), best.entity_type, best.score)
-        else:
-            merged.append(d)
-    return merged
+def replace_spans(text: str, detections: list[Detection], placeholders: Mapping[str, str]) -> str:
+    """``text`` with each (non-overlapping, sorted) detection replaced by its type's placeholder."""
+    pieces, position = [], 0
+    for d in detections:
+        pieces.append(text[position : d.start])
+        pieces.append(placeholders.get(d.entity_type, f"[{d.entity_type}]"))
+        position = d.end
+    pieces.append(text[position:])
+    return "".join(pieces)

@@ -3,10 +3,12 @@
 - :func:`load_tokenizer`: a directory with ``tokenizer.json`` (trained here, or any fast tokenizer) or with
   ``vocab.txt`` (+ ``config.json``; the Bio_ClinicalBERT layout, which has no tokenizer config). Loaded with
   ``local_files_only=True``; ``model_max_length`` is forced to 512 because Bio_ClinicalBERT's folder leaves
-  it unlimited. Nothing is downloaded.
+  it unlimited; placeholders missing from its vocabulary are added as special tokens (ids after the
+  vocabulary: the model's embedding matrix must be resized). Nothing is downloaded.
 - :func:`train_wordpiece`: a BERT-style WordPiece vocabulary (lower-casing BertNormalizer, BertPreTokenizer,
-  ``[PAD] [UNK] [CLS] [SEP] [MASK]`` with ids 0-4, ``[CLS] $A [SEP]``, ``##`` continuation prefix) learned on
-  the local corpus and saved as ``tokenizer.json`` plus a transformers tokenizer config.
+  ``[PAD] [UNK] [CLS] [SEP] [MASK]`` with ids 0-4, the PHI placeholders ``[NAME]`` ... ``[PHI]`` as special
+  tokens right after them, ``[CLS] $A [SEP]``, ``##`` continuation prefix) learned on the local corpus
+  and saved as ``tokenizer.json`` plus a transformers tokenizer config.
 - :func:`encode_reports`: token ids and attention masks of the cleaned report, and each sentence's token span.
 
 The vocabulary is learned here, in Python, not with ``tokenizers``' ``WordPieceTrainer``: that trainer keeps
@@ -45,6 +47,7 @@ from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers,
 from transformers import BertTokenizerFast, PreTrainedTokenizerFast
 
 from report_deid.errors import ModelNotFoundError
+from report_deid.phi_types import PLACEHOLDER_TOKENS
 
 MAX_LENGTH = 512
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
@@ -60,6 +63,8 @@ def count_words(texts: Iterable[str]) -> Counter[str]:
     pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     counts: Counter[str] = Counter()
     for text in texts:
+        for token in PLACEHOLDER_TOKENS:  # special tokens: never split into "[", "name", "]"
+            text = text.replace(token, " ")
         pieces = pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(text))
         counts.update(word for word, _ in pieces)
     return counts
@@ -90,14 +95,15 @@ def learn_vocabulary(
         min_frequency: a pair is merged only if it occurs at least this many times.
 
     Returns:
-        The tokens in id order: special tokens, characters, ``##`` characters, then merges in merge order.
+        The tokens in id order: special tokens, placeholders (``[NAME]`` ... ``[PHI]``), characters, ``##``
+        characters, then merges in merge order.
     """
     words = sorted(w for w, c in word_counts.items() if c > 0 and w)
     counts = [word_counts[w] for w in words]
     splits = [[w[0]] + [CONTINUATION + ch for ch in w[1:]] for w in words]
     initial = sorted({ch for w in words for ch in w})
     continued = sorted({s for symbols in splits for s in symbols[1:]})
-    vocab = list(dict.fromkeys([*SPECIAL_TOKENS, *initial, *continued]))
+    vocab = list(dict.fromkeys([*SPECIAL_TOKENS, *PLACEHOLDER_TOKENS, *initial, *continued]))
     known = set(vocab)
 
     pair_counts: Counter[Pair] = Counter()
@@ -174,7 +180,7 @@ def train_wordpiece(
         special_tokens=[("[CLS]", cls), ("[SEP]", sep)],
     )
     tokenizer.decoder = decoders.WordPiece(prefix=CONTINUATION)
-    tokenizer.add_special_tokens(list(SPECIAL_TOKENS))
+    tokenizer.add_special_tokens([*SPECIAL_TOKENS, *PLACEHOLDER_TOKENS])
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tokenizer,
         model_max_length=MAX_LENGTH,
@@ -183,6 +189,7 @@ def train_wordpiece(
         cls_token="[CLS]",
         sep_token="[SEP]",
         mask_token="[MASK]",
+        additional_special_tokens=list(PLACEHOLDER_TOKENS),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     fast.save_pretrained(out_dir)
@@ -206,6 +213,11 @@ def load_tokenizer(directory: Path, max_length: int = MAX_LENGTH) -> PreTrainedT
             "config.json, e.g. from the emilyalsentzer/Bio_ClinicalBERT model card) or one made by "
             "`report-deid train-tokenizer`"
         )
+    missing = [token for token in PLACEHOLDER_TOKENS if token not in tokenizer.get_vocab()]
+    if (
+        missing
+    ):  # e.g. Bio_ClinicalBERT: new ids after its vocabulary (resize the model's embeddings)
+        tokenizer.add_special_tokens({"additional_special_tokens": missing})
     tokenizer.model_max_length = max_length
     return tokenizer
 

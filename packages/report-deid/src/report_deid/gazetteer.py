@@ -1,0 +1,131 @@
+"""Place names found without a cue: US states, countries and large US cities, in Title or upper case.
+
+Safe Harbor removes every geographic subdivision smaller than a state; the i2b2 guidelines also mark states
+and countries. Radiology text rarely names a place for any other reason, but some place names are ordinary
+words or eponyms (``Mobile``, ``Reading``, ``Normal``, ``Jordan``, ``Chad``, ``Georgia``), so those are left
+out or need a cue. Matching is case-sensitive: ``Boston`` and ``BOSTON``, never ``boston``.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from report_deid.recognizers import Rule
+
+US_STATES = [
+    *"Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii Idaho Illinois "
+    "Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi "
+    "Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont "
+    "Wisconsin Wyoming".split(),
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "West Virginia",
+    "Puerto Rico",
+    "District of Columbia",
+]
+COUNTRIES = [
+    *"Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan Bangladesh Belarus Belgium "
+    "Bolivia Bosnia Brazil Bulgaria Cambodia Cameroon Canada Chile China Colombia Croatia Cuba Cypr"
+    "us Denmark "
+    "Ecuador Egypt Eritrea Estonia Ethiopia Finland France Germany Ghana Greece Guatemala Haiti Honduras "
+    "Hungary Iceland India Indonesia Iran Iraq Ireland Israel Italy Jamaica Japan Kazakhstan Kenya Korea "
+    "Kuwait Laos Latvia Lebanon Liberia Libya Lithuania Malaysia Mexico Moldova Mongolia Morocco Mozambique "
+    "Myanmar Nepal Netherlands Nicaragua Nigeria Norway Pakistan Panama Paraguay Peru Philippines Poland "
+    "Portugal Romania Russia Rwanda Senegal Serbia Singapore Slovakia Slovenia Somalia Spain Sudan Sweden "
+    "Switzerland Syria Taiwan Tanzania Thailand Tunisia Turkey Uganda Ukraine Uruguay Uzbekistan Venezuela "
+    "Vietnam Yemen Zambia Zimbabwe".split(),
+    "El Salvador",
+    "Costa Rica",
+    "Dominican Republic",
+    "Sri Lanka",
+    "Saudi Arabia",
+    "South Africa",
+    "South Korea",
+    "North Korea",
+    "New Zealand",
+    "United Kingdom",
+    "United States",
+    "Czech Republic",
+    "Puerto Rico",
+    "USA",
+    "U.S.A.",
+    "U.K.",
+    "England",
+    "Scotland",
+    "Wales",
+    "Great Britain",
+]
+#: the larger US cities whose names are not ordinary words, names of people or eponyms
+US_CITIES = [
+    *"Albuquerque Anaheim Anchorage Arlington Atlanta Aurora Austin Bakersfield Baltimore Boise Boston "
+    "Brooklyn Buffalo Chandler Charlotte Chicago Chattanooga Cincinnati Cleveland Columbus Dallas Denver "
+    "Detroit Durham Fresno Glendale Greensboro Henderson Hialeah Honolulu Houston Indianapolis Irvine "
+    "Jacksonville Knoxville Laredo Lexington Lincoln Louisville Lubbock Madison Memphis Mesa Miami "
+    "Milwaukee Minneapolis Nashville Newark Norfolk Oakland Omaha Orlando Philadelphia Phoenix Pittsburgh "
+    "Plano Portland Providence Raleigh Richmond Riverside Rochester Sacramento Scottsdale Seattle "
+    "Spokane Springfield Stockton Tacoma Tampa Toledo Tucson Tulsa Wichita Worcester Yonkers Manhattan "
+    "Queens Bronx Harlem Hartford Albany Syracuse Savannah Birmingham Montgomery Jackson Shreveport "
+    "Louisville Evansville Dayton Akron Ann Arbor Lansing Kalamazoo Flint Duluth Fargo Billings Cheyenne "
+    "Boulder Pueblo Reno Sparks Provo Tempe Peoria Joliet Naperville Evanston Gary Topeka Lawrence".split(),
+    "Los Angeles",
+    "San Francisco",
+    "San Diego",
+    "San Jose",
+    "San Antonio",
+    "Las Vegas",
+    "New Orleans",
+    "Kansas City",
+    "Oklahoma City",
+    "Salt Lake City",
+    "St. Louis",
+    "St. Paul",
+    "Saint Louis",
+    "Saint Paul",
+    "Fort Worth",
+    "El Paso",
+    "Long Beach",
+    "Virginia Beach",
+    "Colorado Springs",
+    "Corpus Christi",
+    "Baton Rouge",
+    "Des Moines",
+    "Little Rock",
+    "Grand Rapids",
+    "Santa Fe",
+    "Santa Barbara",
+    "Santa Monica",
+    "Palo Alto",
+    "Ann Arbor",
+    "Cedar Rapids",
+    "Sioux Falls",
+    "Green Bay",
+    "Fort Lauderdale",
+    "West Palm Beach",
+    "St. Petersburg",
+    "Jersey City",
+    "New Haven",
+    "White Plains",
+    "Chapel Hill",
+]
+_WORDS = sorted({*US_STATES, *COUNTRIES, *US_CITIES}, key=len, reverse=True)
+_NAMES = "|".join(regex.escape(w) for w in _WORDS)
+_UPPER = "|".join(regex.escape(w.upper()) for w in _WORDS)
+#: a place name that is not part of a longer capitalised name, an eponym or a facility already found
+PLACE = regex.compile(
+    # the look-ahead rejects most positions before trying the long alternation (a capital letter first)
+    rf"(?<![\p{{L}}'’-])(?=[A-Z][A-Za-z.]*(?:[ ][A-Za-z]|(?![A-Za-z.])))(?:{_NAMES}|{_UPPER})"
+    rf"(?![\p{{L}}'’-])(?![ ]+(?i:university|college|county[ ]hospital))",
+    regex.VERSION1,
+)
+
+
+def gazetteer_rules() -> list[Rule]:
+    """Cue-less states, countries and large US cities (LOCATION)."""
+    return [Rule("LOCATION", "gazetteer place", PLACE, 0.55)]

@@ -1,0 +1,174 @@
+"""Cue-less person names in running text, from the US census name lists gated by case and context.
+
+The lists are the 1990 US census first names (5,163 male and female) and surnames (88,799) that the ``names``
+package ships (``dist.male.first``, ``dist.female.first``, ``dist.all.last``). Many census surnames are
+ordinary words ("Small", "White", "Knee", "Heart") and some first names are too ("May", "Will", "Long"), so a
+lexicon hit alone is never enough. A span is a name when:
+
+- ``First [M.] Last`` in Title case: ``First`` is a census first name that is not a common word, and ``Last``
+  is a capitalised word that is not a common word (a census surname or not: "Priya Raghunathan");
+- ``FIRST LAST`` in upper case: both in the census lists and neither a common word;
+- ``Last, First`` in Title case: a census surname, a comma, a census first name, neither a common word;
+
+and the word after it is not an eponym noun ("Osgood Schlatter disease" stays). :data:`COMMON_WORDS` holds
+English and radiology words that are also census names (general vocabulary, plus the words that occur in lower
+case in PHI-free radiology text); eponyms on the allow-list are vetoed later as well. A capitalised census
+surname alone after a word that introduces a person ("per", "with", "told", "paged", ...) is a name too,
+unless it is also a first name or a common word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache, lru_cache
+from pathlib import Path
+
+import regex
+
+from report_deid.spans import Detection
+
+#: census first names / surnames that are ordinary English or radiology words
+COMMON_WORDS: frozenset[str] = frozenset(
+    """
+    a an and in on at to of or the by for from with as is it be my me we he she his her see will may
+    can might must shall should would could many much more most some any all no not none long short big
+    small large wide brain chin carina vena pa ap lat view views left right upper lower mid early late
+    new old young clear white black gray grey green brown red blue gold silver rose pearl ruby amber
+    crystal ivy iris lily daisy holly hazel olive jade coral dawn summer autumn winter spring april june
+    july august grace hope faith joy charity patience prudence mercy honor constance chance sunny rusty
+    sandy dusty misty stormy rich noble royal king prince major marshall sterling earnest frank guy
+    will bill mark art case clay cliff dale dean glen lane wade miles chase hunter carter mason cash
+    sage rain river sky star storm penny jewel angel baby bud buck buddy doc pat ray rob max gay dick
+    don del lee ted tom jack jean nick page reed rod russ sue tad val van von de la le du ben al
+    normal stable unchanged mild moderate severe acute chronic status post prior patient history
+    exam study report impression findings comparison indication technique clinical knee knees joint
+    joints bone bones heart lung lungs chest spine hip hips leg legs foot feet hand hands arm arms
+    head neck back side sides body fat pad cyst line sign grade index ratio test space spaces
+    lateral medial anterior posterior superior inferior distal proximal bilateral frontal
+    effusion fracture tear lesion mass nodule opacity density edema fluid air gas free
+    early soon still well good fair poor best better worse
+    age anchors angle arch area areas base been below blood both breath bright broad but canal
+    cancer care cheek child code colon common cord dark days deep degree dense do double due dull
+    ear end every eye face fall falling falls feeling few fine first flank floor found given graft
+    gross hard has high home husband kidney larger last less level levels light like lines lipoma
+    living lobe loss low man marrow medicine narrow near nipple nose number organ other over
+    overall overlie pain part patella people person re read reading record reveal ring roof room
+    root round rule second seen setting shallow shape sharp shoulder show shows single six slight
+    smaller son states stent stone stones such surface than tiny tobacco top true vein vessels wall
+    wedge weeks worst zone
+    """.split()
+)
+EPONYM_NOUNS = (
+    r"(?:fracture|fractures|sign|disease|cyst|lesion|line|ligament|index|ratio|test|classification|grade|"
+    r"procedure|syndrome|view|method|angle|score|criteria|maneuver|fat|pad|tubercle|body|bursa|tear|deformity"
+    r"|operation|technique|type|stage|node|nodes|sarcoma|tumor|tumour|lines|calcification|changes?|phenomenon"
+    r"|effect|law|point|triangle|space|canal|notch|nerve|artery|vein|muscle|tendon|bone|joint|knee)"
+)
+_TITLE_WORD = r"\p{Lu}[\p{Ll}\p{Mn}]+(?:['’-]\p{L}[\p{Ll}\p{Mn}]*)*"
+_UPPER = r"\p{Lu}{2,}(?:['’-]\p{Lu}+)*"
+_AFTER = rf"(?![ ]+(?i:{EPONYM_NOUNS})\b)(?!['’]s\b)(?:,?[ ](?:Jr|Sr|II|III|IV|JR|SR)\b\.?)?"
+_PARTICLES = (
+    r"(?:(?:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|el|st\.?|y)[ ]){"
+    r"0,2}"
+)
+_FIRST_LAST = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\.?|[ ]{_TITLE_WORD})?[ ]{_PARTICLES}"
+    rf"(?P<last>{_TITLE_WORD}){_AFTER}",
+    regex.VERSION1,
+)
+_UPPER_PAIR = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<first>{_UPPER})(?:[ ]\p{{Lu}}\.?)?[ ](?P<last>{_UPPER})(?![\p{{L}}\d'’-]|:)",
+    regex.VERSION1,
+)
+_LAST_COMMA_FIRST = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<last>{_TITLE_WORD}),[ ](?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\b\.?)?"
+    rf"(?![\p{{L}}\d'’-])",
+    regex.VERSION1,
+)
+_UPPER_COMMA = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<last>{_UPPER}),[ ]?(?P<first>{_UPPER})(?:[ ]\p{{Lu}}\b\.?)?"
+    rf"(?![\p{{L}}\d'’-])",
+    regex.VERSION1,
+)
+_LOWER_WORD = r"\p{Ll}[\p{Ll}\p{Mn}]+(?:['’-]\p{Ll}+)*"
+_LOWER_PAIR = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<first>{_LOWER_WORD})[ ]{_PARTICLES}(?P<last>{_LOWER_WORD})(?![\p{{L}}\d'’-])",
+    regex.VERSION1,
+)
+_ACCENTED_PAIR = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})[ ]{_PARTICLES}(?P<last>{_TITLE_WORD}){_AFTER}",
+    regex.VERSION1,
+)
+#: a capitalised census surname inside a sentence (after a lower-case word or a comma)
+_PERSON_CUE = (
+    r"(?i:per|with|by|to|from|and|or|saw|see|seen|told|asked|called|paged|contacted|notified|informed"
+    r"|thanked|spoke|cc|attn|via|patient|pt|mr|mrs|ms|dr)"
+)
+_MID_SENTENCE_SURNAME = regex.compile(
+    rf"(?<=\b{_PERSON_CUE}\.?[ ])(?P<last>{_TITLE_WORD})(?![\p{{L}}'’-]){_AFTER}(?![ ]\p{{Lu}})",
+    regex.VERSION1,
+)
+LEXICON_SCORE = 0.55
+
+
+@cache
+def census_names() -> tuple[frozenset[str], frozenset[str]]:
+    """``(first names, surnames)``, lower-case, read from the ``names`` package's census files."""
+    import names  # the package only ships the lists; importing it reads nothing
+
+    files = {kind: Path(path) for kind, path in names.FILES.items()}
+
+    def read(path: Path) -> set[str]:
+        with path.open(encoding="ascii") as handle:
+            return {line.split(maxsplit=1)[0].lower() for line in handle if line.strip()}
+
+    first = read(files["first:male"]) | read(files["first:female"])
+    return frozenset(first), frozenset(read(files["last"]))
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain(word: str) -> str:
+    """Lower case, accents removed (``Zoë`` -> ``zoe``), typographic apostrophes straightened."""
+    folded = unicodedata.normalize("NFKD", word.replace("’", "'"))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+
+
+def lexicon_names(text: str) -> list[Detection]:
+    """Cue-less names in ``text`` (see the module docstring for the gates); one linear scan per shape."""
+    first_names, surnames = census_names()
+
+    def first_ok(word: str) -> bool:
+        return _plain(word) in first_names and _plain(word) not in COMMON_WORDS
+
+    found = []
+    for match in _FIRST_LAST.finditer(text, overlapped=True):
+        if first_ok(match["first"]) and _plain(match["last"]) not in COMMON_WORDS:
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _UPPER_PAIR.finditer(text, overlapped=True):
+        last = _plain(match["last"])
+        if first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS:
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for pattern in (_LAST_COMMA_FIRST, _UPPER_COMMA):
+        for match in pattern.finditer(text, overlapped=True):
+            last, first = _plain(match["last"]), _plain(match["first"])
+            if last in COMMON_WORDS or first in COMMON_WORDS:
+                continue
+            if (last in surnames and first in first_names) or (
+                pattern is _LAST_COMMA_FIRST and (last in surnames or first in first_names)
+            ):
+                found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _LOWER_PAIR.finditer(text, overlapped=True):
+        last = _plain(match["last"])
+        if first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS:
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in () if text.isascii() else _ACCENTED_PAIR.finditer(text, overlapped=True):
+        words = (match["first"], match["last"])
+        if any(ord(ch) > 127 for word in words for ch in word if ch not in "’") and not any(
+            _plain(word) in COMMON_WORDS for word in words
+        ):
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _MID_SENTENCE_SURNAME.finditer(text):
+        last = _plain(match["last"])
+        if last in surnames and last not in COMMON_WORDS and last not in first_names:
+            found.append(Detection(match.start(), match.end(), "NAME", 0.5))
+    return found

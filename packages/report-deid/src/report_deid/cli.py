@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         "--spacy-model", type=Path, default=None, help="local spaCy pipeline directory"
     )
     scrub.add_argument("--single-placeholder", action="store_true", help="[PHI] instead of [TYPE]")
+    scrub.add_argument(
+        "--presidio-recognizers",
+        type=Path,
+        default=None,
+        help="a Presidio recognizer YAML whose recognizers add spans (needs report-deid[presidio])",
+    )
     scrub.set_defaults(handler=_scrub)
 
     evaluate = commands.add_parser("evaluate", help="recall / precision / leak rate on gold JSONL")
@@ -128,7 +134,11 @@ def _scrub(args: argparse.Namespace) -> int:
     from report_deid.scrub_manifest import write_manifest
     from report_deid.scrubber import Scrubber
 
-    scrubber = Scrubber(args.spacy_model, single_placeholder=args.single_placeholder)
+    scrubber = Scrubber(
+        args.spacy_model,
+        single_placeholder=args.single_placeholder,
+        presidio_recognizers=args.presidio_recognizers,
+    )
     ids = RecordIds()
     totals: Counter[str] = Counter()
     errors: list[dict[str, object]] = []

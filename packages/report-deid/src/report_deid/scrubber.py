@@ -43,6 +43,8 @@ class Scrubber:
         single_placeholder: replace every span with ``[PHI]`` instead of ``[TYPE]``.
         score_threshold: minimum detection score kept.
         use_lexicon: find cue-less names with the census name lexicon.
+        presidio_recognizers: optional Presidio recognizer YAML whose recognizers add their spans
+            (:class:`report_deid.presidio_bridge.PresidioRecognizers`; needs ``report-deid[presidio]``).
     """
 
     def __init__(
@@ -52,16 +54,25 @@ class Scrubber:
         single_placeholder: bool = False,
         score_threshold: float = 0.4,
         use_lexicon: bool = True,
+        presidio_recognizers: Path | None = None,
     ) -> None:
         self.engine = DetectionEngine(spacy_model, score_threshold, use_lexicon=use_lexicon)
+        self.extra: Any = None
+        if presidio_recognizers is not None:
+            from report_deid.presidio_bridge import PresidioRecognizers
+
+            self.extra = PresidioRecognizers(presidio_recognizers, score_threshold)
         self.single_placeholder = single_placeholder
         self.placeholders = {
             entity: placeholder(entity, single_placeholder) for entity in PHI_TYPES
         }
 
     def detect(self, text: str) -> list[Detection]:
-        """PHI spans of ``text``, allow-list filtered and merged, sorted by start."""
-        return self.engine.detect(text)
+        """PHI spans of ``text`` (with the Presidio recognizers' spans, if any), merged, by start."""
+        found = self.engine.detect(text)
+        if self.extra is None:
+            return found
+        return merge_overlaps([*found, *self.extra.detect(text)])
 
     def scrub(self, text: str) -> ScrubResult:
         """Replace every detected span with its placeholder."""

@@ -25,3 +25,7 @@ python3 benchmarks/views_throughput.py --device cuda 2>&1 | tee "$out/views_thro
 PYTHONPATH=$PYTHONPATH:$PWD/apps/bench/src:$PWD/packages/knee-localize/src:$PWD/packages/report-deid/src \
   python3 -m bench perf --device cuda --warmup 5 --steps 20 --repeats 3 2>&1 | tee "$out/bench_perf_cuda.txt"
 cp runs/perf/perf/perf.md runs/perf/perf/perf.json "$out/" 2>/dev/null
+# DDP == one big batch on CUDA (NCCL with two GPUs, else both ranks on cuda:0 through gloo)
+python3 -c "import transformers" 2>/dev/null || export DDP_METHODS=moco_v2,barlow_twins,vicreg,cnn_jepa,mae
+backend=gloo; [ "$(nvidia-smi -L | wc -l)" -ge 2 ] && backend=nccl
+python3 benchmarks/ddp_equality_cuda.py --backend "$backend" 2>&1 | tee "$out/ddp_equality_cuda.txt"

@@ -6,9 +6,12 @@ Run: ``uv run python benchmarks/ssl_step_throughput.py`` (CPU: 64 px, batch 16) 
 Each step starts from a synthetic DEVICE-RESIDENT uint8 ROI batch ``[B, S, S]`` (``S = size * 8 / 7``, as the
 256 px ROIs cropped to 224), makes the method's views on the device with per-sample parameters, runs
 forward + backward + SGD step + ``after_step``. The ceiling is a supervised ResNet-34 (ViT-S for MAE) step on
-already-normalised float input at the same size and batch. ``views/s`` counts every augmented view a method
-back-propagates through (two for MoCo v2, Barlow Twins and VICReg), and ``ratio = views/s / ceiling
-images/s`` is the goal metric (>= 0.7 on a GPU for MoCo v2, Barlow Twins and VICReg).
+already-normalised float input at the same size and batch. Views are counted in two kinds: ``bp`` views a
+method back-propagates through (two for Barlow Twins and VICReg, one for MoCo v2's queries) and ``fwd``
+views it only runs forward without gradient (MoCo v2's key view, CNN-JEPA's EMA target view). A forward pass
+costs about a third of a training step, so ``step-equivalent views = bp + fwd / 3`` and
+``ratio = step-equivalent views/s / ceiling images/s``: comparable across methods, 1.0 = as fast as the
+supervised step per unit of work (goal >= 0.7 on a GPU for MoCo v2, Barlow Twins and VICReg).
 """
 
 from __future__ import annotations
@@ -40,11 +43,13 @@ from ssl_objectives import (
     make_view,
     moco_v2_view,
     paper_view,
+    vicreg_views,
 )
 from ssl_objectives.views import barlow_twins_views, mae_view
 from torch import nn
 
 METHODS = ("moco_v2", "barlow_twins", "vicreg", "cnn_jepa", "mae", "convirt", "gloria")
+FORWARD_COST = 1 / 3  # a forward-only view relative to a training step
 
 
 def _sync(device: torch.device) -> None:
@@ -87,28 +92,30 @@ def _text(batch: int, length: int, device: torch.device) -> TextTokens:
 
 
 def build(name: str, args: argparse.Namespace, device: torch.device):
-    """The method and a callable turning the uint8 ROI batch into its input."""
+    """The method, a callable turning the uint8 ROI batch into its input, and (bp, fwd) views per image."""
     size, dim = args.size, args.projector_dim
     backbone = build_backbone(args.backbone)
     g = torch.Generator(device=device).manual_seed(0)
     if name == "moco_v2":
         views = TwoViews(moco_v2_view(size))
-        return MoCoV2(backbone, MoCoV2Config(queue_size=args.queue)), lambda x: views(x, g), 2
+        method = MoCoV2(backbone, MoCoV2Config(queue_size=args.queue))
+        return method, lambda x: views(x, g), (1, 1)  # queries back-propagated, keys forward only
     if name in ("barlow_twins", "vicreg"):
         if name == "barlow_twins":
             views = TwoViews(*barlow_twins_views(size))
             method = BarlowTwins(backbone, BarlowTwinsConfig(projector_dims=(dim, dim, dim)))
         else:
-            views = TwoViews(paper_view(size))
+            views = TwoViews(*vicreg_views(size))
             method = VICReg(backbone, VICRegConfig(projector_dims=(dim, dim, dim)))
-        return method, lambda x: views(x, g), 2
+        return method, lambda x: views(x, g), (2, 0)
     if name == "cnn_jepa":
-        return CNNJEPA(backbone, CNNJEPAConfig()), lambda x: make_view(x, paper_view(size), g), 1
+        method = CNNJEPA(backbone, CNNJEPAConfig(total_steps=10_000))
+        return method, lambda x: make_view(x, paper_view(size), g), (1, 1)  # + EMA target view
     if name == "mae":
         vit = build_backbone(
             "vit_small", vit=ViTSpec(image_size=size, patch_size=16 if size >= 128 else 8)
         )
-        return MAE(vit, MAEConfig()), lambda x: make_view(x, mae_view(size), g), 1
+        return MAE(vit, MAEConfig()), lambda x: make_view(x, mae_view(size), g), (1, 0)
     text = _text(args.batch, 97 if device.type == "cuda" else 24, device)
     bert = _bert(device, tiny=device.type != "cuda")
     if (
@@ -117,7 +124,7 @@ def build(name: str, args: argparse.Namespace, device: torch.device):
         method = ConVIRT(backbone, bert, ConVIRTConfig(freeze_layers=min(6, bert.num_layers // 2)))
     else:
         method = GLoRIA(backbone, bert)
-    return method, lambda x: ImageTextBatch(make_view(x, paper_view(size), g), text), 1
+    return method, lambda x: ImageTextBatch(make_view(x, paper_view(size), g), text), (1, 0)
 
 
 def ceiling(args: argparse.Namespace, device: torch.device, vit: bool) -> float:
@@ -147,8 +154,10 @@ def ceiling(args: argparse.Namespace, device: torch.device, vit: bool) -> float:
     return args.batch / _time(step, args.warmup, args.steps, device)
 
 
-def measure(name: str, args: argparse.Namespace, device: torch.device) -> tuple[float, int]:
-    """Images/s of one method's full step (views included) and its number of back-propagated views."""
+def measure(
+    name: str, args: argparse.Namespace, device: torch.device
+) -> tuple[float, tuple[int, int]]:
+    """Images/s of one method's full step (views included) and its (bp, fwd) views per image."""
     method, make_input, views = build(name, args, device)
     method = method.to(device).train()
     if device.type == "cuda":
@@ -213,10 +222,17 @@ def main() -> None:
     resnet_ceiling = (first + ceiling(args, device, vit=False)) / 2
     print(f"{'supervised ' + args.backbone:<24} {resnet_ceiling:10.1f} images/s  (ceiling)")
     print(f"{'supervised vit_small':<24} {vit_ceiling:10.1f} images/s  (ceiling for MAE)")
-    print(f"{'method':<24} {'images/s':>10} {'views/s':>10} {'ratio':>7}")
-    for method, (rate, views) in rates.items():
+    print(
+        f"{'method':<24} {'images/s':>10} {'bp views/s':>11} {'fwd views/s':>12} "
+        f"{'step-equiv/s':>13} {'ratio':>7}"
+    )
+    for method, (rate, (bp, fwd)) in rates.items():
         base = vit_ceiling if method == "mae" else resnet_ceiling
-        print(f"{method:<24} {rate:10.1f} {rate * views:10.1f} {rate * views / base:7.2f}")
+        equivalent = rate * (bp + fwd * FORWARD_COST)
+        print(
+            f"{method:<24} {rate:10.1f} {rate * bp:11.1f} {rate * fwd:12.1f} "
+            f"{equivalent:13.1f} {equivalent / base:7.2f}"
+        )
 
 
 if __name__ == "__main__":

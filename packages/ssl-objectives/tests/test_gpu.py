@@ -11,6 +11,7 @@ from ssl_objectives import (
     CNNJEPA,
     BarlowTwins,
     BarlowTwinsConfig,
+    CNNJEPAConfig,
     MoCoV2,
     MoCoV2Config,
     TwoViews,
@@ -45,7 +46,7 @@ def test_bf16_channels_last_steps(name: str, tmp_path: Path) -> None:
         "moco_v2": lambda: MoCoV2(backbone, MoCoV2Config(queue_size=256)),
         "barlow_twins": lambda: BarlowTwins(backbone, BarlowTwinsConfig(projector_dims=(512, 512))),
         "vicreg": lambda: VICReg(backbone, VICRegConfig(projector_dims=(512, 512))),
-        "cnn_jepa": lambda: CNNJEPA(backbone),
+        "cnn_jepa": lambda: CNNJEPA(backbone, CNNJEPAConfig(total_steps=10)),
     }[name]()
     method = method.cuda().to(memory_format=torch.channels_last).train()
     optimizer = torch.optim.SGD(method.parameters(), lr=0.01)

@@ -140,12 +140,12 @@ def test_cnn_jepa_learns_and_updates_its_target() -> None:
         CNNJEPAConfig(masking=MaskingConfig(patch=32), total_steps=10),
     )
     images = _views(4, 96)[0]
-    target_before = [p.clone() for p in method.target_encoder.parameters()]
+    target_before = [p.clone() for p in method.encoder.parameters()]
     losses = _train(method, images, steps=6, lr=3e-3)
     assert losses[-1] < losses[0], losses
     moved = [
         not torch.equal(a, b)
-        for a, b in zip(target_before, method.target_encoder.parameters(), strict=True)
+        for a, b in zip(target_before, method.encoder.parameters(), strict=True)
     ]
     assert any(moved)
     assert int(method.step) == 6
@@ -192,8 +192,8 @@ def test_sparse_encoder_output_ignores_masked_pixels() -> None:
     other = images + (1 - pixels) * 50.0
     method.train()
     with method._sparse.masked(visible):
-        a = method.encoder.feature_maps(images * pixels)["layer4"]
-        b = method.encoder.feature_maps(other * pixels)["layer4"]
+        a = method.context_encoder.feature_maps(images * pixels)["layer4"]
+        b = method.context_encoder.feature_maps(other * pixels)["layer4"]
     assert torch.allclose(a, b)
     assert torch.equal(a * (1 - visible[:, None]), torch.zeros_like(a))
 

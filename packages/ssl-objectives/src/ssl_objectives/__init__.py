@@ -4,7 +4,8 @@ Losses (:mod:`ssl_objectives.losses`), methods with one interface (``forward(bat
 ``after_step()``, ``encoder``), batched per-sample views (:mod:`ssl_objectives.views`), backbones with local
 ImageNet weights (:func:`build_backbone`), safetensors checkpoints (:func:`save_checkpoint`,
 :func:`load_encoder`) and a resumable pretraining loop with the official optimiser recipes
-(:func:`pretrain`).
+(:func:`pretrain`) that also runs under ``torchrun`` (DDP with synchronised BatchNorm,
+:func:`convert_sync_batchnorm`).
 """
 
 from ssl_objectives.backbones import Backbone, ResNetBackbone, ViTBackbone, ViTSpec, build_backbone
@@ -43,14 +44,23 @@ from ssl_objectives.methods import (
 )
 from ssl_objectives.optim import LARS, OptimizerRecipe, official_recipe
 from ssl_objectives.pretrain import (
+    OneViewBatches,
     PretrainConfig,
     PretrainResult,
+    TwoViewBatches,
     image_text_batches,
     one_view_batches,
     pretrain,
     two_view_batches,
 )
-from ssl_objectives.text_batch import ImageTextBatch, SentenceSampler, TextTokens
+from ssl_objectives.sync_batchnorm import convert_sync_batchnorm
+from ssl_objectives.text_batch import (
+    OFFICIAL_TEXT_MAX_LENGTH,
+    PAPER_TEXT_MAX_LENGTH,
+    ImageTextBatch,
+    SentenceSampler,
+    TextTokens,
+)
 from ssl_objectives.views import (
     TwoViews,
     ViewConfig,
@@ -59,15 +69,18 @@ from ssl_objectives.views import (
     make_view,
     moco_v2_view,
     paper_view,
+    vicreg_views,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "CNNJEPA",
     "LARS",
     "MAE",
     "METHODS",
+    "OFFICIAL_TEXT_MAX_LENGTH",
+    "PAPER_TEXT_MAX_LENGTH",
     "Backbone",
     "BarlowTwins",
     "BarlowTwinsConfig",
@@ -84,6 +97,7 @@ __all__ = [
     "MoCoV2",
     "MoCoV2Config",
     "Normalisation",
+    "OneViewBatches",
     "OptimizerRecipe",
     "PretrainConfig",
     "PretrainResult",
@@ -92,6 +106,7 @@ __all__ = [
     "SSLObjectivesError",
     "SentenceSampler",
     "TextTokens",
+    "TwoViewBatches",
     "TwoViews",
     "VICReg",
     "VICRegConfig",
@@ -101,6 +116,7 @@ __all__ = [
     "WeightsNotFoundError",
     "barlow_twins_views",
     "build_backbone",
+    "convert_sync_batchnorm",
     "image_text_batches",
     "load_checkpoint",
     "load_encoder",
@@ -115,4 +131,5 @@ __all__ = [
     "save_checkpoint",
     "save_encoder",
     "two_view_batches",
+    "vicreg_views",
 ]

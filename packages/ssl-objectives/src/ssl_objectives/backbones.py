@@ -12,7 +12,11 @@ need), with the submodule names of torchvision's models so torchvision state dic
 
 ImageNet weights come ONLY from a local torchvision-format state dict (``.pth`` read with
 ``torch.load(weights_only=True)``, or ``.safetensors``); for one input channel the stem's RGB filters are
-summed (a grey image ``x`` repeated on three channels gives the same first-layer response).
+summed (a grey image ``x`` repeated on three channels gives the same first-layer response). torchvision has
+no ViT-S, so the ViT also accepts timm's ViT-S/16 key names (``patch_embed.proj``, ``cls_token``,
+``pos_embed``, ``blocks.{i}.attn.qkv`` ...; e.g. ``model.safetensors`` of
+https://huggingface.co/timm/vit_small_patch16_224.augreg_in21k_ft_in1k), renamed by
+:func:`timm_vit_to_torchvision`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,16 @@ IMAGENET_FILES = {
     "resnet34": "resnet34-b627a593.pth",
     "resnet50": "resnet50-11ad3fa6.pth",
     "vit_small": "vit_small_patch16_224.safetensors",
+}
+IMAGENET_SOURCES = {
+    name: f"torchvision's {file} (`torchvision.models.{name}(weights='DEFAULT')` caches it under "
+    "~/.cache/torch/hub/checkpoints/)"
+    for name, file in IMAGENET_FILES.items()
+    if name != "vit_small"
+} | {
+    "vit_small": "timm's ViT-S/16 weights: model.safetensors of "
+    "https://huggingface.co/timm/vit_small_patch16_224.augreg_in21k_ft_in1k, saved as "
+    "vit_small_patch16_224.safetensors"
 }
 
 
@@ -177,6 +191,23 @@ class ViTBackbone(Backbone):
         return self.encode_tokens(self.patch_tokens(x))[:, 0]
 
 
+def zero_init_residual(backbone: Backbone) -> int:
+    """Zero the last BatchNorm weight of every residual block (torchvision's ``zero_init_residual=True``).
+
+    Each block then starts as the identity. Returns the number of blocks changed (0 for a ViT).
+    """
+    changed = 0
+    if not isinstance(backbone, ResNetBackbone):
+        return changed
+    with torch.no_grad():
+        for layer in (backbone.layer1, backbone.layer2, backbone.layer3, backbone.layer4):
+            for block in layer:
+                norm = getattr(block, "bn3", None) or block.bn2
+                norm.weight.zero_()
+                changed += 1
+    return changed
+
+
 def build_backbone(
     name: str,
     in_channels: int = 1,
@@ -221,15 +252,15 @@ def load_imagenet_weights(backbone: Backbone, weights: str | Path) -> None:
     if not path.is_file():
         raise WeightsNotFoundError(
             f"ImageNet weights for {backbone.name} not found at {path}. Nothing is downloaded at run time: "
-            f"on a machine with internet, fetch torchvision's {expected} (e.g. "
-            f"`torchvision.models.{backbone.name}(weights='DEFAULT')` caches it under "
-            "~/.cache/torch/hub/checkpoints/) and copy it to that path, or pass weights=None for random "
-            "initialisation"
+            f"on a machine with internet, fetch {IMAGENET_SOURCES[backbone.name]} and copy it to that "
+            "path, or pass weights=None for random initialisation"
         )
     state = _read_state_dict(path)
+    if isinstance(backbone, ViTBackbone) and "cls_token" in state:
+        state = timm_vit_to_torchvision(state)
     prefix = "vit." if isinstance(backbone, ViTBackbone) else ""
     stem_key = "conv_proj.weight" if prefix else "conv1.weight"
-    skip = ("heads.", "fc.")
+    skip = ("heads.", "fc.", "head.")
     state = {prefix + k: v for k, v in state.items() if not k.startswith(skip)}
     stem = state.get(prefix + stem_key)
     if stem is not None and backbone.in_channels == 1 and stem.shape[1] == 3:
@@ -241,9 +272,51 @@ def load_imagenet_weights(backbone: Backbone, weights: str | Path) -> None:
     if missing or unexpected or mismatched:
         raise CheckpointError(
             f"{path} is not a {backbone.name} state dict: {len(missing)} missing keys "
-            f"{missing[:3]}, {len(unexpected)} unexpected {unexpected[:3]}, shape mismatches {mismatched[:3]}"
+            f"{missing[:3]}, {len(unexpected)} unexpected {unexpected[:3]}, shape mismatches "
+            f"{mismatched[:3]}. Expected {IMAGENET_SOURCES[backbone.name]}"
         )
     backbone.load_state_dict(state)
+
+
+_TIMM_BLOCK = {
+    "norm1": "ln_1",
+    "attn.qkv.weight": "self_attention.in_proj_weight",
+    "attn.qkv.bias": "self_attention.in_proj_bias",
+    "attn.proj": "self_attention.out_proj",
+    "norm2": "ln_2",
+    "mlp.fc1": "mlp.0",
+    "mlp.fc2": "mlp.3",
+}
+
+
+def timm_vit_to_torchvision(state: dict[str, Tensor]) -> dict[str, Tensor]:
+    """Rename a timm ``VisionTransformer`` state dict to torchvision's names (the layouts are the same).
+
+    ``patch_embed.proj -> conv_proj``, ``cls_token -> class_token``, ``pos_embed -> encoder.pos_embedding``,
+    ``blocks.{i}.{norm1, attn.qkv, attn.proj, norm2, mlp.fc1, mlp.fc2} -> encoder.layers.encoder_layer_{i}.
+    {ln_1, self_attention.in_proj_*, self_attention.out_proj, ln_2, mlp.0, mlp.3}``, ``norm -> encoder.ln``;
+    the classifier ``head.*`` is kept under its name (dropped by the loader).
+    """
+    renamed = {}
+    for key, value in state.items():
+        new = key
+        if key.startswith("patch_embed.proj."):
+            new = "conv_proj." + key[len("patch_embed.proj.") :]
+        elif key == "cls_token":
+            new = "class_token"
+        elif key == "pos_embed":
+            new = "encoder.pos_embedding"
+        elif key.startswith("norm."):
+            new = "encoder.ln." + key[len("norm.") :]
+        elif key.startswith("blocks."):
+            _, index, rest = key.split(".", 2)
+            for old_name, tv_name in _TIMM_BLOCK.items():
+                if rest.startswith(old_name):
+                    rest = tv_name + rest[len(old_name) :]
+                    break
+            new = f"encoder.layers.encoder_layer_{index}.{rest}"
+        renamed[new] = value
+    return renamed
 
 
 def _read_state_dict(path: Path) -> dict[str, Tensor]:

@@ -6,7 +6,11 @@ optimizer is given, its state tensors (``optimizer.<param>.<name>``), and ``<pat
 
     format, format_version, method, config, backbone {name, in_channels, feature_dim[, vit]},
     input_size, normalisation {mean, std}, text_encoder (BERT config, image-text methods), step, epoch,
-    optimizer (param_groups and non-tensor state), data_hash, versions {torch, torchvision, ssl_objectives}.
+    optimizer (param_groups and non-tensor state), data_hash, pretrain (the run's schedule settings and
+    views, written by ``pretrain``), versions {torch, torchvision, ssl_objectives}.
+
+Format version 2 (ssl-objectives 0.2): CNN-JEPA's ``method.encoder`` is its EMA target encoder (version 1
+stored the online context encoder there; :func:`load_encoder` reads the target of either).
 
 Both files are written to temporary names and renamed, the weights first, so a crash never leaves a
 sidecar pointing at partial weights. :func:`load_checkpoint` rebuilds the method (and restores an optimizer);
@@ -34,7 +38,7 @@ from ssl_objectives.errors import CheckpointError
 from ssl_objectives.methods import METHODS, TEXT_METHODS, SSLMethod
 
 FORMAT = "ssl-objectives-checkpoint"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 ENCODER_PREFIX = "method.encoder."
 
 
@@ -87,6 +91,20 @@ def _optimizer_payload(
     return tensors, {"param_groups": state["param_groups"], "scalars": scalars}
 
 
+def _json_value(value: Any) -> Any:
+    """JSON for the values ``json`` cannot write: one-element tensors as numbers, paths as strings.
+
+    Anything else raises, so a sidecar never holds ``"tensor(...)"`` strings.
+    """
+    if isinstance(value, Tensor) and value.numel() == 1:
+        return value.item()
+    if isinstance(value, Path):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"cannot store a {type(value).__name__} in a checkpoint sidecar: {value!r:.80}")
+
+
 def _write(weights: dict[str, Tensor], meta: dict[str, Any], path: str | Path) -> Path:
     from safetensors.torch import save_file
 
@@ -95,7 +113,9 @@ def _write(weights: dict[str, Tensor], meta: dict[str, Any], path: str | Path) -
     tmp_weights = weights_path.with_name(weights_path.name + ".tmp")
     tmp_meta = meta_path.with_name(meta_path.name + ".tmp")
     save_file(weights, str(tmp_weights), metadata={"format": FORMAT})
-    tmp_meta.write_text(json.dumps(meta, indent=2, sort_keys=True, default=str), encoding="utf-8")
+    tmp_meta.write_text(
+        json.dumps(meta, indent=2, sort_keys=True, default=_json_value), encoding="utf-8"
+    )
     os.replace(tmp_weights, weights_path)
     os.replace(tmp_meta, meta_path)
     return weights_path
@@ -126,6 +146,7 @@ def _sidecar(
         "epoch": epoch,
         "optimizer": None,
         "data_hash": data_hash,
+        "pretrain": None,
         "versions": _versions(),
     }
 
@@ -140,8 +161,12 @@ def save_checkpoint(
     step: int = 0,
     epoch: int = 0,
     data_hash: str | None = None,
+    pretrain: dict[str, Any] | None = None,
 ) -> Path:
     """Save a method (and optionally its optimizer) as ``<path>.safetensors`` + ``<path>.json``.
+
+    ``pretrain``: the run's schedule-relevant settings (epochs, batch size, recipe, views, seed, items,
+    processes), written by :func:`~ssl_objectives.pretrain.pretrain` and checked when it resumes.
 
     Returns:
         The weights file.
@@ -157,6 +182,7 @@ def save_checkpoint(
         step=step,
         epoch=epoch,
     )
+    meta["pretrain"] = pretrain
     text_encoder = getattr(method, "text_encoder", None)
     if text_encoder is not None:
         meta["text_encoder"] = text_encoder.config_dict()
@@ -209,6 +235,9 @@ def _backbone_from(meta: dict[str, Any]) -> Backbone:
 def load_encoder(path: str | Path, device: torch.device | str = "cpu") -> Backbone:
     """The pretrained backbone of a checkpoint (any method, or :func:`save_encoder`), in eval mode.
 
+    This is ``method.encoder``: the query encoder (MoCo v2), the backbone (Barlow Twins, VICReg, ConVIRT,
+    GLoRIA), the ViT encoder (MAE) and the EMA TARGET encoder of CNN-JEPA (as the official evaluation).
+
     The backbone maps normalised ``[B, in_channels, H, W]`` to ``[B, feature_dim]``; the sidecar's
     ``normalisation`` and ``input_size`` say how to prepare inputs (:func:`read_metadata`).
     """
@@ -217,11 +246,14 @@ def load_encoder(path: str | Path, device: torch.device | str = "cpu") -> Backbo
     meta = read_metadata(path)
     weights_path, _ = _paths(path)
     backbone = _backbone_from(meta)
+    prefix = ENCODER_PREFIX
+    if meta["method"] == "cnn_jepa" and int(meta.get("format_version", 1)) < 2:
+        prefix = "method.target_encoder."  # 0.1 stored the EMA target under this name
     state = {}
     with safe_open(str(weights_path), framework="pt") as handle:
         for key in handle.keys():  # noqa: SIM118 - safe_open handles are not iterable
-            if key.startswith(ENCODER_PREFIX):
-                state[key[len(ENCODER_PREFIX) :]] = handle.get_tensor(key)
+            if key.startswith(prefix):
+                state[key[len(prefix) :]] = handle.get_tensor(key)
     _load_strict(backbone, state, weights_path)
     return backbone.to(device).eval()
 

@@ -3,10 +3,8 @@
 - :class:`LARS` (Barlow Twins / VICReg official code): SGD with momentum whose update for each weight
   matrix is rescaled by the trust ratio ``eta * |w| / |g + wd * w|``; biases and BatchNorm parameters
   (one-dimensional) get neither weight decay nor the LARS adaptation.
-- :func:`official_recipe`: optimiser, base learning rate (per 256 images), weight decay and warm-up of each
-  method's official code (MoCo v2: SGD 0.03, wd 1e-4; Barlow Twins / VICReg: LARS 0.2 (biases 0.0048), wd
-  1e-6, 10 warm-up epochs; CNN-JEPA: AdamW 0.01, wd 0.01; MAE: AdamW 1.5e-4, betas (0.9, 0.95), wd 0.05,
-  40 warm-up epochs; ConVIRT: Adam 1e-4, wd 1e-6; GLoRIA: Adam 5e-5, betas (0.5, 0.999), wd 1e-6, clip 0.25).
+- :func:`official_recipe`: optimiser, learning rate AT A REFERENCE BATCH, the rule that adapts it to the
+  run's batch, weight decay and warm-up of each method's official code (see :func:`official_recipe`).
   The study tuned the learning rate per dataset; pass your own through :class:`OptimizerRecipe`.
 - :func:`warmup_cosine`: linear warm-up to the base rate, then a half cosine to zero.
 """
@@ -77,13 +75,17 @@ class OptimizerRecipe:
 
     Attributes:
         name: ``"sgd" | "lars" | "adamw" | "adam"``.
-        lr: base learning rate for a batch of 256 (scaled linearly with the batch size).
+        lr: learning rate at a batch of ``reference_batch`` images.
         weight_decay: weight decay.
         momentum: SGD / LARS momentum.
         betas: Adam(W) betas.
         bias_lr: LARS learning rate of biases and norm parameters (None: ``lr``).
         warmup_epochs: linear warm-up before the cosine decay.
         grad_clip: gradient-norm clipping (None: off).
+        reference_batch: the batch ``lr`` is given for.
+        scale_lr: scale ``lr`` linearly by ``batch / reference_batch`` (False: use ``lr`` at any batch).
+        decay_exclude: Adam(W): no weight decay on one-dimensional parameters (biases, norms) and on the
+            method's :meth:`~ssl_objectives.methods.base.SSLMethod.no_weight_decay` names.
     """
 
     name: Literal["sgd", "lars", "adamw", "adam"] = "sgd"
@@ -94,21 +96,51 @@ class OptimizerRecipe:
     bias_lr: float | None = None
     warmup_epochs: int = 0
     grad_clip: float | None = None
+    reference_batch: int = 256
+    scale_lr: bool = True
+    decay_exclude: bool = False
 
 
 _RECIPES = {
     "moco_v2": OptimizerRecipe("sgd", 0.03, 1e-4),
     "barlow_twins": OptimizerRecipe("lars", 0.2, 1e-6, bias_lr=0.0048, warmup_epochs=10),
     "vicreg": OptimizerRecipe("lars", 0.2, 1e-6, warmup_epochs=10),
-    "cnn_jepa": OptimizerRecipe("adamw", 0.01, 0.01),
-    "mae": OptimizerRecipe("adamw", 1.5e-4, 0.05, betas=(0.9, 0.95), warmup_epochs=40),
-    "convirt": OptimizerRecipe("adam", 1e-4, 1e-6),
-    "gloria": OptimizerRecipe("adam", 5e-5, 1e-6, betas=(0.5, 0.999), grad_clip=0.25),
+    "cnn_jepa": OptimizerRecipe("adamw", 0.01, 0.01, warmup_epochs=10),
+    "mae": OptimizerRecipe(
+        "adamw", 1.5e-4, 0.05, betas=(0.9, 0.95), warmup_epochs=40, decay_exclude=True
+    ),
+    "convirt": OptimizerRecipe("adam", 1e-4, 1e-6, reference_batch=32, scale_lr=False),
+    "gloria": OptimizerRecipe(
+        "adam",
+        5e-5,
+        1e-6,
+        betas=(0.5, 0.999),
+        grad_clip=0.25,
+        reference_batch=48,
+        scale_lr=False,
+    ),
 }
 
 
 def official_recipe(method_name: str, **overrides: Any) -> OptimizerRecipe:
-    """The official recipe of a method, with optional field overrides (e.g. ``lr=...``)."""
+    """The official recipe of a method, with optional field overrides (e.g. ``lr=...``).
+
+    Learning-rate rule per method (``lr`` at ``reference_batch``; "linear" = ``lr * batch / reference``):
+
+    - MoCo v2: SGD 0.03 at 256, linear (the official code's rate at its batch; linear rule of Goyal et al.),
+      momentum 0.9, wd 1e-4, cosine, no warm-up.
+    - Barlow Twins: LARS 0.2 (biases/norms 0.0048) at 256, linear (official ``lr * batch / 256``), wd 1e-6,
+      10 warm-up epochs.
+    - VICReg: LARS 0.2 at 256, linear (official ``base_lr * batch / 256``), wd 1e-6, 10 warm-up epochs.
+    - CNN-JEPA: AdamW 0.01 at 256, linear, wd 0.01, 10 warm-up epochs (official config: ``lr_warmup_epochs:
+      10`` with a cosine schedule).
+    - MAE: AdamW 1.5e-4 at 256, linear (official ``blr * eff_batch / 256``), betas (0.9, 0.95), wd 0.05
+      without decay on biases, norms, class token and position embeddings, 40 warm-up epochs.
+    - ConVIRT: Adam 1e-4 at 32, NOT scaled (the paper's rate at its batch is used at any batch), wd 1e-6.
+    - GLoRIA: Adam 5e-5 at 48, NOT scaled (official config), betas (0.5, 0.999), wd 1e-6, clip 0.25.
+
+    Every recipe runs the warm-up + cosine schedule of :func:`warmup_cosine` per step.
+    """
     if method_name not in _RECIPES:
         raise ConfigError(f"no recipe for {method_name!r}; known: {sorted(_RECIPES)}")
     return replace(_RECIPES[method_name], **overrides)
@@ -117,8 +149,8 @@ def official_recipe(method_name: str, **overrides: Any) -> OptimizerRecipe:
 def build_optimizer(
     model: nn.Module, recipe: OptimizerRecipe, batch_size: int
 ) -> torch.optim.Optimizer:
-    """The recipe's optimiser over the trainable parameters, learning rates scaled by ``batch_size / 256``."""
-    scale = batch_size / 256
+    """The recipe's optimiser over the trainable parameters (learning rate by the recipe's batch rule)."""
+    scale = batch_size / recipe.reference_batch if recipe.scale_lr else 1.0
     params = [p for p in model.parameters() if p.requires_grad]
     if recipe.name == "lars":
         weights = [p for p in params if p.ndim > 1]
@@ -136,10 +168,28 @@ def build_optimizer(
         )
     if recipe.name in ("adam", "adamw"):
         cls = torch.optim.AdamW if recipe.name == "adamw" else torch.optim.Adam
+        groups: list[dict[str, Any]] | list[Tensor] = params
+        if recipe.decay_exclude:
+            groups = _decay_groups(model, recipe.weight_decay)
         return cls(
-            params, lr=recipe.lr * scale, betas=recipe.betas, weight_decay=recipe.weight_decay
+            groups, lr=recipe.lr * scale, betas=recipe.betas, weight_decay=recipe.weight_decay
         )
     raise ConfigError(f"unknown optimizer {recipe.name!r}")
+
+
+def _decay_groups(model: nn.Module, weight_decay: float) -> list[dict[str, Any]]:
+    """Two parameter groups: decayed weights, and biases / norms / the model's ``no_weight_decay`` names."""
+    no_decay_fn = getattr(model, "no_weight_decay", None)
+    skip = no_decay_fn() if callable(no_decay_fn) else set()
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        (no_decay if p.ndim <= 1 or name in skip else decay).append(p)
+    return [
+        {"params": decay, "weight_decay": weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
 
 
 def warmup_cosine(step: int, total: int, warmup: int) -> float:

@@ -23,6 +23,8 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional
 
+from ssl_objectives.sync_batchnorm import SyncMixin, batch_norm_train
+
 
 class SparseContext:
     """Holds the current visibility grid shared by the masked modules of one encoder."""
@@ -59,24 +61,21 @@ class MaskedBatchNorm2d(nn.BatchNorm2d):
         mask = self.context.at(x.shape[-2], x.shape[-1])
         if mask is None:
             return super().forward(x)
-        dtype = x.dtype
-        x, mask = x.float(), mask.float()  # statistics in float32, also under bf16 autocast
         if self.training:
-            count = mask.sum().clamp(min=1.0)
-            mean = (x * mask).sum(dim=(0, 2, 3)) / count
-            centred = (x - mean[None, :, None, None]) * mask
-            var = centred.pow(2).sum(dim=(0, 2, 3)) / count
-            with torch.no_grad():
-                self.num_batches_tracked += 1
-                unbiased = var * count / (count - 1).clamp(min=1.0)
-                self.running_mean.lerp_(mean.detach().to(self.running_mean.dtype), self.momentum)
-                self.running_var.lerp_(unbiased.detach().to(self.running_var.dtype), self.momentum)
-        else:
-            mean, var = self.running_mean.float(), self.running_var.float()
-        scale = self.weight.float() / torch.sqrt(var + self.eps)
-        shift = self.bias.float() - mean * scale
-        out = x * scale[None, :, None, None] + shift[None, :, None, None]
-        return (out * mask).to(dtype)
+            return batch_norm_train(self, x, mask, sync=False)
+        work = x if x.dtype == torch.float64 else x.float()
+        mean, var = self.running_mean.to(work.dtype), self.running_var.to(work.dtype)
+        scale = self.weight.to(work.dtype) / torch.sqrt(var + self.eps)
+        shift = self.bias.to(work.dtype) - mean * scale
+        out = work * scale[None, :, None, None] + shift[None, :, None, None]
+        return (out * mask.to(work.dtype)).to(x.dtype)
+
+
+class SyncMaskedBatchNorm2d(SyncMixin, MaskedBatchNorm2d):
+    """:class:`MaskedBatchNorm2d` with statistics over the visible positions of every rank (DDP)."""
+
+    def _visibility(self, x: Tensor) -> Tensor | None:
+        return self.context.at(x.shape[-2], x.shape[-1])
 
 
 class MaskedMaxPool2d(nn.MaxPool2d):

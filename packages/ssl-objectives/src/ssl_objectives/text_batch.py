@@ -81,16 +81,26 @@ def word_index(tokens: Sequence[Sequence[str]], length: int) -> Tensor:
     return out
 
 
+OFFICIAL_TEXT_MAX_LENGTH = 97
+"""Tokens per sentence in GLoRIA's official configuration (``[CLS]``/``[SEP]`` included)."""
+PAPER_TEXT_MAX_LENGTH = 512
+"""Tokens per sentence in the study (the paper's text encoder length; bench's paper-table configs)."""
+
+
 class SentenceSampler:
     """Sample one sentence per impression and tokenise the batch.
 
     Args:
         tokenizer: a Hugging Face (fast) BERT tokenizer, e.g. from :func:`load_tokenizer`.
-        max_length: tokens per sentence including ``[CLS]``/``[SEP]`` (97 in GLoRIA).
+        max_length: tokens per sentence including ``[CLS]``/``[SEP]`` (default 97 =
+            :data:`OFFICIAL_TEXT_MAX_LENGTH`, GLoRIA's official value; the study used
+            :data:`PAPER_TEXT_MAX_LENGTH` = 512).
         seed: seed of the sampler's own random stream.
     """
 
-    def __init__(self, tokenizer: Any, max_length: int = 97, seed: int = 0) -> None:
+    def __init__(
+        self, tokenizer: Any, max_length: int = OFFICIAL_TEXT_MAX_LENGTH, seed: int = 0
+    ) -> None:
         if max_length < 3:
             raise ConfigError(f"max_length must be at least 3, got {max_length}")
         self.tokenizer, self.max_length, self.seed = tokenizer, max_length, seed

@@ -14,6 +14,11 @@ counter-clockwise rotation by ``theta`` of the resized crop - the same order as 
 :func:`reference_view` (``resized_crop`` -> ``hflip`` -> ``rotate``), except that the warp reads image
 content where the reference's rotation fills corners with black.
 
+No host synchronisation on an accelerator: which samples get jitter, blur or solarisation is decided on the
+device, and every sample goes through a step whose probability is above zero (an identity for the samples
+not drawn: factor 1, a delta kernel, no flip of values, all exact). On the CPU, where reading a mask costs
+nothing, only the drawn samples are computed (the same values).
+
 Presets: :func:`paper_view` (the study's pipeline: crop, blur, flip, rotation), :func:`moco_v2_view`,
 :func:`barlow_twins_views` (asymmetric blur / solarisation), :func:`mae_view` (crop + flip). Radiographs have
 one channel: colour saturation/hue jitter and random greyscale are no-ops and are left out.
@@ -109,6 +114,15 @@ def barlow_twins_views(size: int = 224) -> tuple[ViewConfig, ViewConfig]:
     return first, replace(first, blur_p=0.1, solarize_p=0.2)
 
 
+def vicreg_views(size: int = 224) -> tuple[ViewConfig, ViewConfig]:
+    """VICReg's pair: the official VICReg augmentations are Barlow Twins'.
+
+    Crop (0.08, 1), jitter p 0.8, blur p 1.0 / 0.1, solarise p 0 / 0.2; colour-only steps are no-ops on
+    grey radiographs.
+    """
+    return barlow_twins_views(size)
+
+
 def mae_view(size: int = 224) -> ViewConfig:
     """MAE: random resized crop (0.2, 1) and flip only."""
     return ViewConfig(size=size, scale=(0.2, 1.0), degrees=0.0, blur_p=0.0)
@@ -182,13 +196,23 @@ def sample_params(
     )
 
 
-def apply_view(images: Tensor, params: ViewParams, config: ViewConfig) -> Tensor:
-    """uint8 (or [0, 1] float) ``[B, H, W]`` / ``[B, 1, H, W]`` -> normalised float ``[B, C, size, size]``."""
+def apply_view(
+    images: Tensor, params: ViewParams, config: ViewConfig, *, host_sync: bool | None = None
+) -> Tensor:
+    """uint8 (or [0, 1] float) ``[B, H, W]`` / ``[B, 1, H, W]`` -> normalised float ``[B, C, size, size]``.
+
+    ``host_sync``: compute jitter/blur only for the drawn samples (reads which on the host); None = on
+    the CPU only. Both paths give the same values.
+    """
     x = _as_unit_float(images)
     x = _warp(x, params, config.size)
-    x = _jitter(x, params.brightness, params.contrast)
-    x = _blur(x, params.sigma, config.kernel_size)
-    x = _solarize(x, params.solarize)
+    subset = x.device.type == "cpu" if host_sync is None else host_sync
+    if config.jitter_p > 0:
+        x = _jitter(x, params.brightness, params.contrast, subset)
+    if config.blur_p > 0:
+        x = _blur(x, params.sigma, config.kernel_size, subset)
+    if config.solarize_p > 0:
+        x = _solarize(x, params.solarize)
     x = x.sub_(config.mean).div_(config.std)
     if config.channels == 3:
         x = x.expand(-1, 3, -1, -1)
@@ -260,24 +284,29 @@ def _warp(x: Tensor, params: ViewParams, size: int) -> Tensor:
     )
 
 
-def _jitter(x: Tensor, brightness: Tensor, contrast: Tensor) -> Tensor:
+def _jitter(x: Tensor, brightness: Tensor, contrast: Tensor, subset: bool) -> Tensor:
     """Torchvision's order and formulas: brightness ``clamp(x * b)``, then contrast around the image mean.
 
-    Only the jittered samples (a factor other than 1) are computed.
+    Factors of 1 leave a sample unchanged exactly; with ``subset`` only the jittered samples are computed
+    (reads the mask on the host), otherwise all of them (no host sync).
     """
+    if not subset:
+        return _jitter_all(x, brightness, contrast)
     chosen = ((brightness != 1) | (contrast != 1)).nonzero().flatten()
     if chosen.numel() == 0:
         return x
-    part = (x[chosen] * brightness[chosen, None, None, None]).clamp(0.0, 1.0)
+    return x.index_copy(0, chosen, _jitter_all(x[chosen], brightness[chosen], contrast[chosen]))
+
+
+def _jitter_all(x: Tensor, brightness: Tensor, contrast: Tensor) -> Tensor:
+    part = (x * brightness[:, None, None, None]).clamp(0.0, 1.0)
     mean = part.mean(dim=(1, 2, 3), keepdim=True)
-    c = contrast[chosen, None, None, None]
-    return x.index_copy(0, chosen, (c * part + (1.0 - c) * mean).clamp(0.0, 1.0))
+    c = contrast[:, None, None, None]
+    return (c * part + (1.0 - c) * mean).clamp(0.0, 1.0)
 
 
 def _solarize(x: Tensor, chosen: Tensor) -> Tensor:
     """``1 - x`` where ``x >= 0.5`` for the chosen samples (torchvision's ``solarize`` at threshold 0.5)."""
-    if not bool(chosen.any()):
-        return x
     return torch.where(chosen[:, None, None, None] & (x >= 0.5), 1.0 - x, x)
 
 
@@ -290,22 +319,30 @@ def gaussian_kernels(sigma: Tensor, kernel_size: int) -> Tensor:
     return kernels / kernels.sum(dim=1, keepdim=True)
 
 
-def _blur(x: Tensor, sigma: Tensor, kernel_size: int) -> Tensor:
-    """Separable Gaussian blur of the samples with ``sigma > 0`` (one kernel each, reflect padding)."""
+def _blur(x: Tensor, sigma: Tensor, kernel_size: int, subset: bool) -> Tensor:
+    """Separable Gaussian blur (one kernel per sample, reflect padding); ``sigma`` 0 = a delta kernel.
+
+    With ``subset`` only the samples with ``sigma > 0`` are computed (reads the mask on the host),
+    otherwise all of them (no host sync; the delta kernel leaves the others unchanged).
+    """
+    if not subset:
+        return _blur_all(x, sigma, kernel_size)
     chosen = (sigma > 0).nonzero().flatten()
     if chosen.numel() == 0:
         return x
-    part = x[chosen]
+    return x.index_copy(0, chosen, _blur_all(x[chosen], sigma[chosen], kernel_size))
+
+
+def _blur_all(x: Tensor, sigma: Tensor, kernel_size: int) -> Tensor:
+    part = x
     batch, channels, height, width = part.shape
-    kernels = (
-        gaussian_kernels(sigma[chosen], kernel_size).to(x.dtype).repeat_interleave(channels, dim=0)
-    )
+    kernels = gaussian_kernels(sigma, kernel_size).to(x.dtype).repeat_interleave(channels, dim=0)
     pad = kernel_size // 2
     flat = part.reshape(1, batch * channels, height, width)
     flat = functional.pad(flat, (pad, pad, pad, pad), mode="reflect")
     flat = functional.conv2d(flat, kernels[:, None, None, :], groups=batch * channels)
     flat = functional.conv2d(flat, kernels[:, None, :, None], groups=batch * channels)
-    return x.index_copy(0, chosen, flat.reshape(batch, channels, height, width))
+    return flat.reshape(batch, channels, height, width)
 
 
 def reference_view(image: Tensor, params: ViewParams, index: int, config: ViewConfig) -> Tensor:

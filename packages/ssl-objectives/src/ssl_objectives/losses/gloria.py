@@ -18,6 +18,11 @@ regions ``v_jr``:
 The paper's text (``formula="paper"``) instead attends with ``b_jkr = softmax_r(gamma1 * s_jkr)`` (no
 softmax over words) and uses ``Z = (1/gamma2) log sum_k exp(gamma2 R)``.
 Total: ``local_weight * (local_i2t + local_t2i) + global_weight * (global_i2t + global_t2i)``.
+
+With ``gather=True`` under DDP every input is gathered with gradients (words padded to the longest text of
+any rank) and every rank computes the loss of the global batch, as Barlow Twins does: DDP's averaged
+gradient is then exactly that of one process on the concatenated batch (each rank repeats the
+``N_global^2`` word-region scores; the official code trains on one GPU).
 """
 
 from __future__ import annotations
@@ -29,6 +34,12 @@ import torch
 from torch import Tensor
 from torch.nn import functional
 
+from ssl_objectives.distributed import (
+    all_reduce_max,
+    gather_no_grad,
+    gather_with_grad,
+    world_size,
+)
 from ssl_objectives.losses.precision import full_precision, promote
 
 _CHUNK_ELEMENTS = 1 << 25
@@ -138,6 +149,7 @@ def gloria_loss(
     local_weight: float = 1.0,
     global_weight: float = 1.0,
     formula: Literal["official", "paper"] = "official",
+    gather: bool = False,
 ) -> GloriaLossOutput:
     """GLoRIA loss on a batch of ``N`` image-report pairs.
 
@@ -153,13 +165,22 @@ def gloria_loss(
         local_weight: weight of the two local terms (1).
         global_weight: weight of the two global terms (1).
         formula: ``"official"`` (default, the released code) or ``"paper"``.
+        gather: compute the loss of the global batch under DDP.
 
     Returns:
-        :class:`GloriaLossOutput`.
+        :class:`GloriaLossOutput` (under DDP with ``gather``: of the global batch, on every rank).
     """
     image_local, image_global, words, text_global = promote(
         image_local, image_global, words, text_global
     )
+    if gather and world_size() > 1:
+        longest = all_reduce_max(words.shape[1], words.device)
+        extra = longest - words.shape[1]
+        words = functional.pad(words, (0, 0, 0, extra))
+        word_mask = functional.pad(word_mask.bool(), (0, extra), value=False)
+        image_local, image_global = gather_with_grad(image_local), gather_with_grad(image_global)
+        words, text_global = gather_with_grad(words), gather_with_grad(text_global)
+        word_mask = gather_no_grad(word_mask.to(torch.uint8)).bool()
     logits_local, attention = gloria_local_logits(
         image_local,
         words,

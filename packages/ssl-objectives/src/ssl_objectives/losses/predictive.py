@@ -6,6 +6,10 @@ predicted positions ``m`` (1 = predicted):
 
     L = sum_{n,h,w} m_nhw * sum_c SmoothL1(p_nchw, t_nchw) / (sum m + 1e-8).
 
+With ``gather=True`` under DDP the denominator is the predicted-position count of the GLOBAL batch (divided
+by the number of ranks), so the mean of the ranks' losses, and DDP's averaged gradient, are those of one
+process on the concatenated batch (the per-rank mean differs when ranks mask different numbers of cells).
+
 MAE (He et al. 2022, facebookresearch/mae): per-patch mean squared error over the ``P`` pixel values,
 averaged over masked patches only; with ``norm_pix_loss`` the target patch is standardised first,
 ``(x - mean) / sqrt(var + 1e-6)`` (unbiased variance, as ``Tensor.var`` in the official code):
@@ -19,17 +23,19 @@ import torch
 from torch import Tensor
 from torch.nn import functional
 
+from ssl_objectives.distributed import all_reduce_sum, world_size
 from ssl_objectives.losses.precision import full_precision, promote
 
 
 @full_precision
-def cnn_jepa_loss(pred: Tensor, target: Tensor, mask: Tensor) -> Tensor:
+def cnn_jepa_loss(pred: Tensor, target: Tensor, mask: Tensor, *, gather: bool = False) -> Tensor:
     """CNN-JEPA loss over the predicted positions.
 
     Args:
         pred: ``[N, C, H, W]`` predictor output.
         target: ``[N, C, H, W]`` target-encoder features (no gradient expected).
         mask: ``[N, H, W]``, 1 where the position is predicted.
+        gather: normalise by the global count of predicted positions under DDP.
 
     Returns:
         Scalar loss.
@@ -37,7 +43,10 @@ def cnn_jepa_loss(pred: Tensor, target: Tensor, mask: Tensor) -> Tensor:
     pred, target, weights = promote(pred, target, mask)
     p, t = functional.normalize(pred, dim=1), functional.normalize(target, dim=1)
     per_position = functional.smooth_l1_loss(p, t, reduction="none", beta=1.0).sum(dim=1)
-    return (per_position * weights).sum() / (weights.sum() + 1e-8)
+    denominator = weights.sum().detach() + 1e-8
+    if gather and world_size() > 1:
+        denominator = (all_reduce_sum(weights.sum().detach()) + 1e-8) / world_size()
+    return (per_position * weights).sum() / denominator
 
 
 @full_precision

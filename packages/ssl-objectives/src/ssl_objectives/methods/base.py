@@ -31,6 +31,13 @@ class SSLMethod(nn.Module):
     def after_step(self) -> None:
         """Momentum/EMA and queue maintenance after ``optimizer.step()``; nothing by default."""
 
+    def set_total_steps(self, steps: int) -> None:
+        """Told the run's length in optimiser steps by ``pretrain`` (EMA schedules); no-op by default."""
+
+    def no_weight_decay(self) -> set[str]:
+        """Multi-dimensional parameter names kept out of weight decay (recipes with ``decay_exclude``)."""
+        return set()
+
     def config_dict(self) -> dict[str, Any]:
         """The config as a JSON-able dict."""
         return asdict(self.config)

@@ -39,14 +39,14 @@ class ConVIRTConfig:
         temperature: ``tau`` (0.1).
         lambda_: image->text weight (0.75).
         freeze_layers: BERT embeddings + first N layers frozen (6).
-        gather: use every process's pairs as negatives under DDP.
+        gather: use every process's pairs as negatives under DDP (no-op in one process).
     """
 
     projection_dim: int = 512
     temperature: float = 0.1
     lambda_: float = 0.75
     freeze_layers: int = 6
-    gather: bool = False
+    gather: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ class GLoRIAConfig:
         last_n_layers: BERT hidden layers summed (4).
         freeze_layers: BERT layers frozen (0: the official code trains all of BERT).
         formula: ``"official"`` (code) or ``"paper"`` local loss.
+        gather: under DDP, every rank computes the loss of the GLOBAL batch on gathered embeddings
+            (no-op in one process).
     """
 
     gamma1: float = 4.0
@@ -69,6 +71,7 @@ class GLoRIAConfig:
     last_n_layers: int = 4
     freeze_layers: int = 0
     formula: Literal["official", "paper"] = "official"
+    gather: bool = True
 
 
 class ConVIRT(SSLMethod):
@@ -180,6 +183,7 @@ class GLoRIA(SSLMethod):
             local_weight=c.local_weight,
             global_weight=c.global_weight,
             formula=c.formula,
+            gather=c.gather,
         )
         logs = {
             "loss": out.loss.detach(),

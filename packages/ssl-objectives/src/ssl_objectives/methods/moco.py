@@ -5,7 +5,14 @@ mode): the key encoder is momentum-updated FIRST (``theta_k <- m theta_k + (1 - 
 code does before encoding keys), keys of view 2 are computed without gradient, and the loss is InfoNCE of
 view-1 queries against the keys and the queue. :meth:`MoCoV2.after_step` enqueues the step's keys
 (gathered over processes under DDP), overwriting the oldest. The queue ``[K, dim]`` (random normalised
-vectors at start) and its pointer are buffers, so checkpoints carry them.
+vectors at start) and its pointer are buffers, so checkpoints carry them. The queue is read in place (no
+per-step copy): it changes only in :meth:`MoCoV2.after_step`, after the backward pass that read it.
+
+Under DDP (:func:`~ssl_objectives.pretrain.pretrain`) the keys of every rank enter the shared queue, and
+BatchNorm is synchronised in BOTH encoders (SyncBN, as MoCo v3 and SimCLR) instead of the v2 code's
+shuffle-BN: shuffle-BN exists to stop a query and its key from sharing per-GPU BatchNorm statistics; with
+statistics over the global batch no GPU-local statistic exists to exploit, and one DDP step then equals one
+step on the concatenated batch (tested).
 """
 
 from __future__ import annotations
@@ -81,7 +88,7 @@ class MoCoV2(SSLMethod):
                 ema_update(self.key_projector, self.projector, self.config.momentum)
             k2 = self._keys(x2)
             k1 = self._keys(x1) if self.config.symmetric else None
-        queue = self.queue.clone().detach()
+        queue = self.queue
         q1 = self.projector(self.encoder(x1))
         loss = info_nce(q1, k2, queue, self.config.temperature)
         keys = [k2]

@@ -5,12 +5,20 @@ CNN-JEPA (Kalapos & Gyires-Toth 2024): the context encoder is the backbone run S
 visible positions only; :mod:`ssl_objectives.sparse_resnet`); masked cells of its last feature map are filled
 with a learned mask token; a predictor of 3 x [depthwise 3x3 conv, 1x1 conv, BN, ReLU] at the backbone
 width predicts the EMA target encoder's features of the FULL image at the predicted cells. EMA momentum
-follows a cosine from 0.996 to 1 over ``total_steps`` (:meth:`CNNJEPA.after_step`). No projector.
+follows a cosine from 0.996 to 1 over the run's length (:meth:`CNNJEPA.after_step`; ``pretrain`` sets it
+from epochs x steps per epoch). No projector. ``encoder`` (what checkpoints and ``load_encoder`` hand
+downstream) is the EMA TARGET encoder, as in the official evaluation; the online, sparse context encoder is
+``context_encoder`` (its BatchNorm statistics were collected on masked inputs). Under DDP the loss is
+normalised by the global count of predicted cells (``gather``).
 
 MAE (He et al. 2022): a ViT encoder sees only the kept patches (per-sample random masking); a 512-wide,
 8-block, 16-head decoder with a mask token and fixed 2-D sin-cos position embeddings reconstructs every
 patch; the loss counts masked patches only. The encoder's position embeddings are set to fixed sin-cos
-too, as in the official code.
+too, as in the official code, and every weight is initialised as the official ``initialize_weights``
+(:meth:`MAE.initialise`): Xavier-uniform Linears (and attention input projections) with zero biases, unit
+LayerNorms, the patch projection Xavier-uniform over its flattened ``[width, C * p * p]`` view, class and
+mask tokens normal(0, 0.02). The optimiser leaves biases, norms, the class token and the (frozen) position
+embeddings out of weight decay (:meth:`MAE.no_weight_decay`).
 """
 
 from __future__ import annotations
@@ -40,14 +48,17 @@ class CNNJEPAConfig:
         predictor_depth: predictor blocks (3).
         momentum_start: EMA momentum at step 0 (0.996).
         momentum_end: EMA momentum at ``total_steps`` (1.0).
-        total_steps: length of the cosine momentum schedule (epochs x steps per epoch).
+        total_steps: length of the cosine momentum schedule; None (default) = the run's length, set by
+            ``pretrain`` (:meth:`CNNJEPA.set_total_steps`); a number overrides it.
+        gather: normalise the loss by the global predicted-cell count under DDP (no-op in one process).
     """
 
     masking: MaskingConfig = field(default_factory=MaskingConfig)
     predictor_depth: int = 3
     momentum_start: float = 0.996
     momentum_end: float = 1.0
-    total_steps: int = 100_000
+    total_steps: int | None = None
+    gather: bool = True
 
 
 def cosine_momentum(step: int, total: int, start: float, end: float) -> float:
@@ -67,8 +78,8 @@ class CNNJEPA(SSLMethod):
             raise ConfigError("CNN-JEPA needs a ResNet backbone (sparse convolutional encoder)")
         self.config = config or CNNJEPAConfig()
         width = backbone.feature_dim
-        self.target_encoder = frozen_copy(backbone)
-        self.encoder = backbone
+        self.encoder = frozen_copy(backbone)  # EMA target: handed downstream
+        self.context_encoder = backbone
         self._sparse = sparsify(backbone)
         self.mask_token = nn.Parameter(torch.zeros(width))
         nn.init.trunc_normal_(self.mask_token, std=0.02)
@@ -82,6 +93,14 @@ class CNNJEPA(SSLMethod):
             ]
         self.predictor = nn.Sequential(*blocks)
         self.register_buffer("step", torch.zeros((), dtype=torch.long))
+        self.register_buffer(
+            "schedule_steps", torch.tensor(self.config.total_steps or 0, dtype=torch.long)
+        )
+
+    def set_total_steps(self, steps: int) -> None:
+        """Length of the momentum schedule = the run's optimiser steps (unless the config fixes one)."""
+        if self.config.total_steps is None:
+            self.schedule_steps.fill_(steps)
 
     def forward(
         self, images: Tensor, generator: torch.Generator | None = None
@@ -99,7 +118,7 @@ class CNNJEPA(SSLMethod):
         visible = 1.0 - predicted
         pixels = visible.repeat_interleave(cell, dim=1).repeat_interleave(cell, dim=2)[:, None]
         with self._sparse.masked(visible):
-            context = self.encoder.feature_maps(images * pixels.to(images.dtype))["layer4"]
+            context = self.context_encoder.feature_maps(images * pixels.to(images.dtype))["layer4"]
         grid_visible = functional.interpolate(
             visible[:, None], size=context.shape[-2:], mode="nearest"
         )
@@ -108,11 +127,11 @@ class CNNJEPA(SSLMethod):
         context = context * grid_visible + token * (1.0 - grid_visible)
         prediction = self.predictor(context)
         with torch.no_grad():
-            target = self.target_encoder.feature_maps(images)["layer4"]
+            target = self.encoder.feature_maps(images)["layer4"]
         target_mask = functional.interpolate(
             predicted[:, None], size=target.shape[-2:], mode="nearest"
         )[:, 0]
-        loss = cnn_jepa_loss(prediction, target, target_mask)
+        loss = cnn_jepa_loss(prediction, target, target_mask, gather=self.config.gather)
         logs = {
             "loss": loss.detach(),
             "predicted_fraction": predicted.mean(),
@@ -122,14 +141,24 @@ class CNNJEPA(SSLMethod):
 
     @property
     def momentum(self) -> float:
-        """EMA momentum for the current step."""
+        """EMA momentum for the current step.
+
+        Raises:
+            ConfigError: the schedule length is unknown (neither ``pretrain`` nor the config set it).
+        """
+        total = int(self.schedule_steps)
+        if total < 1:
+            raise ConfigError(
+                "CNN-JEPA's momentum schedule has no length: train through pretrain() (which sets it to "
+                "epochs x steps per epoch), call set_total_steps(n), or give CNNJEPAConfig(total_steps=n)"
+            )
         c = self.config
-        return cosine_momentum(int(self.step), c.total_steps, c.momentum_start, c.momentum_end)
+        return cosine_momentum(int(self.step), total, c.momentum_start, c.momentum_end)
 
     @torch.no_grad()
     def after_step(self) -> None:
         """EMA update of the target encoder, then advance the schedule."""
-        ema_update(self.target_encoder, self.encoder, self.momentum)
+        ema_update(self.encoder, self.context_encoder, self.momentum)
         self.step += 1
 
 
@@ -140,7 +169,8 @@ class MAEConfig:
     Attributes:
         mask_ratio: fraction of patches masked (0.75; the study swept 0.25-0.7).
         decoder_width: 512. decoder_depth: 8. decoder_heads: 16. decoder_mlp_ratio: 4.
-        norm_pix_loss: standardise target patches (official default False).
+        norm_pix_loss: standardise target patches (True: the official pretraining recipe's flag; the
+            code's argument default is False).
     """
 
     mask_ratio: float = 0.75
@@ -148,7 +178,7 @@ class MAEConfig:
     decoder_depth: int = 8
     decoder_heads: int = 16
     decoder_mlp_ratio: float = 4.0
-    norm_pix_loss: bool = False
+    norm_pix_loss: bool = True
 
 
 def sincos_position_embedding(width: int, grid: int, cls_token: bool = True) -> Tensor:
@@ -221,6 +251,32 @@ class MAE(SSLMethod):
         )
         self.decoder_norm = nn.LayerNorm(c.decoder_width, eps=1e-6)
         self.decoder_pred = nn.Linear(c.decoder_width, spec.patch_size**2 * backbone.in_channels)
+        self.initialise()
+
+    @torch.no_grad()
+    def initialise(self) -> None:
+        """The official MAE initialisation of encoder and decoder (module docstring)."""
+        vit = self.encoder.vit
+        proj = vit.conv_proj.weight
+        nn.init.xavier_uniform_(proj.view(proj.shape[0], -1))
+        nn.init.normal_(vit.class_token, std=0.02)
+        nn.init.normal_(self.mask_token, std=0.02)
+        for module in self.modules():
+            if isinstance(module, nn.Linear):
+                nn.init.xavier_uniform_(module.weight)
+                if module.bias is not None:
+                    nn.init.zeros_(module.bias)
+            elif isinstance(module, nn.MultiheadAttention) and module.in_proj_weight is not None:
+                nn.init.xavier_uniform_(module.in_proj_weight)
+                if module.in_proj_bias is not None:
+                    nn.init.zeros_(module.in_proj_bias)
+            elif isinstance(module, nn.LayerNorm):
+                nn.init.ones_(module.weight)
+                nn.init.zeros_(module.bias)
+
+    def no_weight_decay(self) -> set[str]:
+        """Kept out of weight decay besides biases and norms: class token, position embeddings."""
+        return {"encoder.vit.class_token", "encoder.vit.encoder.pos_embedding"}
 
     def reconstruct(
         self, images: Tensor, generator: torch.Generator | None = None

@@ -17,6 +17,7 @@ from bench.distributed_pretrain import pretrain_under_torchrun
 from bench.errors import ConfigError
 from bench.markers import is_done
 from bench.pipeline import MARKED_STAGES, read_extra_encoders, stage_hashes
+from bench.pipeline import run as run_pipeline
 from bench.progress import LogReporter
 from bench.worker import run_config
 from safetensors import safe_open
@@ -75,7 +76,7 @@ def _sha(run: Path, name: str) -> str:
 def test_torchrun_pretrain_is_killed_resumed_and_evaluated_alone(
     tiny_run: Path, tmp_path: Path, helpers: type
 ) -> None:
-    """About 100 s on the 2-core CI machine (plus the shared tiny run)."""
+    """90 s (up to 210 s on a loaded 2-core machine), plus the shared tiny run; marked slow."""
     run = helpers.copy_run(tiny_run, tmp_path)
     single = tmp_path / "single"
     (run / "pretrain" / METHOD).rename(single)  # the single-process checkpoint, kept to compare
@@ -164,8 +165,13 @@ def test_torchrun_pretrain_is_killed_resumed_and_evaluated_alone(
 def test_bench_pretrain_refuses_a_run_whose_earlier_stages_are_not_done(
     tiny_run: Path, tmp_path: Path, helpers: type
 ) -> None:
-    """One process, no torchrun: the localize stage's marker is gone; an unknown method (about 10 s)."""
+    """`bench run --stop-after reports`; then `bench pretrain` (one process) refuses a run whose localize
+    marker is gone, and an unknown method (about 15 s)."""
     run = helpers.copy_run(tiny_run, tmp_path)
+    stopped = helpers.bench("run", "--config", "tiny.toml", "--stop-after", "reports", cwd=tmp_path)
+    assert "up to date: ['world', 'localize', 'reports']" in stopped.stdout
+    with pytest.raises(ConfigError, match="--stop-after 'pretrained'"):
+        run_pipeline(run_config(run), stop_after="pretrained")
     (run / "localize" / "done.json").unlink()
     result = helpers.bench("pretrain", str(run), "--method", METHOD, cwd=tmp_path, check=False)
     assert result.returncode == 2

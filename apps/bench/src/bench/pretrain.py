@@ -10,7 +10,9 @@
   trained on OAI KL grades of TRAINING participants only; it also infers the KL grade of every hospital ROI
   (the paper's Figure 5 proxy).
 
-ssl-objectives' ``pretrain`` checkpoints every epoch, so a killed run resumes at the epoch in flight. The
+ssl-objectives' ``pretrain`` checkpoints every epoch, so a killed run resumes at the epoch in flight. With
+``world_size > 1`` each SSL method is pretrained by ``bench pretrain`` under torchrun (DDP,
+:mod:`bench.distributed_pretrain`), writing the same files. The
 leakage guard runs before anything trains. Outputs (``pretrain/``): ``<method>/last.safetensors`` + ``.json``
 and ``log.jsonl`` (loss per epoch), ``encoders.json`` (every encoder: path, SHA-256, availability),
 ``kl_sup/corpus_kl.csv`` (the proxy's KL for each corpus ROI).
@@ -76,9 +78,8 @@ def run(
     device = resolve_device(config.device)
     encoders: dict[str, dict[str, Any]] = {}
     for method in config.pretrain.methods:
-        if (
-            config.world_size > 1
-        ):  # DDP: torchrun runs `bench pretrain` (bench.distributed_pretrain)
+        # world_size > 1: DDP, torchrun runs `bench pretrain` per method (bench.distributed_pretrain)
+        if config.world_size > 1:
             from bench.distributed_pretrain import launch
 
             path = launch(config, method, reporter)

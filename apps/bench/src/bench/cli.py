@@ -88,6 +88,13 @@ def run(
         str | None,
         typer.Option(help="Optuna storage URL (postgresql://...); default: a journal file."),
     ] = None,
+    stop_after: Annotated[
+        str | None,
+        typer.Option(
+            help="End after this stage (world, localize, reports, pretrain, evaluate), e.g. "
+            "reports before `bench pretrain` under torchrun."
+        ),
+    ] = None,
 ) -> None:
     """Run (or resume) the whole study: world, localize, reports, pretrain, evaluate, report."""
     try:
@@ -100,12 +107,18 @@ def run(
             device=device,
             threads=threads,
         )
-        _run(settings, fresh=fresh, storage=storage)
+        _run(settings, fresh=fresh, storage=storage, stop_after=stop_after)
     except BenchError as exc:
         _fail(exc)
 
 
-def _run(settings: Any, *, fresh: bool = False, storage: str | None = None) -> None:
+def _run(
+    settings: Any,
+    *,
+    fresh: bool = False,
+    storage: str | None = None,
+    stop_after: str | None = None,
+) -> None:
     import logging
     import time
 
@@ -126,7 +139,9 @@ def _run(settings: Any, *, fresh: bool = False, storage: str | None = None) -> N
     )
     began = time.perf_counter()
     with RichReporter() as reporter:
-        result = run_pipeline(settings, reporter, fresh=fresh, storage_url=storage)
+        result = run_pipeline(
+            settings, reporter, fresh=fresh, storage_url=storage, stop_after=stop_after
+        )
     ran = ", ".join(f"{k} {v:.0f} s" for k, v in result.seconds.items())
     typer.echo(
         f"bench: done in {time.perf_counter() - began:.0f} s ({ran}); up to date: {result.skipped or 'none'}"
@@ -149,6 +164,56 @@ def _log_warnings_to(path: Path) -> Path:
     captured.addHandler(handler)
     captured.propagate = False
     return path
+
+
+@app.command()
+def pretrain(
+    run_dir: Annotated[Path, typer.Argument(help="The run folder, e.g. runs/default (shared).")],
+    method: Annotated[str, typer.Option(help="The method of the run's pretrain.methods.")],
+    device: Annotated[
+        str | None, typer.Option(help="cpu, cuda or auto (default: the run's).")
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            help="Torch CPU threads per process (default: the cores shared by the node's ranks)."
+        ),
+    ] = None,
+) -> None:
+    """Pretrain one method of a run; under `torchrun --nproc-per-node K` with DDP over K processes."""
+    import logging
+    import os
+
+    from bench.distributed_pretrain import Ranks, pretrain_under_torchrun
+    from bench.progress import LogReporter
+    from bench.runtime import configure_threads, device_description, resolve_device
+    from bench.worker import run_config
+
+    ranks = Ranks.from_environment()
+    logging.basicConfig(
+        level=logging.DEBUG if ranks.rank == 0 else logging.WARNING,
+        format="%(message)s",
+        stream=sys.stdout,
+        force=True,
+    )
+    for noisy in ("PIL", "matplotlib", "urllib3", "filelock", "fsspec"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = run_config(run_dir, device=device)
+        per_node = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
+        cores = len(os.sched_getaffinity(0))
+        chosen = threads if threads is not None else settings.threads
+        count = configure_threads(chosen or max(1, min(4, cores // per_node)))
+        typer.echo(
+            f"bench pretrain {method} [rank {ranks.rank}/{ranks.world_size}]: run {settings.name!r} "
+            f"in {settings.run_dir} on {device_description(resolve_device(settings.device))}; "
+            f"torch threads: {count}"
+        )
+        path = pretrain_under_torchrun(settings, method, LogReporter())
+    except BenchError as exc:
+        _fail(exc)
+    if ranks.rank == 0:
+        typer.echo(f"bench pretrain: {path}")
 
 
 @app.command()

@@ -381,6 +381,10 @@ class BenchConfig(_Section):
         runs_dir: where runs live.
         device: ``cpu``, ``cuda`` or ``auto``.
         threads: torch intra-op threads on the CPU (0: one per core, at most 4).
+        world_size: processes of each SSL pretraining; above 1 ``bench run`` launches
+            ``torchrun --standalone --nproc-per-node world_size -m bench pretrain`` per method (DDP, one
+            node). An execution setting like ``device``: not part of any stage hash, since the DDP step
+            equals the single-process step on the global batch.
         splits: OAI train / val / test participant fractions.
         world: the synthetic world (used when ``data`` is absent).
         data: real data.
@@ -390,6 +394,7 @@ class BenchConfig(_Section):
     runs_dir: Path = Path("runs")
     device: Literal["cpu", "cuda", "auto"] = "auto"
     threads: int = Field(0, ge=0)
+    world_size: int = Field(1, ge=1)
     seed: int = 0
     splits: tuple[float, float, float] = (0.6, 0.2, 0.2)
     world: WorldConfig = WorldConfig()

@@ -32,6 +32,7 @@ from bench import pretrain as pretrain_stage
 from bench import reports as reports_stage
 from bench import world as world_stage
 from bench.config import BenchConfig
+from bench.encoder_changes import forget_changed_encoders
 from bench.errors import ConfigError, DataError, LeakageError, StageError
 from bench.markers import combine, is_done, read_json, read_marker, write_marker
 from bench.progress import LogReporter, Reporter
@@ -64,8 +65,15 @@ def run(
     *,
     fresh: bool = False,
     storage_url: str | None = None,
+    stop_after: str | None = None,
 ) -> RunResult:
-    """Run (or resume) the whole study of ``config``; return what ran."""
+    """Run (or resume) the whole study of ``config``; return what ran.
+
+    ``stop_after`` (a marked stage) ends the run once that stage is done, e.g. ``"reports"`` before
+    pretraining with ``bench pretrain`` under torchrun on several nodes.
+    """
+    if stop_after is not None and stop_after not in MARKED_STAGES:
+        raise ConfigError(f"--stop-after {stop_after!r}: one of {', '.join(MARKED_STAGES)}")
     reporter = reporter or LogReporter()
     run_dir = config.run_dir
     if fresh and run_dir.exists():
@@ -92,6 +100,8 @@ def run(
         result,
         reporter,
     )
+    if stop_after == "world":
+        return result
     _stage(
         config,
         "localize",
@@ -100,6 +110,8 @@ def run(
         result,
         reporter,
     )
+    if stop_after == "localize":
+        return result
     _stage(
         config,
         "reports",
@@ -108,6 +120,8 @@ def run(
         result,
         reporter,
     )
+    if stop_after == "reports":
+        return result
     _stage(
         config,
         "pretrain",
@@ -127,29 +141,38 @@ def run(
             result,
             reporter,
         )
-    _stage(
-        config,
-        "evaluate",
-        hashes["evaluate"],
-        lambda: evaluate_stage.run(
+    if stop_after == "pretrain":
+        return result
+    hashes = stage_hashes(config, extras)  # the evaluate hash covers the encoders just registered
+    encoders = evaluation_encoders(config, pretrain, extras)
+
+    def evaluate() -> None:
+        forgotten = forget_changed_encoders(config, encoders, storage_url)
+        if forgotten:
+            reporter.note(f"evaluate: {len(forgotten)} studies of changed encoders start over")
+        evaluate_stage.run(
             config,
             world,
             localize,
             pretrain,
             run_dir / "evaluate",
             reporter,
-            encoders=[
-                *evaluate_stage.encoders_to_evaluate(config, pretrain),
-                *extra_encoders(extras),
-                *controls.control_encoders(run_dir),
-            ],
+            encoders=encoders,
             storage_url=storage_url,
-        ),
+        )
+
+    _stage(
+        config,
+        "evaluate",
+        hashes["evaluate"],
+        evaluate,
         result,
         reporter,
         start_over_hash=hashes[EVALUATE_BEGUN],
         run_outputs=EVALUATE_OUTPUTS,
     )
+    if stop_after == "evaluate":
+        return result
     from bench import report as report_stage
 
     began = time.perf_counter()
@@ -162,8 +185,12 @@ def stage_hashes(config: BenchConfig, extras: dict[str, dict[str, str]]) -> dict
     """The done-marker hash of every marked stage, plus ``EVALUATE_BEGUN``.
 
     Each hash combines the settings the stage reads with the hashes of the stages it reads from.
-    ``EVALUATE_BEGUN`` is the evaluation's hash without the encoders added by ``bench evaluate``: an
-    evaluation that began under it continues (only the new encoder's studies run), any other starts over.
+    The ``evaluate`` hash also covers the SHA-256 of every encoder in the pretrain stage's registry (a
+    checkpoint rewritten by ``bench pretrain`` makes the evaluation rerun: only the studies of the changed
+    encoder are recomputed, see :mod:`bench.encoder_changes`).
+    ``EVALUATE_BEGUN`` is the evaluation's hash without the encoders added by ``bench evaluate`` and without
+    the encoder SHAs: an evaluation that began under it continues (only new or changed encoders' studies
+    run), any other starts over.
     ``bench worker`` joins an evaluation only while its ``started.json`` holds this hash.
     """
     world = combine(config.section_hash("world", "data", "splits", "seed"), _horizons(config))
@@ -184,19 +211,41 @@ def stage_hashes(config: BenchConfig, extras: dict[str, dict[str, str]]) -> dict
     if controls.has_knee_controls(config):
         marked[controls.CONTROLS] = combine(pretrain, controls.controls_hash(config))
         begun = combine(begun, marked[controls.CONTROLS])
+    evaluated = {"extras": extras, "run_encoders": registry_shas(config.run_dir)}
     return {
         **marked,
         "world": world,
         "localize": localize,
         "reports": reports,
         "pretrain": pretrain,
-        "evaluate": combine(begun, json.dumps(extras, sort_keys=True)),
+        "evaluate": combine(begun, json.dumps(evaluated, sort_keys=True)),
         EVALUATE_BEGUN: begun,
+    }
+
+
+def registry_shas(run_dir: Path) -> dict[str, str]:
+    """``{method: sha256}`` of the available encoders in ``pretrain/encoders.json`` (``{}`` before it)."""
+    registry = read_json(run_dir / "pretrain" / "encoders.json") or {}
+    return {
+        name: str(entry["sha256"]) for name, entry in registry.items() if entry.get("available")
     }
 
 
 def _horizons(config: BenchConfig) -> str:
     return json.dumps(config.evaluate.horizon_months, sort_keys=True)
+
+
+def evaluation_encoders(
+    config: BenchConfig,
+    pretrain: pretrain_stage.PretrainOutputs,
+    extras: dict[str, dict[str, str]],
+) -> list[evaluate_stage.Encoder]:
+    """Every encoder a knee run evaluates: the pretrain stage's, ``bench evaluate``'s and the controls'."""
+    return [
+        *evaluate_stage.encoders_to_evaluate(config, pretrain),
+        *extra_encoders(extras),
+        *controls.control_encoders(config.run_dir),
+    ]
 
 
 def extra_encoders(extras: dict[str, dict[str, str]]) -> list[evaluate_stage.Encoder]:
@@ -229,18 +278,7 @@ def _stage(
         result.skipped.append(name)
         reporter.note(f"{name}: up to date")
         return
-    begun = start_over_hash or stage_hash
-    started = read_json(folder / STARTED)
-    if folder.exists() and (started is None or started.get("hash") != begun):
-        shutil.rmtree(folder)
-        for output in run_outputs:
-            path = config.run_dir / output
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / STARTED).write_text(json.dumps({"hash": begun}), encoding="utf-8")
+    begin_stage(config.run_dir, name, start_over_hash or stage_hash, run_outputs)
     began = time.perf_counter()
     _guarded(config.run_dir, name, work)
     seconds = time.perf_counter() - began
@@ -248,6 +286,29 @@ def _stage(
     total = seconds + float(previous.get("seconds", 0.0)) if previous else seconds
     write_marker(folder, stage_hash, total)
     result.seconds[name] = seconds
+
+
+def begin_stage(
+    run_dir: Path, name: str, begun_hash: str, run_outputs: tuple[str, ...] = ()
+) -> None:
+    """Prepare ``run_dir/name`` for work begun under ``begun_hash``.
+
+    A folder begun under another hash (or without ``started.json``) is removed with the stage's run-level
+    ``run_outputs``: it starts over; one begun under the same hash is kept (the stage resumes). Then
+    ``started.json`` records the hash.
+    """
+    folder = run_dir / name
+    started = read_json(folder / STARTED)
+    if folder.exists() and (started is None or started.get("hash") != begun_hash):
+        shutil.rmtree(folder)
+        for output in run_outputs:
+            path = run_dir / output
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / STARTED).write_text(json.dumps({"hash": begun_hash}), encoding="utf-8")
 
 
 def _guarded(run_dir: Path, name: str, work: Callable[[], Any]) -> Any:

@@ -10,7 +10,9 @@
   trained on OAI KL grades of TRAINING participants only; it also infers the KL grade of every hospital ROI
   (the paper's Figure 5 proxy).
 
-ssl-objectives' ``pretrain`` checkpoints every epoch, so a killed run resumes at the epoch in flight. The
+ssl-objectives' ``pretrain`` checkpoints every epoch, so a killed run resumes at the epoch in flight. With
+``world_size > 1`` each SSL method is pretrained by ``bench pretrain`` under torchrun (DDP,
+:mod:`bench.distributed_pretrain`), writing the same files. The
 leakage guard runs before anything trains. Outputs (``pretrain/``): ``<method>/last.safetensors`` + ``.json``
 and ``log.jsonl`` (loss per epoch), ``encoders.json`` (every encoder: path, SHA-256, availability),
 ``kl_sup/corpus_kl.csv`` (the proxy's KL for each corpus ROI).
@@ -72,16 +74,19 @@ def run(
     """Pretrain every method of the config and save the baselines; write the encoder registry."""
     out = PretrainOutputs(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    corpus = pd.read_parquet(localize.corpus)
-    check_no_leakage(corpus, world.excluded)
+    corpus, rois, data_hash = pretrain_inputs(world, localize)
     device = resolve_device(config.device)
-    rois = np.load(localize.rois, mmap_mode="r")
     encoders: dict[str, dict[str, Any]] = {}
-    data_hash = combine(*map(str, corpus["roi_index"].tolist()), file_sha256(localize.rois))[:16]
     for method in config.pretrain.methods:
-        path = _pretrain_method(
-            config, method, corpus, rois, reports, folder / method, device, data_hash, reporter
-        )
+        # world_size > 1: DDP, torchrun runs `bench pretrain` per method (bench.distributed_pretrain)
+        if config.world_size > 1:
+            from bench.distributed_pretrain import launch
+
+            path = launch(config, method, reporter)
+        else:
+            path = pretrain_method(
+                config, method, corpus, rois, reports, folder / method, device, data_hash, reporter
+            )
         encoders[method] = _entry(path, config.run_dir)
     encoders["random"] = _entry(_baseline(config, "random", folder, None), config.run_dir)
     if config.weights.imagenet is not None:
@@ -98,6 +103,20 @@ def run(
     return out
 
 
+def pretrain_inputs(
+    world: WorldOutputs, localize: LocalizeOutputs
+) -> tuple[pd.DataFrame, np.ndarray, str]:
+    """The leakage-checked corpus, the memory-mapped ROI store ``[N, H, W]`` and the checkpoints' data hash.
+
+    The data hash is the SHA-256 of the corpus rows and the ROI store, 16 hex digits.
+    """
+    corpus = pd.read_parquet(localize.corpus)
+    check_no_leakage(corpus, world.excluded)
+    rois = np.load(localize.rois, mmap_mode="r")
+    data_hash = combine(*map(str, corpus["roi_index"].tolist()), file_sha256(localize.rois))[:16]
+    return corpus, rois, data_hash
+
+
 def _entry(path: Path, run_dir: Path) -> dict[str, Any]:
     """A registry entry; the path is stored relative to the run folder (runs stay movable)."""
     return {
@@ -108,7 +127,7 @@ def _entry(path: Path, run_dir: Path) -> dict[str, Any]:
     }
 
 
-def _pretrain_method(
+def pretrain_method(
     config: BenchConfig,
     method_name: str,
     corpus: pd.DataFrame,
@@ -119,6 +138,11 @@ def _pretrain_method(
     data_hash: str,
     reporter: Reporter,
 ) -> Path:
+    """Pretrain (or resume) one method into ``folder``; return its checkpoint.
+
+    Under an initialised process group (``bench pretrain`` under torchrun) every rank calls this with its
+    own ``device``: ssl-objectives' ``pretrain`` trains with DDP and rank 0 writes the checkpoint.
+    """
     import torch
     from ssl_objectives import PretrainConfig, pretrain
 

@@ -139,9 +139,8 @@ def work(
         DataError: the run folder is not a run, or the evaluation did not begin in time.
     """
     from bench import evaluate as evaluate_stage
-    from bench.controls import control_encoders
     from bench.localize import LocalizeOutputs
-    from bench.pipeline import extra_encoders, read_extra_encoders
+    from bench.pipeline import evaluation_encoders, read_extra_encoders
     from bench.pretrain import PretrainOutputs
     from bench.world import WorldOutputs
 
@@ -175,11 +174,7 @@ def work(
         pretrain,
         run_dir / "evaluate",
         counting,
-        encoders=[
-            *evaluate_stage.encoders_to_evaluate(config, pretrain),
-            *extra_encoders(read_extra_encoders(run_dir)),
-            *control_encoders(run_dir),
-        ],
+        encoders=evaluation_encoders(config, pretrain, read_extra_encoders(run_dir)),
         storage_url=storage_url,
         order_seed=worker_seed(),
     )

@@ -114,7 +114,7 @@ def pretrain_datasets(
                 table = train.assign(cohort="hospital")
             else:
                 reports, table = ReportsOutputs(folder / "no_reports"), train
-            path = pretrain_stage._pretrain_method(
+            path = pretrain_stage.pretrain_method(
                 config, method, table, rois, reports, folder / name, device, data_hash, reporter
             )
             encoders[name] = pretrain_stage._entry(path, config.run_dir)
@@ -287,7 +287,7 @@ def pretrain_knee_controls(
             rows = pd.DataFrame({"roi_index": np.arange(len(images))})
             for method in methods:
                 name = scaled_name(method, str(corpus), int(size), int(seed))
-                path = pretrain_stage._pretrain_method(
+                path = pretrain_stage.pretrain_method(
                     seeded, method, rows, images, ReportsOutputs(folder), folder / name, device,
                     data_hash, reporter,
                 )  # fmt: skip
@@ -301,7 +301,7 @@ def pretrain_knee_controls(
             swept = config.model_copy(
                 update={"pretrain": config.pretrain.model_copy(update={"mae_mask_ratio": ratio})}
             )
-            path = pretrain_stage._pretrain_method(
+            path = pretrain_stage.pretrain_method(
                 swept, "mae", corpus, rois, ReportsOutputs(folder), folder / name, device,
                 data_hash[:16], reporter,
             )  # fmt: skip

@@ -367,7 +367,9 @@ def test_postgresql_stale_trial_is_failed_and_retried(tmp_path: Path) -> None:
     retried = [t for t in study.trials if t.system_attrs.get("failed_trial") == killed]
     assert len(retried) == 1
     assert retried[0].state in (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
-    assert retried[0].params == dead.params
+    # the retry keeps every parameter the dead trial had drawn (a worker killed while its trial was still
+    # suggesting leaves only some; the retry draws the rest)
+    assert dead.params.items() <= retried[0].params.items()
     assert retried[0].user_attrs.get("failure") is None
     optuna.delete_study(study_name=KEY.name, storage=storage)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lowdata_eval
 import numpy as np
 import optuna
 import pandas as pd
@@ -64,7 +65,7 @@ def test_every_test_set_is_evaluated_and_the_best_model_is_kept(tmp_path: Path, 
     assert row["metric"] == "auroc"
     assert row["n_trials"] == 6
     assert (row["encoder"], row["encoder_sha256"]) == ENCODER
-    assert row["package_version"] == "0.2.0"
+    assert row["package_version"] == lowdata_eval.__version__
     assert row["test_metric"] == row["test_metric_test"]
     assert row["n_test_most"] == (table["split"] == "most").sum()
     saved = pd.read_csv(tmp_path / "results.csv")

@@ -17,10 +17,17 @@ import pandas as pd
 
 from bench.config import DISPLAY_NAMES
 from bench.errors import DataError
-from bench.pages import MIN_WILCOXON_SEEDS, P_THRESHOLD, format_cell, format_p, render, write_page
+from bench.pages import (
+    MIN_WILCOXON_SEEDS,
+    P_THRESHOLD,
+    SET_NAMES,
+    format_cell,
+    format_p,
+    render,
+    write_page,
+)
 
 CELL = ["task", "method", "protocol", "fraction", "test_set"]
-SET_NAMES = {"test": "OAI test", "most": "MOST"}
 
 
 def long_results(run_dir: Path) -> pd.DataFrame:

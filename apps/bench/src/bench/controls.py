@@ -36,7 +36,7 @@ from bench import evaluate as evaluate_stage
 from bench import pretrain as pretrain_stage
 from bench.config import IMAGE_METHODS, TEXT_METHODS, BenchConfig, DatasetConfig
 from bench.errors import ConfigError, DataError
-from bench.markers import combine, file_sha256, read_marker
+from bench.markers import combine, read_json, read_marker, write_atomically
 from bench.progress import Reporter
 from bench.reports import ReportsOutputs
 from bench.scaling import scaled_name
@@ -102,9 +102,7 @@ def pretrain_datasets(
         train = manifests[corpus][manifests[corpus]["split"] == "train"]
         if train.empty:
             raise DataError(f"datasets.{corpus}: no training image to pretrain on")
-        data_hash = combine(
-            *map(str, train["roi_index"].tolist()), file_sha256(store / "rois.npy")
-        )[:16]
+        data_hash = pretrain_stage.rows_data_hash(train, store / "rois.npy")
         for method in config.pretrain.methods:
             name = method if len(corpora) == 1 else f"{method}.{corpus}"
             if method in TEXT_METHODS:
@@ -123,13 +121,7 @@ def pretrain_datasets(
     ]
     if missing:
         raise DataError(f"no corpus to pretrain {missing} on (image-text methods need MIMIC-CXR)")
-    baseline = pretrain_stage._baseline(config, "random", folder, None)
-    encoders["random"] = pretrain_stage._entry(baseline, config.run_dir)
-    if config.weights.imagenet is not None:
-        weights = pretrain_stage._baseline(config, "imagenet", folder, config.weights.imagenet)
-        encoders["imagenet"] = pretrain_stage._entry(weights, config.run_dir)
-    else:
-        encoders["imagenet"] = {"available": False, "reason": pretrain_stage.NOT_AVAILABLE}
+    encoders.update(pretrain_stage.baseline_entries(config, folder))
     out.encoders.write_text(json.dumps(encoders, indent=2, sort_keys=True), encoding="utf-8")
     return out
 
@@ -220,7 +212,7 @@ def evaluate_datasets(
         table, kind, labels = task_table(dataset, manifests[name], config.seed)
         keep = ["participant_id", "split", "roi_index", *labels]
         table = table[keep].reset_index(drop=True)
-        evaluate_stage._write_atomically(
+        write_atomically(
             folder / "tables" / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False)
         )
         rois = np.load(config.run_dir / "data" / name / "rois.npy", mmap_mode="r")
@@ -295,7 +287,7 @@ def pretrain_knee_controls(
     if config.sweeps is not None and config.sweeps.mae_mask_ratios:
         corpus = pd.read_parquet(localize.corpus)
         rois = np.load(localize.rois, mmap_mode="r")
-        data_hash = combine(*map(str, corpus["roi_index"].tolist()), file_sha256(localize.rois))
+        data_hash = pretrain_stage.rows_data_hash(corpus, localize.rois)
         for ratio in config.sweeps.mae_mask_ratios:
             name = mask_ratio_name(ratio)
             swept = config.model_copy(
@@ -303,7 +295,7 @@ def pretrain_knee_controls(
             )
             path = pretrain_stage.pretrain_method(
                 swept, "mae", corpus, rois, ReportsOutputs(folder), folder / name, device,
-                data_hash[:16], reporter,
+                data_hash, reporter,
             )  # fmt: skip
             encoders[name] = pretrain_stage._entry(path, config.run_dir)
     (folder / "encoders.json").write_text(
@@ -334,10 +326,7 @@ def _subset_images(subset: pd.DataFrame, stores: dict[str, Path], side: int) -> 
 
 def control_encoders(run_dir: Path) -> list[evaluate_stage.Encoder]:
     """The ``controls`` stage's encoders (none when the run has no such stage)."""
-    path = run_dir / CONTROLS / "encoders.json"
-    if not path.is_file():
-        return []
-    registry = json.loads(path.read_text(encoding="utf-8"))
+    registry = read_json(run_dir / CONTROLS / "encoders.json") or {}
     return [evaluate_stage.Encoder(n, Path(e["path"]), e["sha256"]) for n, e in registry.items()]
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from bench.config import BenchConfig
+from bench.markers import write_atomically
 
 if TYPE_CHECKING:
     from bench.evaluate import Encoder
@@ -84,9 +85,7 @@ def _drop_rows(path: Path, studies: list[str]) -> None:
         return
     table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     kept = table[~table["study"].isin(studies)]
-    tmp = path.with_name(f".{path.name}.forget")
     if path.suffix == ".parquet":
-        kept.to_parquet(tmp, index=False)
+        write_atomically(path, lambda p: kept.to_parquet(p, index=False))
     else:
-        kept.to_csv(tmp, index=False)
-    tmp.replace(path)
+        write_atomically(path, lambda p: kept.to_csv(p, index=False))

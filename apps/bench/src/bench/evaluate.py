@@ -15,7 +15,6 @@ Outputs (run folder): ``results.csv``, ``trials.parquet``, ``predictions/``, ``m
 from __future__ import annotations
 
 import json
-import os
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ import pandas as pd
 from bench.config import BenchConfig
 from bench.labelled import labelled_rois
 from bench.localize import LocalizeOutputs
-from bench.markers import combine
+from bench.markers import combine, write_atomically
 from bench.pretrain import PretrainOutputs
 from bench.progress import Reporter
 from bench.runtime import resolve_device
@@ -76,12 +75,12 @@ def task_tables(
         table["participant_id"] = table["cohort"] + ":" + table["participant_id"].astype(str)
         keep = ["participant_id", "side", "cohort", "label", "baseline_kl", "split", "roi_index"]
         table = table[keep].reset_index(drop=True)
-        _write_atomically(
+        write_atomically(
             folder / "tables" / f"{task}.parquet", lambda p, t=table: t.to_parquet(p, index=False)
         )
         tables[task] = table
         notes[task] = {"rows": len(table), "rows_without_roi": missing}
-    _write_atomically(
+    write_atomically(
         folder / "tables" / "counts.json",
         lambda p: p.write_text(json.dumps(notes, indent=2), encoding="utf-8"),
     )
@@ -292,18 +291,6 @@ def _features(
     )
     features = torch.zeros(len(rois), computed.shape[1])
     features[torch.from_numpy(needed)] = computed
-    _write_atomically(path, lambda p: np.save(p, features.numpy()))
-    _write_atomically(
-        marker, lambda p: p.write_text(json.dumps({"hash": digest}), encoding="utf-8")
-    )
+    write_atomically(path, lambda p: np.save(p, features.numpy()))
+    write_atomically(marker, lambda p: p.write_text(json.dumps({"hash": digest}), encoding="utf-8"))
     return features
-
-
-def _write_atomically(path: Path, write: Callable[[Path], Any]) -> None:
-    """Write ``path`` through a temporary file and a rename.
-
-    Processes sharing the run (``bench worker``) never read a half-written file.
-    """
-    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}{path.suffix}")
-    write(tmp)
-    os.replace(tmp, path)

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,21 @@ def write_marker(folder: Path, stage_hash: str, seconds: float, **extra: Any) ->
         "seconds": round(seconds, 2),
         **extra,
     }
-    tmp = folder / f".{MARKER}.tmp"
-    tmp.write_text(json.dumps(payload, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, folder / MARKER)
+    text = json.dumps(payload, indent=2, sort_keys=True)
+    write_atomically(folder / MARKER, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def write_atomically(path: Path, write: Callable[[Path], Any]) -> Path:
+    """Write ``path`` through ``write(temporary path)`` and a rename; return ``path``.
+
+    A reader, or another process sharing the run (``bench worker``), never sees a half-written file; the
+    temporary name keeps the suffix (``np.save`` would otherwise append one) and carries the process id.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}{path.suffix}")
+    write(tmp)
+    os.replace(tmp, path)
+    return path
 
 
 def clear_marker(folder: Path) -> None:

@@ -91,10 +91,9 @@ def write_model_cards(
     ``tables`` maps a table name to its long frame (``method, fraction, test_set, protocol, mean, sd``)
     for the downstream lines; each card shows the method's best column per table.
     """
-    registry_path = run_dir / "pretrain" / "encoders.json"
-    if not registry_path.is_file():
+    registry = read_json(run_dir / "pretrain" / "encoders.json")
+    if not registry:
         return []
-    registry = json.loads(registry_path.read_text(encoding="utf-8"))
     corpus_kl = _read_corpus_kl(run_dir)
     cards = []
     for method, entry in sorted(registry.items()):

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.markers import write_atomically
+
 P_THRESHOLD = 0.05
+#: Short names of the test sets on the pages.
+SET_NAMES = {"test": "OAI test", "most": "MOST"}
 #: The fewest paired seeds at which a two-sided exact Wilcoxon test can reach p < 0.05 (p = 2 / 2**n).
 MIN_WILCOXON_SEEDS = 6
 
@@ -84,7 +88,4 @@ def render(template: str, **context: Any) -> str:
 
 def write_page(path: Path, text: str) -> Path:
     """Write a page atomically (a reader never sees half a page)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_atomically(path, lambda p: p.write_text(text, encoding="utf-8"))

@@ -257,8 +257,7 @@ def extra_encoders(extras: dict[str, dict[str, str]]) -> list[evaluate_stage.Enc
 
 def read_extra_encoders(run_dir: Path) -> dict[str, dict[str, str]]:
     """Encoders added with ``bench evaluate`` (name -> path, sha256)."""
-    path = run_dir / EXTRA_ENCODERS
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return read_json(run_dir / EXTRA_ENCODERS) or {}
 
 
 def _stage(

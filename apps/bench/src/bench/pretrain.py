@@ -88,13 +88,7 @@ def run(
                 config, method, corpus, rois, reports, folder / method, device, data_hash, reporter
             )
         encoders[method] = _entry(path, config.run_dir)
-    encoders["random"] = _entry(_baseline(config, "random", folder, None), config.run_dir)
-    if config.weights.imagenet is not None:
-        encoders["imagenet"] = _entry(
-            _baseline(config, "imagenet", folder, config.weights.imagenet), config.run_dir
-        )
-    else:
-        encoders["imagenet"] = {"available": False, "reason": NOT_AVAILABLE}
+    encoders.update(baseline_entries(config, folder))
     encoders["kl_sup"] = _entry(
         _kl_supervised(config, world, localize, folder / "kl_sup", device, reporter), config.run_dir
     )
@@ -113,8 +107,23 @@ def pretrain_inputs(
     corpus = pd.read_parquet(localize.corpus)
     check_no_leakage(corpus, world.excluded)
     rois = np.load(localize.rois, mmap_mode="r")
-    data_hash = combine(*map(str, corpus["roi_index"].tolist()), file_sha256(localize.rois))[:16]
-    return corpus, rois, data_hash
+    return corpus, rois, rows_data_hash(corpus, localize.rois)
+
+
+def rows_data_hash(rows: pd.DataFrame, store: Path) -> str:
+    """The checkpoints' data hash: SHA-256 of the rows' ``roi_index`` and the ROI store's bytes, 16 hex."""
+    return combine(*map(str, rows["roi_index"].tolist()), file_sha256(store))[:16]
+
+
+def baseline_entries(config: BenchConfig, folder: Path) -> dict[str, dict[str, Any]]:
+    """Registry entries of the Random baseline and of ImageNet (saved, or recorded as not available)."""
+    entries = {"random": _entry(_baseline(config, "random", folder, None), config.run_dir)}
+    if config.weights.imagenet is not None:
+        weights = _baseline(config, "imagenet", folder, config.weights.imagenet)
+        entries["imagenet"] = _entry(weights, config.run_dir)
+    else:
+        entries["imagenet"] = {"available": False, "reason": NOT_AVAILABLE}
+    return entries
 
 
 def _entry(path: Path, run_dir: Path) -> dict[str, Any]:

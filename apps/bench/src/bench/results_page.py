@@ -31,6 +31,7 @@ from bench.model_cards import ModelCard
 from bench.pages import (
     MIN_WILCOXON_SEEDS,
     P_THRESHOLD,
+    SET_NAMES,
     Figure,
     format_cell,
     render,
@@ -40,7 +41,6 @@ from bench.pages import (
 from bench.pipeline import MARKED_STAGES
 from bench.tables import LEGEND, BuiltTable, metric_column
 
-SET_NAMES = {"test": "OAI test", "most": "MOST"}
 PROVENANCE_COLUMNS = (
     ("study", "study"),
     ("status", "status"),

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy.special import expit
 
 from bench.config import BASELINES, DISPLAY_NAMES, IMAGE_METHODS, TEXT_METHODS
+from bench.pages import format_cell, significance_marks
 
 LEGEND = (
     "Mean (SD) over seeds. **Bold**: best in the column. `*`: paired Wilcoxon over seeds vs {reference}, "
@@ -260,13 +261,12 @@ def _markdown(
 
 
 def _format(cell: pd.Series) -> str:
-    if not np.isfinite(cell["mean"]):
-        return "-"
-    text = f"{cell['mean']:.3f} ({cell['sd']:.3f})"
+    text = format_cell(float(cell["mean"]), float(cell["sd"]))
+    if text == "-":
+        return text
     if bool(cell.get("best")):
         text = f"**{text}**"
-    marks = ("*" if cell["p_wilcoxon"] < 0.05 else "") + ("†" if cell["p_delong"] < 0.05 else "")
-    return text + marks
+    return text + significance_marks(float(cell["p_wilcoxon"]), float(cell["p_delong"]))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from bench.config import BenchConfig, load_config
 from bench.errors import ConfigError, DataError
+from bench.markers import read_json
 from bench.progress import Reporter
 
 STARTED = "started.json"
@@ -97,20 +98,11 @@ def evaluation_state(run_dir: Path) -> tuple[BenchConfig, str]:
     folder = config.run_dir / "evaluate"
     if is_done(folder, hashes["evaluate"]):
         return config, "done"
-    started = _read_hash(folder / STARTED)
+    started = (read_json(folder / STARTED) or {}).get("hash")
     pretrained = is_done(config.run_dir / "pretrain", hashes["pretrain"])
     if pretrained and started == hashes[EVALUATE_BEGUN]:
         return config, "running"
     return config, "waiting"
-
-
-def _read_hash(path: Path) -> str | None:
-    import json
-
-    try:
-        return str(json.loads(path.read_text(encoding="utf-8"))["hash"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def work(

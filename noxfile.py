@@ -2,20 +2,20 @@
 
 Members are discovered on disk (every ``packages/*/pyproject.toml`` and ``apps/*/pyproject.toml``):
 
-- ``tests(<member>)``: the member's tests in the workspace environment (all members + the dev group,
-  versions from ``uv.lock``);
-- ``wheel(<member>)``: builds the member's wheel, installs it ALONE into a fresh environment with only its
-  declared dependencies and its ``test`` dependency group (versions constrained by ``uv.lock``) and runs its
-  tests against the installed wheel, so a missing dependency or a stray import of another member fails;
-  a member that depends on other members (``apps/bench``) gets their wheels built beside its own; tests
-  marked ``slow`` (whole pipeline runs, multi-process DDP; run by ``tests(<member>)``) are skipped there;
+- ``tests(<member>)``: builds the member's wheel, installs it ALONE into a fresh environment with only its
+  declared dependencies and its ``test`` dependency group (versions constrained by ``uv.lock``) and runs ALL
+  its tests (``slow`` ones included) against the installed wheel, so a missing dependency or a stray import
+  of another member fails; a member that depends on other members (``apps/bench``) gets their wheels built
+  beside its own. Tests run on every core with pytest-xdist (``KNEE_SSL_TEST_WORKERS``, default: the
+  machine's cores, at most 2; ``1`` runs them in one process);
 - ``report-browser``: a smoke run's ``report.html`` and a ``bench compare`` page rendered by headless Chromium
   (the distribution's package): screenshots kept under the run's ``browser/``, images decoded, no console
   errors, the expected headings and tables; ``$BENCH_BROWSER_RUN`` names a finished run to use (CI: the
   fresh-clone smoke run), else the session makes one;
 - ``lint``: ``ruff check`` and ``ruff format --check``.
 
-Narrow a run with ``uv run nox -s "tests(oa-tasks)"``, ``uv run nox -k oa-tasks`` or
+For a quick loop in the workspace environment use ``uv run pytest packages/oa-tasks/tests -m "not slow"``.
+Narrow a nox run with ``uv run nox -s "tests(oa-tasks)"``, ``uv run nox -k oa-tasks`` or
 ``KNEE_SSL_MEMBERS=oa-tasks,lowdata-eval uv run nox``. Extra arguments after ``--`` go to pytest.
 """
 
@@ -83,15 +83,7 @@ def _sync_workspace(session: nox.Session) -> None:
 @nox.session
 @nox.parametrize("member", PATHS, ids=NAMES)
 def tests(session: nox.Session, member: str) -> None:
-    """Run one member's tests in the workspace environment."""
-    _sync_workspace(session)
-    session.run("pytest", f"{member}/tests", *PYTEST_ARGS, *session.posargs)
-
-
-@nox.session
-@nox.parametrize("member", PATHS, ids=NAMES)
-def wheel(session: nox.Session, member: str) -> None:
-    """Build one member's wheel, install it alone with its test group, and run its tests against it."""
+    """Build one member's wheel, install it alone with its test group, and run all its tests against it."""
     manifest = tomllib.loads((ROOT / member / "pyproject.toml").read_text(encoding="utf-8"))
     name = manifest["project"]["name"]
     module = name.replace("-", "_")
@@ -123,15 +115,30 @@ def wheel(session: nox.Session, member: str) -> None:
             "uv", "build", "--package", dependency, "--wheel", "--out-dir", str(dist), external=True
         )
     wheels = sorted(str(w) for w in dist.glob("*.whl"))
-    session.install(*wheels, *test_requirements, "--constraint", str(constraints))
+    session.install(*wheels, *test_requirements, "pytest-xdist", "--constraint", str(constraints))
     location = session.run(
         "python", "-c", f"import {module}; print({module}.__file__)", silent=True
     )
     if location is None or "site-packages" not in str(location):
         session.error(f"{module} was imported from {location!r}, not from the installed wheel")
-    # tests marked slow (whole pipeline runs, multi-process DDP) already ran in tests(<member>): the wheel
-    # session proves the installed wheel imports and works alone, not the same numbers twice
-    session.run("pytest", f"{member}/tests", *PYTEST_ARGS, "-m", "not slow", *session.posargs)
+    workers = _worker_count()
+    parallel = ["-n", str(workers), "--dist", "worksteal"] if workers > 1 else []
+    # one torch / BLAS thread per worker: the workers already fill the cores
+    threads = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"} if workers > 1 else {}
+    session.run("pytest", f"{member}/tests", *PYTEST_ARGS, *parallel, *session.posargs, env=threads)
+
+
+def _worker_count() -> int:
+    """pytest-xdist workers: one per core, at most 2, or ``KNEE_SSL_TEST_WORKERS`` (1: no xdist).
+
+    ``--dist worksteal`` rebalances when one worker draws the long whole-pipeline tests; each worker builds
+    the session fixtures it needs (e.g. bench's tiny run) on its own.
+    """
+    wanted = os.environ.get("KNEE_SSL_TEST_WORKERS", "").strip()
+    count = int(wanted) if wanted else min(2, os.cpu_count() or 1)
+    if count < 1:
+        raise SystemExit(f"KNEE_SSL_TEST_WORKERS must be >= 1, got {wanted!r}")
+    return count
 
 
 def _workspace_dependencies(manifest: dict) -> list[str]:

@@ -1,11 +1,19 @@
-"""One finished tiny run shared by the tests (made once per session through the real CLI)."""
+"""One finished tiny run shared by the tests (made once per session through the real CLI).
+
+Under pytest-xdist the workers share it too: the first worker that needs it builds it under a file lock in
+the session's common temporary folder, the others wait for it. Tests treat it as read-only (whatever writes
+to a run works on :func:`copy_run`'s copy), so a worker may copy it while another reads it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,18 +35,39 @@ def bench(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProc
     return result
 
 
+@contextlib.contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock`` (other xdist workers block until it is released)."""
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding ``tiny.toml``; runs go to its ``runs/``."""
-    folder = tmp_path_factory.mktemp("bench")
-    shutil.copy(TINY, folder / "tiny.toml")
+    """A folder holding ``tiny.toml``; runs go to its ``runs/`` (one folder for all xdist workers)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "bench-shared"
+    with _exclusive(shared / "bench-shared.lock"):
+        if not folder.is_dir():
+            folder.mkdir()
+            shutil.copy(TINY, folder / "tiny.toml")
     return folder
 
 
 @pytest.fixture(scope="session")
 def tiny_run(workdir: Path) -> Path:
-    """The finished run folder of ``bench run --config tiny.toml``."""
-    bench("run", "--config", "tiny.toml", cwd=workdir)
+    """The finished run folder of ``bench run --config tiny.toml`` (built once, by whichever worker asks
+    first; a failed build is retried by the next worker rather than trusted)."""
+    finished = workdir / "tiny-run.finished"
+    with _exclusive(workdir / "tiny-run.lock"):
+        if not finished.is_file():
+            bench("run", "--config", "tiny.toml", cwd=workdir)
+            finished.touch()
     return workdir / "runs" / "tiny"
 
 

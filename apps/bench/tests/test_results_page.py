@@ -217,10 +217,15 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_dashboard_serves_the_runs_studies_on_loopback(tiny_run: Path) -> None:
+def test_dashboard_serves_the_runs_studies_on_loopback(
+    tiny_run: Path, tmp_path: Path, helpers: type
+) -> None:
+    run = helpers.copy_run(
+        tiny_run, tmp_path
+    )  # the journal's storage may leave a lock file beside it
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "bench", "dashboard", str(tiny_run), "--port", str(port)],
+        [sys.executable, "-m", "bench", "dashboard", str(run), "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -103,13 +103,14 @@ def test_leakage_guard_kept_every_val_test_participant_out(tiny_run: Path) -> No
 
 
 def test_rerun_is_up_to_date_and_report_rebuilds_identical_tables(
-    tiny_run: Path, workdir: Path, helpers
+    tiny_run: Path, tmp_path: Path, helpers
 ) -> None:
-    before = _tables(tiny_run)
-    rerun = helpers.bench("run", "--config", "tiny.toml", cwd=workdir)
+    run = helpers.copy_run(tiny_run, tmp_path)  # the shared run stays read-only
+    before = _tables(run)
+    rerun = helpers.bench("run", "--config", "tiny.toml", cwd=tmp_path)
     assert "up to date: ['world', 'localize', 'reports', 'pretrain', 'evaluate']" in rerun.stdout
-    assert _tables(tiny_run) == before
-    helpers.bench("report", str(tiny_run), cwd=workdir)
-    assert _tables(tiny_run) == before
-    listing = helpers.bench("list", "--runs-dir", str(tiny_run.parent), cwd=workdir)
+    assert _tables(run) == before == _tables(tiny_run)
+    helpers.bench("report", str(run), cwd=tmp_path)
+    assert _tables(run) == before
+    listing = helpers.bench("list", "--runs-dir", str(run.parent), cwd=tmp_path)
     assert "tiny: complete" in listing.stdout

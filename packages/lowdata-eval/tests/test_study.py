@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -48,9 +49,10 @@ from lowdata_eval import StudyConfig, StudyKey, open_storage, run_study
 from lowdata_eval.selection import FitResult
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
-run_dir, n_trials, sleep = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-url = sys.argv[4] if len(sys.argv) > 4 else None
-beat = dict(heartbeat_seconds=int(sys.argv[5]), grace_seconds=int(sys.argv[6])) if len(sys.argv) > 6 else {}
+experiment, run_dir = sys.argv[1], Path(sys.argv[2])
+n_trials, sleep = int(sys.argv[3]), float(sys.argv[4])
+url = sys.argv[5] if len(sys.argv) > 5 else None
+beat = dict(heartbeat_seconds=int(sys.argv[6]), grace_seconds=int(sys.argv[7])) if len(sys.argv) > 7 else {}
 
 def fit(params, report, seed):
     value = 1.0 / (1.0 + abs(np.log10(params.lr) + 3.0))
@@ -59,7 +61,7 @@ def fit(params, report, seed):
         report(epoch, value)
     return FitResult(3, value, {"test": value}, {"test": np.zeros((3, 1))})
 
-key = StudyKey("exp", "method", "task", "lp", 0.1, 0)
+key = StudyKey(experiment, "method", "task", "lp", 0.1, 0)
 config = StudyConfig(n_trials=n_trials, poll_seconds=0.2)
 run_study(key, fit, open_storage(run_dir, url, **beat), config, run_dir / "predictions")
 """
@@ -79,10 +81,11 @@ def start_worker(
     sleep: float,
     url: str | None = None,
     heartbeat: tuple[int, int] | None = None,
+    key: StudyKey = KEY,
 ):  # type: ignore[no-untyped-def]
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
-    args = [sys.executable, str(script), str(run_dir), str(n_trials), str(sleep)]
+    args = [sys.executable, str(script), key.experiment, str(run_dir), str(n_trials), str(sleep)]
     args += ([url] if url else []) + ([str(v) for v in heartbeat] if heartbeat else [])
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
@@ -303,23 +306,27 @@ def postgres_url() -> str | None:
 )
 def test_two_workers_on_postgresql(tmp_path: Path) -> None:
     url = postgres_url()
+    # a study of its own: pytest-xdist may run both PostgreSQL tests at once
+    key = replace(KEY, experiment="pg-two-workers")
     assert url is not None
     run_dir = tmp_path / "run"
     storage = open_storage(run_dir, url)
     with contextlib.suppress(KeyError):
-        optuna.delete_study(study_name=KEY.name, storage=storage)
-    workers = [start_worker(tmp_path, run_dir, n_trials=12, sleep=0.1, url=url) for _ in range(2)]
+        optuna.delete_study(study_name=key.name, storage=storage)
+    workers = [
+        start_worker(tmp_path, run_dir, n_trials=12, sleep=0.1, url=url, key=key) for _ in range(2)
+    ]
     for worker in workers:
         output = worker.communicate(timeout=300)[0]
         assert worker.returncode == 0, output
-    study = optuna.load_study(study_name=KEY.name, storage=storage)
+    study = optuna.load_study(study_name=key.name, storage=storage)
     assert counted_trials(study) == 12
     counted = study.get_trials(
         states=(optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
     )
     assert len({t.user_attrs["worker"]["pid"] for t in counted}) == 2
     assert storage.get_heartbeat_interval() == 30
-    optuna.delete_study(study_name=KEY.name, storage=storage)
+    optuna.delete_study(study_name=key.name, storage=storage)
 
 
 @pytest.mark.skipif(
@@ -329,18 +336,19 @@ def test_two_workers_on_postgresql(tmp_path: Path) -> None:
 def test_postgresql_stale_trial_is_failed_and_retried(tmp_path: Path) -> None:
     """SIGKILL a worker mid-trial; another worker fails it after the grace period and retries it."""
     url = postgres_url()
+    key = replace(KEY, experiment="pg-stale-retry")
     assert url is not None
     run_dir = tmp_path / "run"
     storage = open_storage(run_dir, url, heartbeat_seconds=1, grace_seconds=2)
     with contextlib.suppress(KeyError):
-        optuna.delete_study(study_name=KEY.name, storage=storage)
-    first = start_worker(tmp_path, run_dir, 4, sleep=0.5, url=url, heartbeat=(1, 2))
+        optuna.delete_study(study_name=key.name, storage=storage)
+    first = start_worker(tmp_path, run_dir, 4, sleep=0.5, url=url, heartbeat=(1, 2), key=key)
     deadline = time.time() + 120
     try:
         while time.time() < deadline:
             time.sleep(0.2)
             try:
-                study = optuna.load_study(study_name=KEY.name, storage=storage)
+                study = optuna.load_study(study_name=key.name, storage=storage)
             except KeyError:
                 continue
             trials = study.get_trials()  # one snapshot
@@ -356,10 +364,10 @@ def test_postgresql_stale_trial_is_failed_and_retried(tmp_path: Path) -> None:
     finally:
         if first.poll() is None:
             first.kill()
-    second = start_worker(tmp_path, run_dir, 4, sleep=0.05, url=url, heartbeat=(1, 2))
+    second = start_worker(tmp_path, run_dir, 4, sleep=0.05, url=url, heartbeat=(1, 2), key=key)
     output = second.communicate(timeout=300)[0]
     assert second.returncode == 0, output
-    study = optuna.load_study(study_name=KEY.name, storage=storage)
+    study = optuna.load_study(study_name=key.name, storage=storage)
     assert counted_trials(study) == 4
     dead = study.trials[killed]
     assert dead.state == optuna.trial.TrialState.FAIL
@@ -371,7 +379,7 @@ def test_postgresql_stale_trial_is_failed_and_retried(tmp_path: Path) -> None:
     # suggesting leaves only some; the retry draws the rest)
     assert dead.params.items() <= retried[0].params.items()
     assert retried[0].user_attrs.get("failure") is None
-    optuna.delete_study(study_name=KEY.name, storage=storage)
+    optuna.delete_study(study_name=key.name, storage=storage)
 
 
 def test_sqlite_is_refused(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from report_deid.allow_list import allowed_spans, inside_allowed
 from report_deid.errors import ModelNotFoundError
 from report_deid.gazetteer import gazetteer_rules
 from report_deid.name_lexicon import lexicon_names
+from report_deid.place_lexicon import lexicon_places
 from report_deid.recognizers import Rule, radiology_rules
 from report_deid.spans import Detection, merge_overlaps
 
@@ -57,7 +58,7 @@ class DetectionEngine:
     Args:
         spacy_model: optional local spaCy pipeline directory (adds PERSON/ORG/FAC entities).
         score_threshold: detections scoring below it are dropped.
-        use_lexicon: find cue-less names with the census lexicon.
+        use_lexicon: find cue-less names (census lexicon) and cities (GeoNames gazetteer).
     """
 
     def __init__(
@@ -77,6 +78,7 @@ class DetectionEngine:
         found = [d for r in self.rules for d in r.find(text)]
         if self.use_lexicon:
             found.extend(lexicon_names(text))
+            found.extend(lexicon_places(text))
         if self.nlp is not None:
             found.extend(self._entities(text))
         return [d for d in found if d.score >= self.score_threshold]

@@ -123,12 +123,13 @@ _LOW = r"[\p{Ll}\p{Mn}]"
 _APOS = r"['’]"
 #: one capitalised name word: letters of any script, inner apostrophes and hyphens (O'Brien, Smith-Jones)
 _CAP_WORD = (
-    rf"(?:(?:Mc|Mac|O{_APOS}|D{_APOS}|d{_APOS}|L{_APOS}|l{_APOS})?{_UP}{_LOW}+(?:[{_APOS}-]\p{{L}}"
+    rf"(?:(?:Mc|Mac|{_UP}{_APOS}|d{_APOS}|l{_APOS})?{_UP}{_LOW}+(?:[{_APOS}-]\p{{L}}"
     rf"{_LOW}*)*)"
 )
 #: an upper-case name word (HOWARD, O'NEIL, SMITH-JONES, NUÑEZ)
-_UPPER_WORD = rf"(?:{_UP}(?:[{_APOS}-]?{_UP}){{1,}})"
-_INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ]))"
+_UPPER_WORD = rf"(?:(?:Mc|Mac)?{_UP}(?:[{_APOS}-]?{_UP}){{1,}})"
+#: an initial: ``J.``, ``J.S.``, or a bare capital before a space, comma, caret or the end of the line
+_INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ,^]|$))"
 _PARTICLE = (
     r"(?:(?<![\p{L}'’-])(?i:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|"
     r"el|st\.?|y)(?:[ ]|-))"
@@ -191,10 +192,20 @@ _LAST_FIRST = (
     rf"{_SUFFIX})"
 )
 _HL7 = rf"(?:{NAME_WORD}\^{NAME_WORD}(?:\^{_NAME_PART})?)"
+#: a person's name in either order ("Smith, John A." or "John A. Smith")
+_PERSON = rf"(?:{_LAST_FIRST}|{NAME_BODY})"
 
-_TITLE = r"(?i:\b(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|rev|sr|fr)\b\.?)[ ]+"
+#: titles in English, German, French, Dutch, Italian and Spanish; "Dr. med.", "Prof. Dr." chains are one title
+_TITLE_WORD = (
+    r"(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|sister|rev|sr|sra|srta|fr|herr|frau"
+    r"|mme|mlle|madame|monsieur|mevr|mevrouw|dhr|dott|dott\.ssa|sig\.ra|signora|signor|doña"
+    r"|docteur|doktor)"
+)
+_TITLE = rf"(?i:\b{_TITLE_WORD}\b\.?(?:[ ]+(?:med|dent|univ|habil)\.)*)[ ]+(?:(?i:{_TITLE_WORD})\b\.?(?:[ ]+(?:med|dent)\.)*[ ]+)?"
 #: abbreviated titles, after which even a lower-case name is a name ("dr. smith")
-_SHORT_TITLE = r"(?i:\b(?:dr|drs|mr|mrs|ms|mx|prof)\b\.?)[ ]+"
+_SHORT_TITLE = (
+    r"(?i:\b(?:dr|drs|mr|mrs|ms|mx|prof|mme|mlle)\b\.?(?:[ ]+(?:med|dent)\.)*)[ ]+(?:(?i:dr|prof)\.?[ ]+)?"
+)
 #: role nouns that count as a label only with a colon, ``#`` or dash after them ("RADIOLOGIST IMPRESSION" is
 #: not a name, "Radiologist: Jane Doe" is)
 _ROLE = (
@@ -210,30 +221,66 @@ _ROLE = (
     r"cy[ ]contact"
     r"|next[ ]of[ ]kin|contact(?:[ ]person)?|caregiver|guarantor|subscriber|insured|witness|interpreter"
     r"|attn|to|from|cc|copy(?:[ ]to)?|signature|signed|e-?signed|attested|verified|dictated|transcribed"
-    r"|transcriptionist|approved|read|reviewed|interpreted|performed|prepared|reported|attestation[ ]by)"
+    r"|transcriptionist|approved|read|reviewed|interpreted|performed|prepared|reported|attestation[ ]by"
+    r"|referrer|requester|gp|general[ ]practitioner|registrar|spr|sho|house[ ]officer|radiographer"
+    r"|reporting[ ]radiographer|reporter|operator|operators?[ ]?name|(?:performing|referring|reading|requesting)"
+    r"[ ]?physicians?[ ]?name|physicians?[ ]of[ ]record|signer|signatory|chaperone|escort|carer|assistant"
+    r"|scrub[ ]nurse|an(?:a)?esthetist|anesthesiologist|physio(?:therapist)?|therapist|midwife|supervisor"
+    r"|locum|patient['’]?s[ ]?name|last[ ]name|first[ ]name|surname|given[ ]names?|family[ ]name|forenames?"
+    r"|maiden[ ]name|alias|aka|vorname|nachname|überweiser|zuweiser|einsender|befunder|(?:überweisende|befundende"
+    r"|behandelnde)r?[ ](?:arzt|ärztin)|arzt|ärztin|oberarzt|oberärztin|chefarzt|chefärztin|facharzt"
+    r"|fachärztin|assistenzarzt|assistenzärztin|mtra|mtr|mta|hausarzt|hausärztin|patientin|nom|prénom"
+    r"|nom[ ]de[ ]naissance|nom[ ]d['’]usage|nom[ ]de[ ]jeune[ ]fille|médecin(?:[ ](?:prescripteur|traitant"
+    r"|radiologue|demandeur))?|prescripteur|radiologue|manipulat(?:eur|rice)|interne|patiente|patiënt"
+    r"|aanvrager|verwijzer|huisarts|radioloog|laborant|naam|paciente|médico|medico|richiedente|refertante"
+    r"|tecnico|nome|cognome)"
 )
-_LABEL = rf"(?i:\b{_ROLE})[ ]*(?:[:#]|[ ]-)[ ]*(?:{_TITLE})?"
+#: a label: a role and a colon, ``#``, dash, pipe or tab (or two spaces, as in fixed-width headers)
+_LABEL = rf"(?i:\b{_ROLE})[ ]*(?:[:#|]|[ ]-|\t|[ ]{{2,}})[ \t|]*(?:{_TITLE})?"
 _BY_PHRASE = (
     r"(?i:\b(?:(?:electronically|digitally|e-?)[ ]?signed|signed|dictated|transcribed|read|reviewed|approved"
     r"|verified|interpreted|attested|performed|prepared|reported|finali[sz]ed|authenticated|seen|examined"
-    r"|evaluated|referred|ordered|requested|acquired|authored|edited|cosigned|co-signed)[ ]+by|/s/|/es/)"
+    r"|evaluated|referred|ordered|requested|acquired|authored|edited|cosigned|co-signed|authori[sz]ed|vetted"
+    r"|protocoll?ed|checked|typed|scanned|imaged|triaged|supervised|accompanied|escorted|brought|amended"
+    r"|corrected|countersigned|over-?read|witnessed|chaperoned|consented|injected|addendum|addended|prelim"
+    r"|preliminary(?:[ ]read)?|wet[ ]read|treated|operated|managed|assessed|followed|covered|reported[ ]out)"
+    r"(?:[ ](?:electronically|digitally))?[ ]+by"
+    r"|\b(?:gepr[üu]ft|befundet|diktiert|geschrieben|vidiert|unterschrieben|freigegeben|validiert|überwiesen"
+    r"|zugewiesen)[ ]+von|\b(?:valid[ée]e?|dict[ée]e?|sign[ée]e?|interpr[ée]t[ée]e?|vue?|adress[ée]e?"
+    r"|r[ée]dig[ée]e?|relu(?:e)?)[ ]+par|\b(?:verwezen|gezien|beoordeeld|gedicteerd)[ ]+door|/s/|/es/)"
     rf"[ ]*:?[ ]*(?:{_TITLE})?"
 )
-_BY_TRIGGER = r"(?i:[ ]by\b|/e?s/)"
+_BY_TRIGGER = r"(?i:[ ](?:by|von|par|door)\b|/e?s/)"
 _COMMUNICATION = (
     r"(?i:\b(?:discussed|reviewed|communicated|conveyed|called|relayed|given|faxed|sent|reported|paged|texted"
-    r"|notified|informed|telephoned|spoke)(?:[ ](?:the[ ])?(?:findings|results|report|case))?(?:[ ]"
-    r"(?:directly|"
-    r"by[ ]telephone|by[ ]phone|via[ ]phone))?[ ](?:with|to)|\b(?:spoke|talked|conversation)[ ]with)[ ]+"
+    r"|notified|informed|telephoned|spoke|handed[ ]over|emailed|e-mailed|messaged|escalated|explained)(?:[ ]"
+    r"(?:the[ ])?(?:findings|results|report|case))?(?:[ ](?:directly|by[ ]telephone|by[ ]phone|via[ ]phone"
+    r"|in[ ]person))?[ ](?:with|to)|\b(?:spoke|talked|conversation)[ ]with|\bd/w|\bbesprochen[ ]mit"
+    r"|\bdiscut[ée]e?[ ]avec|\bbesproken[ ]met)[ ]+"
     rf"(?:(?i:the[ ](?:referring|ordering|covering|on-call)[ ](?:physician|provider|clinician|nurse"
     rf"|doctor)),?[ ]+)?"
     rf"(?:{_TITLE})?"
 )
 _CLOSING = (
     r"(?i:\b(?:sincerely|regards|best[ ]regards|kind[ ]regards|warm[ ]regards|respectfully|thank[ ]you|thanks"
-    rf"|yours[ ]truly|cordially)),?[ ]*\n[ \t]*(?:{_TITLE})?"
+    r"|yours[ ]truly|yours[ ]faithfully|cordially|(?:with[ ])?(?:best|kind|warm|many)[ ]wishes|many[ ]thanks"
+    r"|mit[ ]freundlichen[ ]gr(?:ü|ue)(?:ß|ss)en|freundliche[ ]gr(?:ü|ue)(?:ß|ss)e|cordialement"
+    r"|bien[ ]cordialement|met[ ]vriendelijke[ ]groet(?:en)?|cordiali[ ]saluti|atentamente)),?[ ]*"
+    rf"(?:\n[ \t]*){{1,3}}(?:{_TITLE})?"
 )
-_SALUTATION = rf"(?i:\bdear)[ ]+(?:{_TITLE})?"
+_SALUTATION = (
+    r"(?i:\b(?:dear|hi|hello|hey|good[ ](?:morning|afternoon|evening)|bonjour|hallo|guten[ ]tag|liebe[r]?"
+    r"|sehr[ ]geehrte[r]?|cher|ch[èe]re|beste|geachte|gentile|estimad[oa]))[ ]+"
+    rf"(?:{_TITLE})?(?!(?i:colleagues?|sirs?|madam|sir/madam|all|team|doctor|doctors"
+    rf"|friends?|parents?|patient|partner|provider)\b)"
+)
+#: a relative or companion named after their relation ("her daughter, Ana", "his wife Mary Jones")
+_KIN = (
+    r"(?i:\b(?:(?:his|her|their|the|patient's|pt's)[ ]+)(?:daughter|son|wife|husband|partner|mother|father"
+    r"|mum|mom|dad|sister|brother|niece|nephew|aunt|uncle|cousin|grand(?:son|daughter|mother|father)"
+    r"|friend|carer|caregiver|neighbou?r|spouse|guardian|fianc[ée]e?|interpreter|companion|child|parent))"
+    r",?[ ]+"
+)
 
 
 def name_rules() -> list[Rule]:
@@ -256,17 +303,17 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "after by-phrase",
-            rf"{_BY_PHRASE}{_NOT_ORG}(?P<phi>{NAME_BODY})",
+            rf"{_BY_PHRASE}{_NOT_ORG}(?P<phi>{_PERSON}|{LOOSE_BODY})",
             0.75,
             trigger=_BY_TRIGGER,
         ),
         rule(
-            "NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{NAME_BODY})", 0.75
+            "NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{_PERSON})", 0.75
         ),
         rule(
             "NAME",
             "before credential",
-            rf"(?<![\p{{L}}\d'’-])(?P<phi>{NAME_BODY})(?:,[ ]*{_CREDENTIALS}|[ "
+            rf"(?<![\p{{L}}\d'’-])(?P<phi>{_PERSON})(?:,[ ]*{_CREDENTIALS}|[ "
             rf"]+{_SAFE_CREDENTIALS}){_CRED_END}",
             0.8,
             strong=True,
@@ -279,8 +326,49 @@ def name_rules() -> list[Rule]:
             rf"]{_NAME_PART}){{1,3}})",
             0.7,
         ),
-        rule("NAME", "closing block", rf"{_CLOSING}(?P<phi>{LOOSE_BODY})", 0.8, strong=True),
-        rule("NAME", "salutation", rf"{_SALUTATION}(?P<phi>{NAME_BODY})", 0.8, strong=True),
+        rule("NAME", "closing block", rf"{_CLOSING}(?P<phi>{_LAST_FIRST}|{LOOSE_BODY})", 0.8, strong=True),
+        rule("NAME", "salutation", rf"{_SALUTATION}(?P<phi>{_PERSON})", 0.8, strong=True),
+        rule("NAME", "after a relation", rf"{_KIN}{_NOT_ORG}(?P<phi>{_PERSON})", 0.7),
+        rule(
+            "NAME",
+            "patient in apposition",
+            rf"(?i:\b(?:the[ ])?(?:patient|pt|client)),[ ]+{_NOT_ORG}(?P<phi>{_PERSON})(?=,)",
+            0.7,
+        ),
+        rule(
+            "NAME",
+            "role then name",
+            rf"(?i:\b(?:tech|technologist|radiographer|radiologist|resident|fellow|registrar|pcp|gp|chaperone"
+            rf"|interpreter|emergency[ ]contact|next[ ]of[ ]kin|nurse|physio|sonographer|scribe|consultant"
+            rf"|attending|surgeon|referrer|guardian))[ ]+{_NOT_ORG}(?P<phi>{_CAP_WORD}(?:[ ](?:{_CAP_WORD}"
+            rf"|{_INITIAL})){{0,2}})(?=[ ]+\p{{Ll}}|[ ]*[,.;(\n]|[ ]+\d|$)",
+            0.6,
+        ),
+        rule(
+            "NAME",
+            "before a role in brackets",
+            rf"(?<![\p{{L}}\d'’-])(?P<phi>{_PERSON})[ ]+\((?i:patient|pt|wife|husband|mother|father|daughter|son"
+            rf"|guardian|parent|carer|caregiver|partner|sister|brother|friend|physio|gp|pcp|radiologist"
+            rf"|resident|registrar|fellow|tech|technologist|radiographer|nurse|interpreter|attending"
+            rf"|consultant|surgeon|referrer|next[ ]of[ ]kin)\)",
+            0.7,
+        ),
+        rule(
+            "NAME",
+            "above a role line",
+            rf"^[ \t]*(?:{_TITLE})?(?P<phi>{_PERSON})[ ]*,?[ ]*\n[ \t]*(?i:consultant|specialist|attending"
+            rf"|staff|senior|junior|associate|assistant|locum|chief|head|clinical|radiology|musculoskeletal"
+            rf"|msk|reporting|diagnostic|interventional|registrar|resident|fellow|radiologist|radiographer"
+            rf"|orthop(?:a)?edic|sports|facharzt|fachärztin|oberarzt|oberärztin|chefarzt|médecin|radiologue"
+            rf"|professor|lecturer|director|department|dept|md|m\.d\.|mbbs|frcr)\b",
+            0.7,
+        ),
+        rule(
+            "NAME",
+            "after French M.",
+            rf"(?<![\p{{L}}.])M\.[ ](?P<phi>{_CAP_WORD}(?:[ ]{_NAME_PART}){{1,2}})",
+            0.7,
+        ),
         rule(
             "NAME",
             "initials",
@@ -342,6 +430,28 @@ _FACILITY_NOUN = (
 _FAC_WORD = rf"(?:{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|&)"
 _FAC_JOIN = r"(?:[ ](?i:of(?:[ ]the)?|and|for|de|de[ ]la|del|du|la|le|van|von|y)[ ]|[ ]|-|[ ]&[ ])"
 _FAC_NAME = rf"(?:{_FAC_WORD}(?:{_FAC_JOIN}{_FAC_WORD}){{0,6}})"
+#: facility nouns that open a name in German, French and Dutch ("Klinikum links der X", "Clinique du X")
+_FOREIGN_FACILITY = (
+    r"(?:Klinikum|KLINIKUM|Klinik|Krankenhaus|Praxis|Gemeinschaftspraxis|Radiologie|Radiologische[ ]Praxis"
+    r"|MVZ|Zentrum|Clinique|CLINIQUE|Polyclinique|Cabinet(?:[ ]de[ ]radiologie)?|Centre|Ziekenhuis|Kliniek"
+    r"|Diakonie|Spital|Ospedale|Casa[ ]di[ ]Cura)"
+)
+#: nouns that end the name of a place where a patient lives, works or studies (a school, an employer, a farm)
+_PLACE_NOUN = (
+    r"(?:School|Academy|College|Farm|Farms|Supplies|Ltd|Limited|Inc|LLC|Plc|GmbH|Company|Factory|Mill|Mills"
+    r"|Works|Store|Stores|Shop|Market|Church|Chapel|Mosque|Temple|Synagogue|Stadium|Hotel|Inn|Restaurant"
+    r"|Bakery|Garage|Depot|Warehouse|Station|Airport|Prison|Barracks|Estate|Manor|Lodge|Cottage|Apartments"
+    r"|Towers|House|Hall|Gym|Club|Marina|Quarry|Mine|Plant|Office|Library|Village|Retirement[ ]Village"
+    r"|Residence|Residences|Care[ ]Home|Nursing[ ]Home|Court|Gardens|Park)"
+)
+#: words that make "X School", "X Park" generic ("High School", "Car Park", "Post Office")
+_PLACE_GENERIC = (
+    r"(?i:the|a|an|high|primary|secondary|middle|elementary|grammar|medical|nursing|dental|law|night|sunday"
+    r"|summer|car|post|police|fire|gas|petrol|bus|train|power|nuclear|chemical|water|his|her|their|our|my"
+    r"|at|in|to|from|of|and|or|for|with|no|local|same|new|old|main|this|that|royal|general|state|public"
+    r"|private|home|care|retirement|country|grocery|coffee|book|pet|work|office|family|first|second|third"
+    r"|last|next|prior|previous|mri|ct|x-ray|ultrasound|imaging|radiology|hospital|clinic|university)"
+)
 _GENERIC = (
     r"(?:the|a|an|this|that|our|your|their|his|her|outside|local|same|another|other|previous|prior|referring"
     r"|any|each|every|no|some|which|at|from|to|in|of|by|and|or|for|with|was|were|is|are|be|been|seen|sent"
@@ -389,6 +499,15 @@ _LOWER_FAC_NOUN = (
     r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary)"
 )
 
+
+#: words that make "X Surgery" a kind of operation or a department, not a general practice ("Knee Surgery")
+_NOT_PRACTICE = (
+    rf"(?:{_SPECIALTY}|(?i:plastic|hand|foot|ankle|knee|hip|shoulder|wrist|elbow|day|spinal|trauma|minor|major"
+    r"|arthroscopic|elective|keyhole|replacement|revision|previous|recent|bariatric|colorectal|cardiothoracic"
+    r"|cosmetic|oral|maxillofacial|dental|eye|ent|limb|upper|lower|reconstructive|robotic|open|same|ambulatory"
+    r"|outpatient|inpatient|joint|sports|paediatric|pediatric|orthopaedic|orthopedic|general|neuro|heart"
+    r"|cardiac|vascular|breast|transplant|urgent|emergency|unplanned|planned|further|prior|post|pre))"
+)
 
 def location_rules() -> list[Rule]:
     """Street addresses, city/state/ZIP lines, facility names and cities after facilities."""
@@ -456,7 +575,33 @@ def location_rules() -> list[Rule]:
             r"|Office|Room)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?|[A-Z](?:-?\d{1,4})?)\b",
             0.6,
         ),
-        rule("LOCATION", "po box", r"(?i:\bp\.?[ ]?o\.?[ ]?box[ ]+\d{1,6}\b)", 0.85),
+        rule(
+            "LOCATION",
+            "po box",
+            r"(?i:\b(?:p\.?[ ]?o\.?[ ]?box|postfach|bo[iî]te[ ]postale|b\.?p\.|apartado(?:[ ]de[ ]correos)?"
+            r"|casella[ ]postale|postbus)[ ]*\d{1,6}\b)",
+            0.85,
+        ),
+        rule(
+            "LOCATION",
+            "Dutch postcode before city",
+            r"\b\d{4}[ ]?[A-Z]{2}(?=[ ]+\p{Lu}\p{Ll})",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "named place",
+            rf"(?<![\p{{L}}'’-])(?!{_PLACE_GENERIC}[ ])(?:{_FAC_NAME})[ ](?:{_PLACE_NOUN})(?![\p{{L}}'’-])",
+            0.55,
+            trigger=rf"[ ](?:{_PLACE_NOUN})(?![\p{{L}}'’-])",
+        ),
+        rule(
+            "LOCATION",
+            "county",
+            r"\b(?:(?:\p{Lu}[\p{Ll}'’-]+|St\.?)[ ]){1,2}(?:County|Parish|Borough|COUNTY)\b"
+            r"|\b(?:County|Co\.)[ ]\p{Lu}[\p{Ll}]+\b",
+            0.6,
+        ),
         rule(
             "LOCATION",
             "city state zip",
@@ -493,12 +638,28 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "room or bed",
-            r"(?i:\b(?:room|rm|bed)\.?[ ]*(?:#|no\.?|number)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?"
-            r"(?:-?[A-Z0-9]{1,3})?\b",
+            r"(?i:\b(?:room|rm|bed|bay|ward|cubicle|cot|side[ ]room|zimmer|chambre|lit|kamer)\.?[ ]*"
+            r"(?:#|no\.?|number|nr\.?)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?(?:-?[A-Z0-9]{1,3})?\b"
+            r"(?:,?[ ]+(?i:room|rm|bed|bay|cubicle|cot|lit)\.?[ ]*(?:#|no\.?)?[ ]*:?[ ]*(?:[A-Z]{1,3}-?)?"
+            r"\d{1,5}[A-Z]?\b)*",
             0.6,
         ),
         rule("HOSPITAL", "facility", facility, 0.75, trigger=rf"(?i:\b{_FACILITY_NOUN}\b)"),
         rule("HOSPITAL", "facility first", facility_first, 0.75),
+        rule(
+            "HOSPITAL",
+            "facility noun first, with connectives",
+            rf"\b(?:{_FOREIGN_FACILITY})(?:[ ](?i:am|an|im|zum|zur|der|die|das|den|links|rechts|de|du|des|la|le"
+            rf"|les|van|het|aan|di|del|della|dei|sur|bei|auf|in|of|the|de[ ]la)){{0,3}}[ ]{_FAC_NAME}",
+            0.7,
+        ),
+        rule(
+            "HOSPITAL",
+            "general practice surgery",
+            rf"(?<![\p{{L}}'’-])(?:(?!{_NOT_PRACTICE}\b){_FAC_WORD}[ ]){{1,3}}(?:Surgery|SURGERY)\b",
+            0.6,
+            trigger=r"[ ](?:Surgery|SURGERY)\b",
+        ),
         rule(
             "HOSPITAL",
             "capitalised facility noun",
@@ -532,7 +693,13 @@ def location_rules() -> list[Rule]:
 # --------------------------------------------------------------------------------------- dates, times
 MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    # German, French, Dutch, Italian and Spanish month names and abbreviations
+    r"|januar|jänner|janvier|janv|januari|gennaio|enero|februar|februari|février|fevrier|févr|febbraio"
+    r"|febrero|märz|maerz|mrz|mars|maart|marzo|avril|avr|aprile|abril|mai|mei|maggio|mayo|juni|juin"
+    r"|giugno|junio|juli|juillet|juil|luglio|julio|août|aout|augustus|agosto|septembre|settembre"
+    r"|septiembre|oktober|okt|octobre|ottobre|octubre|novembre|noviembre|dezember|dez|décembre|decembre"
+    r"|dicembre|diciembre)"
 )
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MON = r"(?:0?[1-9]|1[0-2])"
@@ -556,7 +723,7 @@ _DATE_CORE = (
     rf"|{_YEAR}[-/.]{_MON}[-/.]{_DAY}"
     rf"|{_MON}[/-]{_YEAR}"
     rf"|{MONTH}\.?[ ]+{_DAY}{_ORD},?[ ]+(?:{_YEAR}|'\d{{2}})"
-    rf"|{_DAY}{_ORD}[ -]?(?:of[ ])?{MONTH}\.?[ ,-]*(?:{_YEAR}|{_YEAR2})"
+    rf"|{_DAY}{_ORD}\.?[ -]?(?:of[ ])?{MONTH}\.?[ ,-]*(?:{_YEAR}|{_YEAR2})"
     rf"|{MONTH}[ -]{_DAY}[ -](?:{_YEAR}|{_YEAR2}))"
 )
 
@@ -590,7 +757,7 @@ def date_rules() -> list[Rule]:
         rule(
             "DATE",
             "month day",
-            rf"\b{_WEEKDAY}{MONTH}\.?[ ]+{_DAY}{_ORD}\b(?![ ]*(?:mm|cm|%|x\b))|\b{_DAY}{_ORD}[ ]+(?"
+            rf"\b{_WEEKDAY}{MONTH}\.?[ ]+{_DAY}{_ORD}\b(?![ ]*(?:mm|cm|%|x\b))|\b{_DAY}{_ORD}\.?[ ]+(?"
             rf":of[ ])?{MONTH}\b",
             0.5,
             flags=NOCASE,
@@ -689,6 +856,13 @@ def date_rules() -> list[Rule]:
             flags=NOCASE,
         ),
         rule(
+            "TIME",
+            "dotted time after cue",
+            r"(?i:\b(?:at|um|à|a[ ]las|alle|om|time|timed|scanned|acquired|performed|dictated|signed|called)"
+            r"|@)[ ]?:?[ ]?(?P<phi>(?:[01]\d|2[0-3])\.[0-5]\d)(?![\d.]|[ ]?(?i:mm|cm|%|ml|mg|kg|x|t)\b)",
+            0.65,
+        ),
+        rule(
             "TIME", "h-separated time", rf"\b(?:[01]?\d|2[0-3])h[0-5]\d\b{_ZONE}", 0.7, flags=NOCASE
         ),
         rule(
@@ -718,7 +892,9 @@ _ID_LABEL = (
     r"|no\.?|#))?|cat\.?[ ]?(?:#|no\.?)|ref(?:erence)?\.?(?:[ ]?(?:#|no\.?|number))?|license(?:[ ](?:number"
     r"|no\.?|#))?|licence(?:[ ](?:number|no\.?|#))?|dl[ ]?#?|certificate(?:[ ](?:number|no\.?|#))?"
     r"|plate(?:[ ](?:number|no\.?|#))?|vin|ip(?:[ ]address)?|order|requisition|encounter|visit|ticket"
-    r"|confirmation|reference|tracking|barcode|unit[ ]no\.?)"
+    r"|confirmation|reference|tracking|barcode|unit[ ]no\.?|ris|pacs|ipp|nda|pid|hospital[ ](?:no\.?|number|#)"
+    r"|k-?number|fall(?:nummer|-?nr\.?)|auftrags(?:nummer|-?nr\.?)|patienten(?:nummer|-?nr\.?)|pat\.?-?nr\.?"
+    r"|(?:n°[ ])?dossier|badge|employee(?:[ ]id)?|staff(?:[ ]id)?|exam|study|series[ ]uid|rxh)"
 )
 #: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
 _ID_VALUE = r"(?:(?:[A-Z]{1,6}[ .#-]?)?\d[A-Z0-9]*(?:(?:[-./:]|[ ](?=[A-Z]{0,3}\d))[A-Z0-9]+){0,5})"
@@ -737,7 +913,24 @@ def identifier_rules() -> list[Rule]:
         rule(
             "SSN",
             "national insurance number",
-            r"\b[A-CEGHJ-PR-TW-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b",
+            r"\b[A-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b",
+            0.75,
+        ),
+        rule(
+            "SSN",
+            "French NIR",
+            r"(?<![\d.])\b[12][ ]?\d{2}[ ]?(?:0[1-9]|1[0-2]|[2-9]\d)[ ]?(?:\d{2}|2[AB])[ ]?\d{3}[ ]?\d{3}"
+            r"(?:[ ]?\d{2})?\b(?![.]?\d)",
+            0.7,
+        ),
+        rule(
+            "SSN",
+            "labelled national number",
+            r"(?i:\b(?:nhs|chi|bsn|nir|insee|ppsn?|sin|sozialversicherungs(?:nummer|nr\.?)|svnr|versicherten"
+            r"(?:nummer|nr\.?)|kvnr|krankenversicherungsnummer|personnummer|henkilötunnus|codice[ ]fiscale|dni|nie"
+            r"|burgerservicenummer|(?:n°|no\.?|num[ée]ro)?[ ]?(?:de[ ])?s[ée]curit[ée][ ]sociale|national[ ]"
+            r"(?:insurance|health|identity|id)|ni|health[ ]card|medicare|ihi|nhi)(?:[ ](?:no\.?|number|nr\.?|#|num"
+            r"|n°))?)[ ]*[:#]?[ ]*(?P<phi>[A-Z]{0,3}[ ]?\d(?:[ -]?[0-9A-Z]){5,18})\b",
             0.75,
         ),
         rule(
@@ -821,16 +1014,31 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "international",
-            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3})(?:[ .-]?\(?\d{1,5}\)?){2,5}\b",
+            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3}|\b00[1-9]\d{0,2})(?:[ .-]?\(?\d{1,5}\)?){2,7}\b",
             0.75,
         ),
         rule(
             "PHONE",
             "grouped digits",
-            r"(?<![\w.+/-])(?=(?:[ .()-]?\d){9})\(?\d{2,5}\)?(?:[ .-]\(?\d{2,5}\)?){2,4}(?![\w]|[./-]\d)",
+            r"(?<![\w.+/-])(?=(?:[ .()-]{0,2}\d){9})\(?\d{2,5}\)?(?:[ .-]\(?\d{2,5}\)?){2,4}(?![\w]|[./-]\d)",
             0.6,
         ),
-        rule("PHONE", "seven digits", r"(?<![\d.-])\b\d{3}[-.]\d{4}\b(?![.-]?\d)", 0.6),
+        rule(
+            "PHONE",
+            "seven digits",
+            r"(?<![\d.-])\b\d{3}[-.]\d{4}\b(?![.-]?\d)" + extension,
+            0.6,
+            flags=NOCASE,
+        ),
+        rule(
+            "PHONE",
+            "number after a phone label",
+            r"(?i:\b(?:tel(?:ephone|efon|éphone|\.)?|t[ée]l|phone|ph|fax|telefax|mobile|mob|cell|handy|portable"
+            r"|gsm|contact|call(?:[ ]back)?|ring|rückruf|telefoon|telefono|teléfono|tlf)\.?)[ ]*(?:no\.?|number|nr\.?"
+            r"|#|at|on|unter|au|op)?[ ]*[:.]?[ ]*(?P<phi>\+?\(?\d(?:[ ().\/-]{0,2}\d){5,16})(?![\d:])",
+            0.7,
+        ),
+        rule("PHONE", "trunk-prefixed mobile", r"(?<![\w.+/-])0\d{3,4}[ ]\d{6}\b(?![.-]?\d)", 0.6),
         rule(
             "PHONE",
             "extension only",
@@ -863,7 +1071,8 @@ def contact_rules() -> list[Rule]:
         rule(
             "URL",
             "bare domain",
-            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|health|io|us|info)(?:/[^\s<>\"'"
+            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|health|io|us|info|local|uk|de|fr|nl|eu|ca"
+            r"|au|nz|ie|ch|dk|se|fi|pl|pt|jp|internal|lan|intranet|nhs|co)(?:/[^\s<>\"'"
             r"]*[^\s<>\"'.,;:)\]])?\b",
             0.7,
             flags=NOCASE,
@@ -877,7 +1086,8 @@ def contact_rules() -> list[Rule]:
         rule(
             "URL",
             "ipv6 address",
-            r"(?<![\w:])(?=[0-9a-fA-F:]*:[0-9a-fA-F]*:)(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])",
+            r"(?<![\w:])(?=[0-9a-fA-F:]*:[0-9a-fA-F]*:)(?=[0-9a-fA-F:]*[0-9a-fA-F]{3})(?:[0-9a-fA-F]{0,4}:){2,7}"
+            r"[0-9a-fA-F]{1,4}(?![\w:])",
             0.7,
         ),
     ]
@@ -885,10 +1095,10 @@ def contact_rules() -> list[Rule]:
 
 def age_rules() -> list[Rule]:
     """Ages above 89 (HIPAA Safe Harbor): ``92-year-old``, ``94 yo``, ``92Y``, ``92 F``, ``age 97``."""
-    old = r"(?:9\d|1[0-2]\d)"
+    old = r"(?:0?9\d|1[0-2]\d)"
     unit = (
         r"(?:years?|yrs?|y/?o|y\.o\.?|yo[mf]?|y|yr[ -]old|year[ -]old|-?years?-old|[mf]|male|female|man|woman"
-        r"|gentleman|lady|boy|girl|/[mf])"
+        r"|gentleman|lady|boy|girl|/[mf]|j\.|jr\.?|jaar|jahre?n?|j[äa]hrige[rnms]?|j[äa]hrig|ans?|anni|años)"
     )
     return [
         rule(
@@ -902,7 +1112,8 @@ def age_rules() -> list[Rule]:
         rule(
             "AGE",
             "age after label",
-            rf"(?i:\b(?:aged?|age/sex|age/gender|ages|at[ ]age))[ ]*[:]?[ ]*(?:of[ ])?(?P<phi>{old})\b",
+            rf"(?i:\b(?:aged?|age/sex|age/gender|ages|at[ ]age|alter|âge|leeftijd|età|edad))[ ]*[:]?[ ]*(?:of[ ])?"
+            rf"(?P<phi>{old})\b",
             0.85,
         ),
         rule(

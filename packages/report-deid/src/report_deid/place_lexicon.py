@@ -10,6 +10,7 @@ a LOCATION when:
 - a place cue stands before it (``in``, ``from``, ``at``, ``near``, ``lives in``, ``born in``, ``to``) or a
   postal code or a comma-and-state after it.
 
+After a strong cue ("lives in", "from") a lower-case name is looked up too, with the vocabulary gate.
 Runs that go on into more capitalised words are matched at their longest known prefix. A name followed by an
 eponym noun ("Charcot joint"), a device noun (an implant named after a town) or a facility noun is left to the
 other rules. Countries and states are not
@@ -76,6 +77,14 @@ def _ordinary(words: list[str]) -> bool:
     return all(is_vocabulary(w) or plain(w).strip(".") in COMMON_WORDS for w in words)
 
 
+#: a lower-case place after a strong cue ("lives in leeds", "transferred from harrogate")
+_LOWER_AFTER_CUE = regex.compile(
+    r"(?i:\b(?:lives[ ]in|living[ ]in|resides[ ]in|from|moved[ ]to|born[ ]in|visiting|near|home[ ]in))[ ]+"
+    r"(?P<place>\p{Ll}[\p{Ll}'’-]+(?:[ ]\p{Ll}[\p{Ll}'’-]+){0,2})",
+    regex.VERSION1,
+)
+
+
 def lexicon_places(text: str) -> list[Detection]:
     """Cities and counties of ``text`` (see the module docstring for the gates)."""
     names = place_names()
@@ -105,4 +114,12 @@ def lexicon_places(text: str) -> list[Detection]:
             ):
                 found.append(Detection(start, end, "LOCATION", PLACE_SCORE))
             start_index = matched
+    for match in _LOWER_AFTER_CUE.finditer(text):
+        words = match["place"].split(" ")
+        for size in range(len(words), 0, -1):
+            candidate = " ".join(words[:size])
+            if plain(candidate) in names and not _ordinary(words[:size]):
+                start = match.start("place")
+                found.append(Detection(start, start + len(candidate), "LOCATION", PLACE_SCORE))
+                break
     return found

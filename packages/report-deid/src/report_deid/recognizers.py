@@ -236,7 +236,11 @@ _ROLE = (
     r"|tecnico|nome|cognome)"
 )
 #: a label: a role and a colon, ``#``, dash, pipe or tab (or two spaces, as in fixed-width headers)
-_LABEL = rf"(?i:\b{_ROLE})[ ]*(?:[:#|]|[ ]-|\t|[ ]{{2,}})[ \t|]*(?:{_TITLE})?"
+_LABEL = (
+    # the look-ahead (a separator within 40 characters) skips most word starts before the long alternation
+    r"(?<![\p{L}\d])(?=[\p{L} ()/'’.-]{1,40}?(?:[:#|\t]|[ ]-|[ ]{2}))"
+    rf"(?i:\b{_ROLE})[ ]*(?:[:#|]|[ ]-|\t|[ ]{{2,}})[ \t|]*(?:{_TITLE})?"
+)
 #: what every label holds: its rule runs only on the lines around one
 _LABEL_TRIGGER = r"[:#|\t]|[ ]-|[ ]{2}"
 _BY_PHRASE = (
@@ -513,13 +517,15 @@ _GENERIC_NAME = (
     r"|interventional|diagnostic|musculoskeletal|spine)(?:[ ]|[ ]&[ ]|[ ]and[ ]))+"
 )
 _LOWER_FAC = (
-    rf"(?:(?!{_GENERIC}\b|up\b|follow|see\b|return)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for"
+    rf"(?:(?:st\.?[ ]|saint[ ]|mt\.?[ ]|mount[ ])?(?!{_GENERIC}\b|up\b|follow|see\b|return)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for"
     rf"|with|from|by|on|and|or|our|this|outside|orthopa?edic|sports|urgent|outpatient|inpatient|emergency"
     rf"|fracture|pain|spine|knee)\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{0,2}})"
 )
 #: facility nouns that make a lower-case name a facility ("mercy hospital"); never "imaging" or "institute"
 _LOWER_FAC_NOUN = (
-    r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary)"
+    r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary|family[ ]practice"
+    r"|medical[ ]practice|medical[ ]group|imaging[ ]cent(?:er|re)|surgery[ ]cent(?:er|re)|urgent[ ]care"
+    r"|radiology[ ]associates|orthop(?:a)?edic[ ]associates|health[ ]cent(?:er|re))"
 )
 
 
@@ -671,7 +677,15 @@ def location_rules() -> list[Rule]:
             0.75,
             trigger=rf"(?:,[ ]*{_STATES}|[ ]{_STATES}[ ]+\d|,[ ]*{_STATE_NAMES})\b",
         ),
-        rule("LOCATION", "state zip", rf"\b(?:{_STATES}|{_STATE_NAMES})[ ]+{_ZIP}", 0.8),
+        rule("LOCATION", "state zip", rf"\b(?:{_STATES}|(?i:{_STATE_NAMES}))[ ]+{_ZIP}", 0.8),
+        rule(
+            "LOCATION",
+            "lower-case city before state and ZIP",
+            rf"(?<![\p{{L}}'’-])(?P<phi>\p{{Ll}}[\p{{Ll}}'’-]+(?:[ ]\p{{Ll}}[\p{{Ll}}'’-]+)?),?[ ]+(?i:{_STATE_NAMES}"
+            rf"|{_STATES})\.?,?[ ]+{_ZIP}",
+            0.6,
+            trigger=rf"[ ]{_ZIP}",
+        ),
         rule("LOCATION", "zip plus four", r"(?<![\d-])\b\d{5}-\d{4}\b(?!-\d)", 0.6),
         rule(
             "LOCATION",
@@ -792,6 +806,15 @@ _DATE_CORE = (
     rf"|{MONTH}\.?[ ]+{_DAY}{_ORD},?[ ]+(?:{_YEAR}|'\d{{2}})"
     rf"|{_DAY}{_ORD}\.?[ -]?(?:of[ ])?{MONTH}\.?[ ,-]*(?:{_YEAR}|{_YEAR2})"
     rf"|{MONTH}[ -]{_DAY}[ -](?:{_YEAR}|{_YEAR2}))"
+)
+
+
+#: a number or a number word (spoken dates and numbers in dictated reports)
+_NUMBER_WORD = (
+    r"(?:\d{1,4}|zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty"
+    r"|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|first|second|third|\w+th|of|the|and|"
+    + MONTH[3:-1]
+    + r")\b"
 )
 
 
@@ -957,10 +980,26 @@ def date_rules() -> list[Rule]:
             rf"(?:[ ]of)?[ ]+{MONTH}\b(?:,?[ ]+(?:{_YEAR}|(?:nineteen|twenty)[ -]\w+(?:[ -]\w+)?))?"
             rf"|\b{MONTH}[ ]+(?:the[ ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
             rf"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
-            rf"|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b)",
+            rf"|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b"
+            rf"(?:,?[ ]+(?:{_YEAR}|(?:nineteen|twenty)[ -]\w+(?:[ -]\w+)?))?)",
             0.7,
             trigger=r"(?i:\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
             r"|\w+teenth|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b)",
+        ),
+        rule(
+            "TIME",
+            "spelled-out time",
+            r"(?i:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:[ -](?:o'clock|oh[ -]\w+"
+            r"|fifteen|thirty|forty[ -]?five|twenty(?:[ -]\w+)?|ten|five|\w+teen|fifty(?:[ -]\w+)?|forty(?:[ -]\w+)?))?"
+            r"[ ]?(?:a\.?m\.?|p\.?m\.?|o'clock|in[ ]the[ ](?:morning|afternoon|evening))(?![a-z]))",
+            0.6,
+        ),
+        rule(
+            "DATE",
+            "spelled-out date of birth",
+            rf"(?i:\b(?:dob|d\.o\.b\.?|date[ ]of[ ]birth|born(?:[ ]on)?|birth[ ]?date)[ ]*:?[ ]*)(?P<phi>{_NUMBER_WORD}"
+            rf"(?:[ ,/-]+{_NUMBER_WORD}){{2,8}})",
+            0.7,
         ),
         rule(
             "TIME", "h-separated time", rf"\b(?:[01]?\d|2[0-3])[ ]?h[ ]?[0-5]\d\b{_ZONE}", 0.7, flags=NOCASE

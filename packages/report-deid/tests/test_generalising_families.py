@@ -96,6 +96,15 @@ FAMILIES = [
     ("a ninety-four gentleman", "ninety-four"),
     ("fe80::1c2:3ff:fe4a:9b12", "fe80::1c2:3ff:fe4a:9b12"),
     ("pacs.mercy.local/viewer?acc=44812", "pacs.mercy.local/viewer?acc=44812"),
+    # DICOM header dumps: person names (VR PN), dates, times, keyed elements; tags are not times
+    ("(0008,0090) ReferringPhysicianName PN [OYELARAN^TEMITOPE^^DR]", "OYELARAN^TEMITOPE"),
+    ("(0010,0010) PatientName PN [TE WHATA^AROHA]", "TE WHATA^AROHA"),
+    ("(0008,1070) OperatorsName PN [JDOE]", "JDOE"),
+    ("(0008,0081) InstitutionAddress ST [14 BIRCHWOOD ST^MILLBROOK^OH^43017]", "43017"),
+    ("(0008,1010) StationName SH [XR-ROOM3]", "XR-ROOM3"),
+    ("(0008,0030) StudyTime TM [143205.000000]", "143205.000000"),
+    ("(0010, 0010) Patient's Name PN: 'OKAFOR^NGOZI'", "OKAFOR^NGOZI"),
+    ("Will Baker was seen in clinic.", "Will Baker"),
     # Unicode spaces and dashes (typeset French numbers and dates, non-breaking hyphens)
     ("Tél.\u00a0: 01\u202f42\u202f34\u202f56\u202f78", "01\u202f42\u202f34\u202f56\u202f78"),
     ("le 14\u00a0mars\u00a02024", "14\u00a0mars\u00a02024"),
@@ -155,6 +164,8 @@ KEEP = [
     "one or two views",
     "Grade 2/3 chondral loss.",
     "Lateral compartment narrowing.",
+    "(0010,0010)",
+    "Mark the lateral side.",
 ]
 
 

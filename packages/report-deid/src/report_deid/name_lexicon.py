@@ -13,6 +13,8 @@ lexicon hit alone is never enough. A span is a name when:
 - any of these shapes (Title or upper case) where neither word is English vocabulary
   (:mod:`report_deid.vocabulary`) and at least one is a census name ("Ingrid Halvorsen"), or where neither is
   and a person's verb follows ("Kemi Oduya is a 64-year-old ...", "... reports", "... attended");
+- a census first name and a census surname that are also words, before a person's verb ("Will Baker was
+  seen");
 
 and the word after it is not an eponym noun ("Osgood Schlatter disease" stays). :data:`COMMON_WORDS` holds
 English and radiology words that are also census names (general vocabulary, plus the words that occur in lower
@@ -159,10 +161,20 @@ def lexicon_names(text: str) -> list[Detection]:
             return False
         return census(first) or census(last) or bool(_PERSON_VERB.match(text, match.end()))
 
+    def census_pair_with_verb(match: regex.Match[str]) -> bool:
+        """A census first name and surname that are also words ("Will Baker was seen") before a person's verb."""
+        return (
+            _plain(match["first"]) in first_names
+            and _plain(match["last"]) in surnames
+            and bool(_PERSON_VERB.match(text, match.end()))
+        )
+
     found = []
     for match in _FIRST_LAST.finditer(text, overlapped=True):
-        if (first_ok(match["first"]) and _plain(match["last"]) not in COMMON_WORDS) or unknown_pair(
-            match
+        if (
+            (first_ok(match["first"]) and _plain(match["last"]) not in COMMON_WORDS)
+            or unknown_pair(match)
+            or census_pair_with_verb(match)
         ):
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
     for match in _UPPER_PAIR.finditer(text, overlapped=True):

@@ -41,7 +41,7 @@ _CUE = regex.compile(
     r"|town|city|village|county|address|residence|transferred|referred)[ ]*:?[ ]*)$",
     regex.VERSION1,
 )
-_AFTER_CUE = regex.compile(r"(?:,?[ ]*\p{Lu}{2}\b|,?[ ]+\d{4,5}\b|,?[ ]+\p{Lu}{1,2}\d)", regex.VERSION1)
+_AFTER_CUE = regex.compile(r"(?:,[ ]?\p{Lu}{2}\b|,?[ ]\d{4,5}\b|,?[ ]\p{Lu}{1,2}\d)", regex.VERSION1)
 _NOT_AFTER = regex.compile(
     r"(?:['’]s|[ ]+(?i:fracture|sign|disease|joint|view|views|test|classification|grade|syndrome|lesion"
     r"|hospital|clinic|medical|health|university|college|institute|imaging|radiology|infirmary|centre"
@@ -65,7 +65,7 @@ def place_names() -> frozenset[str]:
     found: set[str] = set()
     for city in cities.values():
         for name in (city["name"], *city.get("alternatenames", ())):
-            if len(name) >= 4 and _LATIN_NAME.match(name):
+            if len(name) >= 4 and name[0].isupper() and _LATIN_NAME.match(name):
                 found.add(plain(name))
     found.update(plain(county["name"]) for county in counties)
     return frozenset(found)

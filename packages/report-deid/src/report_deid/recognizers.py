@@ -154,7 +154,8 @@ NAME_WORD = rf"(?:{_PARTICLE}{{0,2}}(?:{_CAP_WORD}|{_UPPER_WORD}))"
 #: header words that follow a name on the same line and are never part of it
 _FIELD_WORD = (
     r"(?:ssn|mrn|dob|d\.o\.b|id|age|sex|gender|date|time|acc|accession|fin|csn|phone|tel|fax|email|exam|study"
-    r"|room|bed|unit|location|loc|dept|ref|order|visit|account|acct|mr|no|num|number|pager|ext|cell)"
+    r"|room|bed|unit|location|loc|dept|ref|order|visit|account|acct|mr|no|num|number|pager|ext|cell"
+    r"|pn|lo|sh|cs|ui|ds)"
 )
 #: words of departments and organisations: a "name" that holds one is not a person ("by Mental Health")
 _ORG_WORD = (
@@ -931,7 +932,8 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "bare 24-hour time",
-            r"(?<![\d.,/:#-])\b(?!(?:19|20)\d\d\b)(?:[01]\d|2[0-3])[0-5]\d\b(?![.,/:-]?\d)"
+            r"(?<![\d.,/:#-]|\([0-9A-Fa-f]{4},[ ]?)\b(?!(?:19|20)\d\d\b)(?:[01]\d|2[0-3])[0-5]\d\b(?![.,/:-]?\d)"
+            r"(?!,[ ]?[0-9A-Fa-f]{4}\))"
             r"(?![ ]?(?i:cc|ml|mg|mm|cm|units?|hu|%|x\b|patients?|views?|reports?|cases?))",
             0.5,
         ),
@@ -1302,9 +1304,55 @@ def age_rules() -> list[Rule]:
     ]
 
 
+#: a DICOM element's value as dumps print it: ``[VALUE]`` (dcmdump, dump listings) or ``'VALUE'`` (pydicom)
+_DICOM_VALUE = r"[ ]*:?[ ]*[\['\"](?P<phi>[^\]'\"\n]{1,128}?)[\]'\"]"
+#: attribute keywords (or their spaced names) whose values identify a place, a facility, a phone or a record
+_DICOM_KEYS = {
+    "HOSPITAL": r"institution[ ]?(?:department[ ]?)?name",
+    "LOCATION": r"(?:patient['’]?s?|institution|referring[ ]?physician['’]?s?)[ ]?address",
+    "PHONE": r"(?:patient['’]?s?|referring[ ]?physician['’]?s?|person['’]?s?)[ ]?telephone[ ]?numbers?",
+    "ID": (
+        r"station[ ]?name|(?:other[ ]?)?patient[ ]?ids?|accession[ ]?number|device[ ]?serial[ ]?number"
+        r"|study[ ]?id|requested[ ]?procedure[ ]?id|admission[ ]?id|(?:sop[ ]?)?instance[ ]?uid"
+        r"|study[ ]?instance[ ]?uid|series[ ]?instance[ ]?uid|medical[ ]?record[ ]?locator"
+    ),
+}
+
+
+def dicom_rules() -> list[Rule]:
+    """Values of DICOM header dumps: every person name (VR ``PN``), date, time, and keyed elements."""
+    rules = [
+        rule("NAME", "DICOM person name", rf"\bPN\b{_DICOM_VALUE}", 0.85, strong=True),
+        rule(
+            "DATE",
+            "DICOM date",
+            r"\b(?:DA|DT)\b[ ]*:?[ ]*[\['\"](?P<phi>(?:19|20)\d{6}[\d.+-]*)[\]'\"]",
+            0.85,
+        ),
+        rule(
+            "TIME",
+            "DICOM time",
+            r"\bTM\b[ ]*:?[ ]*[\['\"](?P<phi>(?:[01]\d|2[0-3])(?:[0-5]\d){0,2}(?:\.\d{1,6})?)[\]'\"]",
+            0.85,
+        ),
+    ]
+    for entity, keys in _DICOM_KEYS.items():
+        rules.append(
+            rule(
+                entity,
+                f"DICOM {entity.lower()} element",
+                rf"(?i:\b(?:{keys}))\b[^\n\['\"]{{0,24}}?{_DICOM_VALUE}",
+                0.85,
+                strong=True,
+            )
+        )
+    return rules
+
+
 def radiology_rules() -> list[Rule]:
     """Every rule of this module."""
     return [
+        *dicom_rules(),
         *name_rules(),
         *location_rules(),
         *date_rules(),

@@ -19,7 +19,6 @@ from typing import Any
 
 from report_deid.allow_list import allowed_spans, inside_allowed
 from report_deid.errors import ModelNotFoundError
-from report_deid.gazetteer import gazetteer_rules
 from report_deid.name_lexicon import lexicon_names
 from report_deid.place_lexicon import lexicon_places
 from report_deid.recognizers import Rule, radiology_rules
@@ -69,7 +68,7 @@ class DetectionEngine:
         *,
         use_lexicon: bool = True,
     ) -> None:
-        self.rules: list[Rule] = [*radiology_rules(), *gazetteer_rules()]
+        self.rules: list[Rule] = radiology_rules()
         self.score_threshold = score_threshold
         self.use_lexicon = use_lexicon
         self.nlp: Any = _load_spacy(Path(spacy_model)) if spacy_model is not None else None

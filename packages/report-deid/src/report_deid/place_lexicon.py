@@ -10,11 +10,11 @@ a LOCATION when:
 - a place cue stands before it (``in``, ``from``, ``at``, ``near``, ``lives in``, ``born in``, ``to``) or a
   postal code or a comma-and-state after it.
 
-After a strong cue ("lives in", "from") a lower-case name is looked up too, with the vocabulary gate.
-Runs that go on into more capitalised words are matched at their longest known prefix. A name followed by an
-eponym noun ("Charcot joint"), a device noun (an implant named after a town) or a facility noun is left to the
-other rules. Countries and states are not
-matched here (Safe Harbor keeps them); :mod:`report_deid.gazetteer` handles those.
+The short list of :mod:`report_deid.gazetteer` (US states, countries, large US cities whose names are not
+words) needs no gate. After a strong cue ("lives in", "from") a lower-case name is looked up too, with the
+vocabulary gate. Runs that go on into more capitalised words are matched at their longest known prefix. A name
+followed by an eponym noun ("Charcot joint"), a device noun (an implant named after a town) or a facility noun
+is left to the other rules.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from pathlib import Path
 
 import regex
 
+from report_deid.gazetteer import place_words
 from report_deid.spans import Detection
-from report_deid.vocabulary import is_vocabulary, plain
+from report_deid.vocabulary import fold_word, is_vocabulary, plain
 
 PLACE_SCORE = 0.5
 _LATIN_NAME = regex.compile(r"^\p{Lu}[\p{Latin}'’ .-]*\p{Ll}[\p{Latin}'’ .-]*$", regex.VERSION1)
@@ -66,8 +67,8 @@ def place_names() -> frozenset[str]:
     for city in cities.values():
         for name in (city["name"], *city.get("alternatenames", ())):
             if len(name) >= 4 and name[0].isupper() and _LATIN_NAME.match(name):
-                found.add(plain(name))
-    found.update(plain(county["name"]) for county in counties)
+                found.add(fold_word(name))
+    found.update(fold_word(county["name"]) for county in counties)
     return frozenset(found)
 
 
@@ -88,6 +89,7 @@ _LOWER_AFTER_CUE = regex.compile(
 def lexicon_places(text: str) -> list[Detection]:
     """Cities and counties of ``text`` (see the module docstring for the gates)."""
     names = place_names()
+    always = place_words()
     found = []
     for run in _RUN.finditer(text):
         words = run.group().split(" ")
@@ -96,11 +98,11 @@ def lexicon_places(text: str) -> list[Detection]:
             offsets.append(offsets[-1] + len(word) + 1)
         start_index = 0
         while start_index < len(words):
-            matched = 0
+            matched, known = 0, False
             for end_index in range(len(words), start_index, -1):
-                candidate = " ".join(words[start_index:end_index]).rstrip(".")
-                if plain(candidate) in names:
-                    matched = end_index
+                key = plain(" ".join(words[start_index:end_index]).rstrip("."))
+                if key in always or key in names:
+                    matched, known = end_index, key in always
                     break
             if not matched:
                 start_index += 1
@@ -108,7 +110,8 @@ def lexicon_places(text: str) -> list[Detection]:
             start = offsets[start_index]
             end = start + len(" ".join(words[start_index:matched]).rstrip("."))
             if not _NOT_AFTER.match(text, end) and (
-                not _ordinary(words[start_index:matched])
+                known
+                or not _ordinary(words[start_index:matched])
                 or _CUE.search(text, max(0, start - 30), start)
                 or _AFTER_CUE.match(text, end)
             ):

@@ -678,7 +678,13 @@ def location_rules() -> list[Rule]:
             0.75,
             trigger=rf"(?:,[ ]*{_STATES}|[ ]{_STATES}[ ]+\d|,[ ]*{_STATE_NAMES})\b",
         ),
-        rule("LOCATION", "state zip", rf"\b(?:{_STATES}|(?i:{_STATE_NAMES}))[ ]+{_ZIP}", 0.8),
+        rule(
+            "LOCATION",
+            "state zip",
+            rf"\b(?:{_STATES}|(?i:{_STATE_NAMES}))[ ]+{_ZIP}",
+            0.8,
+            trigger=r"[ ]\d{5}\b",
+        ),
         rule(
             "LOCATION",
             "lower-case city before state and ZIP",

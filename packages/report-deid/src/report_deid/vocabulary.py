@@ -44,7 +44,11 @@ def is_vocabulary(word: str) -> bool:
     if not parts:
         return False
     for part in parts:
-        forms = (part, part[:-1] if part.endswith("s") else "", part[:-2] if part.endswith("es") else "")
+        forms = (
+            part,
+            part[:-1] if part.endswith("s") else "",
+            part[:-2] if part.endswith("es") else "",
+        )
         if not any(f and f in vocabulary for f in forms) and not (
             part.endswith("ies") and part[:-3] + "y" in vocabulary
         ):

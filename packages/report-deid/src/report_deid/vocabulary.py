@@ -4,20 +4,43 @@ The list is the lower-case entries of Webster's Second International word list (
 words) that the ``english-words`` package ships; its capitalised entries (proper nouns: "Paris", "John") are
 left out, so a token is *vocabulary* only when the dictionary has it as an ordinary word. Plurals and
 possessives are reduced before the look-up (``osteophytes`` -> ``osteophyte``). Nothing is downloaded.
+The package stores the list as a pickle of a ``set`` of strings; it is read with an unpickler that refuses
+every global (no code can run), not with ``pickle.load``.
 """
 
 from __future__ import annotations
 
+import pickle
 import unicodedata
 from functools import cache, lru_cache
+from importlib import resources
+from typing import NoReturn
+
+
+class _DataOnlyUnpickler(pickle.Unpickler):
+    """An unpickler that refuses every global: it can build lists, sets, dicts and strings, never call code.
+
+    ``english-words`` ships its lists as pickles; reading them through this class (rather than the
+    package's own ``pickle.load``) means a tampered data file fails instead of running anything.
+    """
+
+    def find_class(self, module: str, name: str) -> NoReturn:
+        raise pickle.UnpicklingError(
+            f"english-words data file refers to {module}.{name}; only plain containers are read"
+        )
 
 
 @cache
 def english_vocabulary() -> frozenset[str]:
     """Lower-case English words (web2's lower-case entries, letters only)."""
-    from english_words import get_english_words_set
-
-    return frozenset(w for w in get_english_words_set(["web2"], alpha=True) if w.islower())
+    source = resources.files("english_words") / "data" / "web2_alpha.pickle"
+    with source.open("rb") as handle:
+        words = _DataOnlyUnpickler(handle).load()
+    if not isinstance(words, set | frozenset | list):
+        raise TypeError(
+            f"english-words web2 list: expected a set of words, got {type(words).__name__}"
+        )
+    return frozenset(w for w in words if isinstance(w, str) and w.islower())
 
 
 def fold_word(word: str) -> str:

@@ -19,10 +19,11 @@ from typing import Any
 
 from report_deid.allow_list import allowed_spans, inside_allowed
 from report_deid.errors import ModelNotFoundError
-from report_deid.gazetteer import gazetteer_rules
 from report_deid.name_lexicon import lexicon_names
+from report_deid.place_lexicon import lexicon_places
 from report_deid.recognizers import Rule, radiology_rules
 from report_deid.spans import Detection, merge_overlaps
+from report_deid.text_forms import fold
 
 NER_MAPPING = {"PERSON": "NAME", "PER": "NAME", "ORG": "HOSPITAL", "FAC": "HOSPITAL"}
 NER_SCORE = 0.6
@@ -57,7 +58,7 @@ class DetectionEngine:
     Args:
         spacy_model: optional local spaCy pipeline directory (adds PERSON/ORG/FAC entities).
         score_threshold: detections scoring below it are dropped.
-        use_lexicon: find cue-less names with the census lexicon.
+        use_lexicon: find cue-less names (census lexicon) and cities (GeoNames gazetteer).
     """
 
     def __init__(
@@ -67,29 +68,31 @@ class DetectionEngine:
         *,
         use_lexicon: bool = True,
     ) -> None:
-        self.rules: list[Rule] = [*radiology_rules(), *gazetteer_rules()]
+        self.rules: list[Rule] = radiology_rules()
         self.score_threshold = score_threshold
         self.use_lexicon = use_lexicon
         self.nlp: Any = _load_spacy(Path(spacy_model)) if spacy_model is not None else None
 
     def candidates(self, text: str) -> list[Detection]:
-        """Every raw detection (before the allow-list and merging)."""
+        """Every raw detection (before the allow-list and merging), found on :func:`fold`-ed text."""
+        text = fold(text)
         found = [d for r in self.rules for d in r.find(text)]
         if self.use_lexicon:
             found.extend(lexicon_names(text))
+            found.extend(lexicon_places(text))
         if self.nlp is not None:
             found.extend(self._entities(text))
         return [d for d in found if d.score >= self.score_threshold]
 
     def detect(self, text: str) -> list[Detection]:
         """PHI spans of ``text``: allow-list filtered (strong cues excepted), merged, sorted by start."""
-        allowed = allowed_spans(text)
+        allowed = allowed_spans(fold(text))
         kept = [
             d
             for d in self.candidates(text)
             if d.strong or not inside_allowed(d.start, d.end, allowed)
         ]
-        return bridge_places(text, merge_overlaps(kept))
+        return bridge_places(fold(text), merge_overlaps(kept))
 
     def _entities(self, text: str) -> list[Detection]:
         limit = min(CHUNK_CHARS, int(self.nlp.max_length))
@@ -112,14 +115,14 @@ _MAX_GAP = 3
 
 
 def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
-    """Join consecutive place spans separated by at most three spaces, commas, periods or dashes.
+    """Join consecutive place (or date) spans separated by at most three spaces, commas, periods or dashes.
 
     An address is one span: the street, the city and the state found separately become one placeholder,
-    and the comma between them is no longer left as a gap.
+    and the comma between them is no longer left as a gap; so is a weekday and the date after it.
     """
     out: list[Detection] = []
     for d in detections:
-        if out and out[-1].entity_type in PLACE_TYPES and d.entity_type in PLACE_TYPES:
+        if out and _joinable(out[-1].entity_type, d.entity_type):
             last = out[-1]
             gap = text[last.end : d.start]
             if len(gap) <= _MAX_GAP and all(ch in " ,.-" for ch in gap):
@@ -130,6 +133,11 @@ def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
                 continue
         out.append(d)
     return out
+
+
+def _joinable(first: str, second: str) -> bool:
+    """Two place parts (street, city, facility) or two date parts (a weekday and its date) make one span."""
+    return (first in PLACE_TYPES and second in PLACE_TYPES) or first == second == "DATE"
 
 
 def _load_spacy(path: Path) -> Any:

@@ -3,14 +3,15 @@
 Safe Harbor removes every geographic subdivision smaller than a state; the i2b2 guidelines also mark states
 and countries. Radiology text rarely names a place for any other reason, but some place names are ordinary
 words or eponyms (``Mobile``, ``Reading``, ``Normal``, ``Jordan``, ``Chad``, ``Georgia``), so those are left
-out or need a cue. Matching is case-sensitive: ``Boston`` and ``BOSTON``, never ``boston``.
+out or need a cue. They are matched by :func:`report_deid.place_lexicon.lexicon_places` without its vocabulary
+gate, on capitalised runs only: ``Boston`` and ``BOSTON``, never ``boston``.
 """
 
 from __future__ import annotations
 
-import regex
+from functools import cache
 
-from report_deid.recognizers import Rule
+from report_deid.vocabulary import fold_word
 
 US_STATES = [
     *"Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii Idaho Illinois "
@@ -114,18 +115,9 @@ US_CITIES = [
     "White Plains",
     "Chapel Hill",
 ]
-_WORDS = sorted({*US_STATES, *COUNTRIES, *US_CITIES}, key=len, reverse=True)
-_NAMES = "|".join(regex.escape(w) for w in _WORDS)
-_UPPER = "|".join(regex.escape(w.upper()) for w in _WORDS)
-#: a place name that is not part of a longer capitalised name, an eponym or a facility already found
-PLACE = regex.compile(
-    # the look-ahead rejects most positions before trying the long alternation (a capital letter first)
-    rf"(?<![\p{{L}}'’-])(?=[A-Z][A-Za-z.]*(?:[ ][A-Za-z]|(?![A-Za-z.])))(?:{_NAMES}|{_UPPER})"
-    rf"(?![\p{{L}}'’-])(?![ ]+(?i:university|college|county[ ]hospital))",
-    regex.VERSION1,
-)
 
 
-def gazetteer_rules() -> list[Rule]:
-    """Cue-less states, countries and large US cities (LOCATION)."""
-    return [Rule("LOCATION", "gazetteer place", PLACE, 0.55)]
+@cache
+def place_words() -> frozenset[str]:
+    """The states, countries and cities above, lower-case and accent-folded, for set look-ups."""
+    return frozenset(fold_word(word) for word in (*US_STATES, *COUNTRIES, *US_CITIES))

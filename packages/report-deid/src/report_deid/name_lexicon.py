@@ -10,22 +10,29 @@ lexicon hit alone is never enough. A span is a name when:
 - ``FIRST LAST`` in upper case: both in the census lists and neither a common word;
 - ``Last, First`` in Title case: a census surname, a comma, a census first name, neither a common word;
 
+- any of these shapes (Title or upper case) where neither word is English vocabulary
+  (:mod:`report_deid.vocabulary`) and at least one is a census name ("Ingrid Halvorsen"), or where neither is
+  and a person's verb follows ("Kemi Oduya is a 64-year-old ...", "... reports", "... attended");
+- a census first name and a census surname that are also words, before a person's verb ("Will Baker was
+  seen");
+
 and the word after it is not an eponym noun ("Osgood Schlatter disease" stays). :data:`COMMON_WORDS` holds
 English and radiology words that are also census names (general vocabulary, plus the words that occur in lower
 case in PHI-free radiology text); eponyms on the allow-list are vetoed later as well. A capitalised census
 surname alone after a word that introduces a person ("per", "with", "told", "paged", ...) is a name too,
-unless it is also a first name or a common word.
+unless it is a common word or English vocabulary.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import regex
 
 from report_deid.spans import Detection
+from report_deid.vocabulary import is_vocabulary
+from report_deid.vocabulary import plain as _plain
 
 #: census first names / surnames that are ordinary English or radiology words
 COMMON_WORDS: frozenset[str] = frozenset(
@@ -108,6 +115,14 @@ _MID_SENTENCE_SURNAME = regex.compile(
     rf"(?<=\b{_PERSON_CUE}\.?[ ])(?P<last>{_TITLE_WORD})(?![\p{{L}}'’-]){_AFTER}(?![ ]\p{{Lu}})",
     regex.VERSION1,
 )
+#: what a person does in a report, right after their name ("Kemi Oduya is ...", "... attended today")
+_PERSON_VERB = regex.compile(
+    r"[ ]+(?:is|was|has|had|reports|reported|presents|presented|attended|attends|complains|complained|denies"
+    r"|denied|states|stated|underwent|returns|returned|arrived|came|comes|fell|tripped|twisted|injured|was"
+    r"|will|would|needs|agreed|consented|declined|requests|requested|describes|notes|noted|walks|works"
+    r"|lives|saw|sees|felt|feels|reports|recalls|mentions|missed)\b",
+    regex.VERSION1,
+)
 LEXICON_SCORE = 0.55
 
 
@@ -126,13 +141,6 @@ def census_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first), frozenset(read(files["last"]))
 
 
-@lru_cache(maxsize=1 << 16)
-def _plain(word: str) -> str:
-    """Lower case, accents removed (``Zoë`` -> ``zoe``), typographic apostrophes straightened."""
-    folded = unicodedata.normalize("NFKD", word.replace("’", "'"))
-    return "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
-
-
 def lexicon_names(text: str) -> list[Detection]:
     """Cue-less names in ``text`` (see the module docstring for the gates); one linear scan per shape."""
     first_names, surnames = census_names()
@@ -140,13 +148,40 @@ def lexicon_names(text: str) -> list[Detection]:
     def first_ok(word: str) -> bool:
         return _plain(word) in first_names and _plain(word) not in COMMON_WORDS
 
+    def unknown(word: str) -> bool:
+        return _plain(word) not in COMMON_WORDS and not is_vocabulary(word)
+
+    def census(word: str) -> bool:
+        return _plain(word) in first_names or _plain(word) in surnames
+
+    def unknown_pair(match: regex.Match[str]) -> bool:
+        """Neither word is vocabulary, and one is a census name or a person's verb follows."""
+        first, last = match["first"], match["last"]
+        if not (unknown(first) and unknown(last)) or min(len(first), len(last)) < 2:
+            return False
+        return census(first) or census(last) or bool(_PERSON_VERB.match(text, match.end()))
+
+    def census_pair_with_verb(match: regex.Match[str]) -> bool:
+        """Census first name and surname that are also words ("Will Baker was seen"), then a verb."""
+        return (
+            _plain(match["first"]) in first_names
+            and _plain(match["last"]) in surnames
+            and bool(_PERSON_VERB.match(text, match.end()))
+        )
+
     found = []
     for match in _FIRST_LAST.finditer(text, overlapped=True):
-        if first_ok(match["first"]) and _plain(match["last"]) not in COMMON_WORDS:
+        if (
+            (first_ok(match["first"]) and _plain(match["last"]) not in COMMON_WORDS)
+            or unknown_pair(match)
+            or census_pair_with_verb(match)
+        ):
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
     for match in _UPPER_PAIR.finditer(text, overlapped=True):
         last = _plain(match["last"])
-        if first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS:
+        if (first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS) or (
+            min(len(match["first"]), len(match["last"])) >= 3 and unknown_pair(match)
+        ):
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
     for pattern in (_LAST_COMMA_FIRST, _UPPER_COMMA):
         for match in pattern.finditer(text, overlapped=True):
@@ -169,6 +204,6 @@ def lexicon_names(text: str) -> list[Detection]:
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
     for match in _MID_SENTENCE_SURNAME.finditer(text):
         last = _plain(match["last"])
-        if last in surnames and last not in COMMON_WORDS and last not in first_names:
+        if census(match["last"]) and unknown(match["last"]):
             found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     return found

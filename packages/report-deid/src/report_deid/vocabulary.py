@@ -1,0 +1,79 @@
+"""English vocabulary: the words that a capitalised token may be without being a name or a place.
+
+The list is the lower-case entries of Webster's Second International word list (``web2``, about 210,000
+words) that the ``english-words`` package ships; its capitalised entries (proper nouns: "Paris", "John") are
+left out, so a token is *vocabulary* only when the dictionary has it as an ordinary word. Plurals and
+possessives are reduced before the look-up (``osteophytes`` -> ``osteophyte``). Nothing is downloaded.
+The package stores the list as a pickle of a ``set`` of strings; it is read with an unpickler that refuses
+every global (no code can run), not with ``pickle.load``.
+"""
+
+from __future__ import annotations
+
+import pickle
+import unicodedata
+from functools import cache, lru_cache
+from importlib import resources
+from typing import NoReturn
+
+
+class _DataOnlyUnpickler(pickle.Unpickler):
+    """An unpickler that refuses every global: it can build lists, sets, dicts and strings, never call code.
+
+    ``english-words`` ships its lists as pickles; reading them through this class (rather than the
+    package's own ``pickle.load``) means a tampered data file fails instead of running anything.
+    """
+
+    def find_class(self, module: str, name: str) -> NoReturn:
+        raise pickle.UnpicklingError(
+            f"english-words data file refers to {module}.{name}; only plain containers are read"
+        )
+
+
+@cache
+def english_vocabulary() -> frozenset[str]:
+    """Lower-case English words (web2's lower-case entries, letters only)."""
+    source = resources.files("english_words") / "data" / "web2_alpha.pickle"
+    with source.open("rb") as handle:
+        words = _DataOnlyUnpickler(handle).load()
+    if not isinstance(words, set | frozenset | list):
+        raise TypeError(
+            f"english-words web2 list: expected a set of words, got {type(words).__name__}"
+        )
+    return frozenset(w for w in words if isinstance(w, str) and w.islower())
+
+
+def fold_word(word: str) -> str:
+    """Lower case, accents removed (``Zoë`` -> ``zoe``), typographic apostrophes straightened."""
+    if word.isascii():
+        return word.lower()
+    folded = unicodedata.normalize("NFKD", word.replace("’", "'"))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+
+
+#: :func:`fold_word` with a cache, for the words of reports (which repeat)
+plain = lru_cache(maxsize=1 << 16)(fold_word)
+
+
+@lru_cache(maxsize=1 << 16)
+def is_vocabulary(word: str) -> bool:
+    """Whether ``word`` (any case, possibly plural or possessive) is an ordinary English word.
+
+    Each hyphen- or apostrophe-separated part must be one: "Osgood-Schlatter" is not, "follow-up" is.
+    """
+    vocabulary = english_vocabulary()
+    low = plain(word).removesuffix("'s")
+    parts = [p for p in low.replace("'", "-").split("-") if p]
+    if not parts:
+        return False
+    for part in parts:
+        forms = (
+            part,
+            part[:-1] if part.endswith("s") else "",
+            part[:-2] if part.endswith("es") else "",
+        )
+        if not any(f and f in vocabulary for f in forms) and not (
+            part.endswith("ies") and part[:-3] + "y" in vocabulary
+        ):
+            return False
+    return True

@@ -942,6 +942,57 @@ def date_rules() -> list[Rule]:
         ),
         rule(
             "DATE",
+            "bare month/day",
+            # a day above 12 or a zero-padded part cannot be a common fraction or score ("2/3", "4/5", "8/10")
+            rf"(?<![\d./:+-]|\d[ ]|[\p{{L}}]-)\b(?P<phi>(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])"
+            rf"|(?:0[1-9]|1[0-2])/(?:0[1-9]|1[0-2])|(?:[1-9]|1[0-2])/0[1-9])"
+            rf"(?![/\d]|[.,]\d|[ ]?(?i:views?|mm|cm|ml|mg|grade|strength|power|scale|score|points?|lymph|nodes?"
+            rf"|of[ ]\d|[%x]|t\b|degrees?))",
+            0.5,
+            trigger=r"\d/\d",
+        ),
+        rule(
+            "DATE",
+            "year, month name, day",
+            rf"(?<![\d.])\b{_YEAR}[ /.-]?{MONTH}\.?[ /.-]?{_DAY}\b(?![.]?\d)",
+            0.75,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "day range in a month",
+            rf"\b{MONTH}\.?[ ]+{_DAY}{_ORD}[ ]?(?:-|–|to|through|and)[ ]?{_DAY}{_ORD},?[ ]+(?:{_YEAR}|'\d{{2}})\b"
+            rf"|\b{_DAY}{_ORD}[ ]?(?:-|–|to|and)[ ]?{_DAY}{_ORD}[ ](?:of[ ])?{MONTH}\b\.?(?:,?[ ]+(?:{_YEAR}"
+            rf"|'\d{{2}}))?",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "spaced or mixed separators",
+            rf"(?<![\d.])\b(?:{_MON}[ ]?/[ ]?{_DAY}[ ]?/[ ]?(?:{_YEAR}|\d{{2}})|{_DAY}[/.-]{MONTH}[/.-](?:{_YEAR}"
+            rf"|\d{{2}}))\b(?![.]?\d)",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "day and month name, no year",
+            rf"(?<![\d.])\b(?P<phi>{_DAY}[-/]{MONTH}(?![-/]?\d)|{MONTH}[ ]the[ ]{_DAY}(?:st|nd|rd|th))\b"
+            rf"|(?i:\b(?:on|since|from|until|till|by|of)[ ]the[ ])(?P<phi>{_DAY}(?:st|nd|rd|th))"
+            rf"(?=[ ]*(?:[.,;)\n]|$))|(?i:\bthe[ ])(?P<phi>{_DAY}(?:st|nd|rd|th))(?=[ ]of[ ]{MONTH}\b)",
+            0.6,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "day.month. after a cue",
+            rf"(?i:\b(?:am|vom|bis|seit|ab|le|du|au|on|since|dated|op|van|tot)[ ]+)(?P<phi>{_DAY}\.{_MON}\.)"
+            rf"(?![\d])",
+            0.6,
+        ),
+        rule(
+            "DATE",
             "date label + digits",
             r"(?i:\b(?:dob|d\.o\.b\.|birth[ ]?date|date[ ]of[ ]birth)[ ]*:?[ ]*)(?P<phi>\d{6,8})\b",
             0.85,

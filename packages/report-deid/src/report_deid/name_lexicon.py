@@ -65,6 +65,18 @@ COMMON_WORDS: frozenset[str] = frozenset(
     wedge weeks worst zone
     """.split()
 )
+#: the words of :data:`COMMON_WORDS` that are also common given names or surnames ("Rose", "Baker" is not
+#: even common, "Small", "Hope", "Mason"): next to another census name in Title case they are read as a name
+NAME_LIKE_WORDS: frozenset[str] = frozenset(
+    """
+    white black gray grey green brown rose pearl ruby amber crystal ivy iris lily daisy holly hazel olive
+    jade coral dawn summer autumn winter april june july august grace hope faith joy charity patience
+    prudence mercy honor constance chance sunny rusty sandy dusty misty stormy rich noble royal king prince
+    major marshall sterling earnest frank guy will bill mark art cliff dale dean glen lane wade miles chase
+    hunter carter mason cash sage rain river sky star storm penny jewel angel pat ray rob max lee ted tom
+    jack jean nick page reed rod russ sue tad val small short long young bright dean gross hall husband
+    """.split()
+) - frozenset({"husband", "gross"})
 EPONYM_NOUNS = (
     r"(?:fracture|fractures|sign|disease|cyst|lesion|line|ligament|index|ratio|test|classification|grade|"
     r"procedure|syndrome|view|method|angle|score|criteria|maneuver|fat|pad|tubercle|body|bursa|tear|deformity"
@@ -120,9 +132,32 @@ _PERSON_VERB = regex.compile(
     r"[ ]+(?:is|was|has|had|reports|reported|presents|presented|attended|attends|complains|complained|denies"
     r"|denied|states|stated|underwent|returns|returned|arrived|came|comes|fell|tripped|twisted|injured|was"
     r"|will|would|needs|agreed|consented|declined|requests|requested|describes|notes|noted|walks|works"
-    r"|lives|saw|sees|felt|feels|reports|recalls|mentions|missed)\b",
+    r"|lives|saw|sees|felt|feels|reports|recalls|mentions|missed|said|says|called|phoned|rang|asked|told"
+    r"|explained|confirmed|thinks|wants|prefers|continues|remains|went|goes|slipped|landed|plays|played"
+    r"|works|worked|lifted|noticed|developed|sustained|attended|attends)\b",
     regex.VERSION1,
 )
+#: an initial and a surname ("K. Wells", "R Gibbs,"): the surname is checked against the lexicon
+_INITIAL_SURNAME = regex.compile(
+    rf"(?<![\p{{L}}\d'’.-])\p{{Lu}}\.?[ ](?P<last>{_TITLE_WORD})(?![\p{{L}}\d'’-]){_AFTER}", regex.VERSION1
+)
+#: ``SURNAME Given`` (upper-case family name first, as in ward lists)
+_UPPER_THEN_TITLE = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<last>{_UPPER})[ ](?P<first>{_TITLE_WORD})(?![\p{{L}}\d'’-])", regex.VERSION1
+)
+#: a capitalised word and a person's verb, or a possessive before a body part or a relative ("Orla's knee")
+_SINGLE_BEFORE_VERB = regex.compile(
+    rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?=[ ]+(?:says|said|fell|tripped|slipped|twisted|reports"
+    rf"|reported|states|stated|denies|denied|complains|complained|attended|presented|describes|feels|felt"
+    rf"|recalls|mentions|thinks|wants|prefers|explains|explained|noticed|walks|plays|works|lives|went"
+    rf"|landed|injured|hurt|jumped|kicked|ran|came|arrived|returns|returned)\b)"
+    rf"|(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?=['’]s[ ](?:knee|knees|leg|legs|hip|ankle|foot|feet"
+    rf"|shoulder|back|pain|symptoms|mother|father|mum|mom|dad|husband|wife|son|daughter|partner|gp|physio"
+    rf"|appointment|x-?rays?|scans?|films|images|injury|fall|brace|crutches|swelling|family|carer)\b)",
+    regex.VERSION1,
+)
+#: what may follow a name that is only "not a word" ("A. Thornbury" at a line end, "(K. Wells):")
+_NAME_END = regex.compile(r"[ ]*(?:$|[,;:)\n]|\(|[ ]-)", regex.MULTILINE)
 LEXICON_SCORE = 0.55
 
 
@@ -161,6 +196,20 @@ def lexicon_names(text: str) -> list[Detection]:
             return False
         return census(first) or census(last) or bool(_PERSON_VERB.match(text, match.end()))
 
+    def name_like(word: str) -> bool:
+        low = _plain(word)
+        return low not in COMMON_WORDS or low in NAME_LIKE_WORDS
+
+    def census_pair(first: str, last: str) -> bool:
+        """A census first name and a census surname, each a plain word or a name-like one ("Rose Baker")."""
+        return (
+            _plain(first) in first_names
+            and _plain(last) in surnames
+            and name_like(first)
+            and name_like(last)
+            and min(len(first), len(last)) >= 3
+        )
+
     def census_pair_with_verb(match: regex.Match[str]) -> bool:
         """Census first name and surname that are also words ("Will Baker was seen"), then a verb."""
         return (
@@ -175,6 +224,7 @@ def lexicon_names(text: str) -> list[Detection]:
             (first_ok(match["first"]) and _plain(match["last"]) not in COMMON_WORDS)
             or unknown_pair(match)
             or census_pair_with_verb(match)
+            or census_pair(match["first"], match["last"])
         ):
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
     for match in _UPPER_PAIR.finditer(text, overlapped=True):
@@ -186,6 +236,9 @@ def lexicon_names(text: str) -> list[Detection]:
     for pattern in (_LAST_COMMA_FIRST, _UPPER_COMMA):
         for match in pattern.finditer(text, overlapped=True):
             last, first = _plain(match["last"]), _plain(match["first"])
+            if census_pair(match["first"], match["last"]):
+                found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+                continue
             if last in COMMON_WORDS or first in COMMON_WORDS:
                 continue
             if (last in surnames and first in first_names) or (
@@ -202,6 +255,20 @@ def lexicon_names(text: str) -> list[Detection]:
             _plain(word) in COMMON_WORDS for word in words
         ):
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _INITIAL_SURNAME.finditer(text):
+        last = match["last"]
+        if (_plain(last) in surnames and _plain(last) not in COMMON_WORDS) or (
+            unknown(last) and len(last) >= 3 and _NAME_END.match(text, match.end())
+        ):
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _UPPER_THEN_TITLE.finditer(text):
+        first, last = match["first"], match["last"]
+        if (first_ok(first) or unknown(first)) and _plain(last) in surnames and name_like(last):
+            found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
+    for match in _SINGLE_BEFORE_VERB.finditer(text):
+        word = match["first"]
+        if first_ok(word) or (unknown(word) and len(word) >= 3):
+            found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     for match in _MID_SENTENCE_SURNAME.finditer(text):
         last = _plain(match["last"])
         if census(match["last"]) and unknown(match["last"]):

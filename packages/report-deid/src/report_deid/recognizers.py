@@ -292,6 +292,12 @@ _SALUTATION = (
     rf"|friends?|parents?|patient|partner|provider)\b)"
 )
 #: a relative or companion named after their relation ("her daughter, Ana", "his wife Mary Jones")
+#: people a patient comes with or is named with ("husband Declan", "Daughter (Ines)")
+_KIN_NOUN = (
+    r"(?i:daughter|son|wife|husband|partner|mother|father|mum|mom|dad|sister|brother|niece|nephew|aunt"
+    r"|uncle|grand(?:son|daughter|mother|father)|friend|carer|caregiver|neighbou?r|spouse|guardian"
+    r"|fianc[ée]e?|boyfriend|girlfriend)"
+)
 _KIN = (
     r"(?i:\b(?:(?:his|her|their|the|patient's|pt's)[ ]+)(?:daughter|son|wife|husband|partner|mother|father"
     r"|mum|mom|dad|sister|brother|niece|nephew|aunt|uncle|cousin|grand(?:son|daughter|mother|father)"
@@ -361,6 +367,21 @@ def name_rules() -> list[Rule]:
         ),
         rule("NAME", "salutation", rf"{_SALUTATION}(?P<phi>{_PERSON})", 0.8, strong=True),
         rule("NAME", "after a relation", rf"{_KIN}{_NOT_ORG}(?P<phi>{_PERSON})", 0.7),
+        rule(
+            "NAME",
+            "relation noun then name",
+            rf"(?i:\b(?:with|and|by|from|plus|accompanied[ ]by|brought[ ]in[ ]by)[ ]+(?:her[ ]|his[ ])?"
+            rf"|(?<=^|[(,;][ ]?)){_KIN_NOUN}[ ]+\(?{_NOT_ORG}(?P<phi>{_CAP_WORD}(?:[ ]{_CAP_WORD})?)"
+            rf"(?![\p{{L}}'’-])",
+            0.65,
+            trigger=rf"(?i:\b{_KIN_NOUN}[ ]+\(?\p{{Lu}})",
+        ),
+        rule(
+            "NAME",
+            "relation noun, name in brackets",
+            rf"(?i:\b{_KIN_NOUN}[ ]*)\((?P<phi>{_CAP_WORD}(?:[ ]{_CAP_WORD})?)\)",
+            0.65,
+        ),
         rule(
             "NAME",
             "patient in apposition",

@@ -20,7 +20,7 @@ from typing import Any
 from report_deid.allow_list import allowed_spans, inside_allowed
 from report_deid.errors import ModelNotFoundError
 from report_deid.name_lexicon import lexicon_names
-from report_deid.place_lexicon import lexicon_places
+from report_deid.place_lexicon import lexicon_places, places_beside_places
 from report_deid.recognizers import Rule, radiology_rules
 from report_deid.spans import Detection, merge_overlaps
 from report_deid.text_forms import fold
@@ -92,7 +92,17 @@ class DetectionEngine:
             for d in self.candidates(text)
             if d.strong or not inside_allowed(d.start, d.end, allowed)
         ]
-        return bridge_places(fold(text), merge_overlaps(kept))
+        folded = fold(text)
+        merged = merge_overlaps(kept)
+        if self.use_lexicon:
+            beside = [
+                d
+                for d in places_beside_places(folded, merged)
+                if not inside_allowed(d.start, d.end, allowed)
+            ]
+            if beside:
+                merged = merge_overlaps([*merged, *beside])
+        return bridge_places(folded, merged)
 
     def _entities(self, text: str) -> list[Detection]:
         limit = min(CHUNK_CHARS, int(self.nlp.max_length))

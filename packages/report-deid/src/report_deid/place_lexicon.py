@@ -102,6 +102,113 @@ _LOWER_AFTER_CUE = regex.compile(
 )
 
 
+#: words that say where someone lives, was seen or came from, then a preposition ("lives in", "seen at",
+#: "films from", "outside"): a capitalised run after one is a place even when no gazetteer knows it
+_PLACE_CUE = (
+    r"(?i:\b(?:(?:lives|living|live|resides|residing|resident|based|born|raised|grew[ ]up|works?|working"
+    r"|employed|stays?|staying|holiday(?:ing|ed)?|vacation(?:ing|ed)?|moved|relocated|originally|came|comes"
+    r"|drove|driven|travell?ed|transferred|referred|sent|seen|treated|admitted|done|performed|obtained"
+    r"|imaged|scanned|x-?rayed|injured|fell|followed[ ]up|attended|presented|returned|flew|walked|arrived"
+    r"|brought[ ]in|studies|study|films?|images?|radiographs?|x-?rays?|scans?|mri|ct|report|imaging)"
+    r"(?:[ ](?:here|over|back|up|down|locally|previously|originally|initially))?(?:[ ]in)?[ ]"
+    r"(?:in|at|from|to|near|outside|into|by)|near|outside|(?:town|village|city|hamlet|outskirts|parish)[ ]of"
+    r"|(?:farm|house|home|flat|cottage|bungalow)[ ](?:in|near|at|outside))[ ]+(?:the[ ]+)?)"
+)
+_CUED_RUN = regex.compile(
+    _PLACE_CUE + r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:(?:of|on|upon|under|le|la|de|in|by|the)[ ])?"
+    r"\p{Lu}[\p{L}'’&-]*){0,3})",
+    regex.VERSION1,
+)
+#: words that open a capitalised run without being a place ("seen by Dr X", "referred from Monday")
+_NOT_PLACE_START = frozenset(
+    """
+    dr dr. mr mr. mrs mrs. ms ms. prof prof. doctor nurse monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november december
+    """.split()
+)
+
+
+@cache
+def _eponym_after() -> regex.Pattern[str]:
+    from report_deid.name_lexicon import EPONYM_NOUNS
+
+    return regex.compile(rf"(?:['’]s)?[ ]+(?i:{EPONYM_NOUNS}|rules?|criteria|protocol|prosthes[ie]s|implants?"
+                         rf"|components?|system|cement|brace|splint|scale|questionnaire)\b")
+
+
+def _unknown_word(word: str) -> bool:
+    """A capitalised word (with a lower-case letter) that is neither English vocabulary nor a common word."""
+    from report_deid.name_lexicon import COMMON_WORDS
+
+    core = word.strip(".,'’&-")
+    return (
+        len(core) >= 3
+        and any(ch.islower() for ch in core)
+        and not is_vocabulary(core)
+        and plain(core) not in COMMON_WORDS
+    )
+
+
+def cued_places(text: str) -> list[Detection]:
+    """Capitalised runs after a place cue ("lives in", "seen at", "films from") holding a word no dictionary has.
+
+    Towns of any size and facilities named without a facility noun ("referred from Fernbrook Ortho") are
+    found this way; a run of ordinary words ("from Accident and Emergency") is not.
+    """
+    found = []
+    for match in _CUED_RUN.finditer(text):
+        words = match["run"].split(" ")
+        if plain(words[0]) in _NOT_PLACE_START:
+            continue
+        if any(_unknown_word(word) for word in words) or plain(words[0]) in place_names():
+            start = match.start("run")
+            end = start + len(match["run"].rstrip(".'’&-"))
+            if not _eponym_after().match(text, end):
+                found.append(Detection(start, end, "LOCATION", PLACE_SCORE))
+    for match in _IN_TOWN.finditer(text):
+        if _unknown_word(match["run"]) and not _eponym_after().match(text, match.end("run")):
+            found.append(Detection(match.start("run"), match.end("run"), "LOCATION", PLACE_SCORE))
+    return found
+
+
+#: "in" and one capitalised word that ends the clause ("... a plant in Dunmore.")
+_IN_TOWN = regex.compile(
+    r"(?i:\b(?:in|at|near)[ ]+)(?P<run>\p{Lu}\p{Ll}[\p{L}'’-]+)(?=[ ]*(?:$|[,.;)\n]))",
+    regex.VERSION1 | regex.MULTILINE,
+)
+
+
+_NEXT_PLACE = regex.compile(
+    r",[ ]+(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})(?=[ ]*(?:$|[,.;)\n]|[ ]\p{Lu}{1,2}\d))",
+    regex.VERSION1 | regex.MULTILINE,
+)
+_BEFORE_REGION = regex.compile(
+    r"(?<![\p{L}\d'’-])(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2}),[ ]+"
+    r"(?P<region>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})(?![\p{L}'’-])",
+    regex.VERSION1,
+)
+
+
+def places_beside_places(text: str, detections: list[Detection]) -> list[Detection]:
+    """Towns written next to a known place: after a street or ward (``14 Mill Row, Tilsby``) or before a
+    state, province or country (``Greywater, Ontario``), when the town holds a word no dictionary has."""
+    found = []
+    for d in detections:
+        if d.entity_type not in ("LOCATION", "HOSPITAL"):
+            continue
+        match = _NEXT_PLACE.match(text, d.end)
+        if match and any(_unknown_word(word) for word in match["run"].split(" ")):
+            found.append(Detection(match.start("run"), match.end("run"), "LOCATION", PLACE_SCORE))
+    always, names = place_words(), place_names()
+    for match in _BEFORE_REGION.finditer(text, overlapped=True):
+        region = plain(match["region"])
+        if (region in always or region in names) and any(
+            _unknown_word(word) for word in match["run"].split(" ")
+        ):
+            found.append(Detection(match.start("run"), match.end("run"), "LOCATION", PLACE_SCORE))
+    return found
+
+
 def lexicon_places(text: str) -> list[Detection]:
     """Cities and counties of ``text`` (see the module docstring for the gates)."""
     names = place_names()
@@ -141,4 +248,6 @@ def lexicon_places(text: str) -> list[Detection]:
                 start = match.start("place")
                 found.append(Detection(start, start + len(candidate), "LOCATION", PLACE_SCORE))
                 break
+    seen = {(d.start, d.end) for d in found}
+    found.extend(d for d in cued_places(text) if (d.start, d.end) not in seen)
     return found

@@ -534,7 +534,9 @@ _CAP_FAC_NOUN = (
     r"|Physicians|Specialists|Partners|Associates|Surgical|Wellness|Ambulatory|General|Regional"
     r"|Hospice|Rehab|Cancer[ ]Institute|Heart[ ]Institute|Eye[ ]Institute|Physiotherapy|Physical[ ]Therapy"
     r"|Chiropractic|Podiatry|Rehabilitation|(?:Spine|Bone)[ ](?:&|and)[ ]Joint|NHS[ ](?:Foundation[ ])?Trust"
-    r"|Health[ ]Board|Permanente|Diagnostic[ ]Centre|Diagnostic[ ]Center)"
+    r"|Health[ ]Board|Permanente|Diagnostic[ ]Centre|Diagnostic[ ]Center|Ortho|ORTHO|Physio|PHYSIO"
+    r"|Trust|TRUST|Royal|ROYAL|MIU|UTC|Minor[ ]Injuries(?:[ ]Unit)?|Walk-in[ ]Centre|Walk-in[ ]Center"
+    r"|Polyclinic|Sports[ ]Injury[ ]Clinic|Spine[ ]Center|Spine[ ]Centre)"
 )
 #: specialty words that make "X Medicine", "X Imaging" a department, not a facility
 _SPECIALTY = (

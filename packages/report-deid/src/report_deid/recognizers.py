@@ -1218,8 +1218,8 @@ def identifier_rules() -> list[Rule]:
         rule(
             "SSN",
             "ssn digits near a label",
-            r"(?i:\b(?:ssn|ss[ ]?#|social[ ]security(?:[ ](?:number|no\.?|#))?))[^\n\d]{0,25}?(?P<p"
-            r"hi>\d{4})\b"
+            r"(?i:\b(?:ssn|ss[ ]?#|social[ ]security(?:[ ](?:number|no\.?|#))?))(?:[^\n\d]|(?i:last[ ]4))"
+            r"{0,25}?(?P<phi>\d{4})\b"
             r"(?![.-]?\d)",
             0.7,
         ),
@@ -1275,7 +1275,9 @@ def identifier_rules() -> list[Rule]:
 def contact_rules() -> list[Rule]:
     """Telephone, fax, pager and extension numbers, e-mail addresses and URLs."""
     sep = r"(?:[ ]?[./–-][ ]?|[ ])?"
-    number = rf"(?:\+?1{sep})?(?:\(\d{{3}}\){sep}|(?<!\d)\b\d{{3}}{sep})\d{{3}}{sep}\d{{4}}\b"
+    number = (
+        rf"(?:\+?1{sep})?(?:\(\d{{3}}\){sep}|(?<!\d)\b\d{{3}}{sep})\d{{3}}{sep}\d{{4}}(?:\b|(?=x\d))"
+    )
     extension = (
         r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
     )

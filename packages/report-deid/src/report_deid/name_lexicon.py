@@ -139,19 +139,21 @@ _PERSON_VERB = regex.compile(
 )
 #: an initial and a surname ("K. Wells", "R Gibbs,"): the surname is checked against the lexicon
 _INITIAL_SURNAME = regex.compile(
-    rf"(?<![\p{{L}}\d'’.-])\p{{Lu}}\.?[ ](?P<last>{_TITLE_WORD})(?![\p{{L}}\d'’-]){_AFTER}", regex.VERSION1
+    rf"(?<![\p{{L}}\d'’.-])\p{{Lu}}\.?[ ](?P<last>{_TITLE_WORD})(?![\p{{L}}\d'’-]){_AFTER}",
+    regex.VERSION1,
 )
 #: ``SURNAME Given`` (upper-case family name first, as in ward lists)
 _UPPER_THEN_TITLE = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<last>{_UPPER})[ ](?P<first>{_TITLE_WORD})(?![\p{{L}}\d'’-])", regex.VERSION1
+    rf"(?<![\p{{L}}\d'’-])(?P<last>{_UPPER})[ ](?P<first>{_TITLE_WORD})(?![\p{{L}}\d'’-])",
+    regex.VERSION1,
 )
 #: a capitalised word and a person's verb, or a possessive before a body part or a relative ("Orla's knee")
 _SINGLE_BEFORE_VERB = regex.compile(
     rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?=[ ]+(?:says|said|fell|tripped|slipped|twisted|reports"
     rf"|reported|states|stated|denies|denied|complains|complained|attended|presented|describes|feels|felt"
     rf"|recalls|mentions|thinks|wants|prefers|explains|explained|noticed|walks|plays|works|lives|went"
-    rf"|landed|injured|hurt|jumped|kicked|ran|came|arrived|returns|returned)\b)"
-    rf"|(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?=['’]s[ ](?:knee|knees|leg|legs|hip|ankle|foot|feet"
+    rf"|landed|injured|hurt|jumped|kicked|ran|came|arrived|returns|returned)\b"
+    rf"|['’]s[ ](?:knee|knees|leg|legs|hip|ankle|foot|feet"
     rf"|shoulder|back|pain|symptoms|mother|father|mum|mom|dad|husband|wife|son|daughter|partner|gp|physio"
     rf"|appointment|x-?rays?|scans?|films|images|injury|fall|brace|crutches|swelling|family|carer)\b)",
     regex.VERSION1,

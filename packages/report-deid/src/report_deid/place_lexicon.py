@@ -114,11 +114,16 @@ _PLACE_CUE = (
     r"(?:in|at|from|to|near|outside|into|by)|near|outside|(?:town|village|city|hamlet|outskirts|parish)[ ]of"
     r"|(?:farm|house|home|flat|cottage|bungalow)[ ](?:in|near|at|outside))[ ]+(?:the[ ]+)?)"
 )
-_CUED_RUN = regex.compile(
-    _PLACE_CUE + r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:(?:of|on|upon|under|le|la|de|in|by|the)[ ])?"
+#: a preposition and a capitalised run: the candidates; the cue before the preposition is checked after
+_PREP_RUN = regex.compile(
+    r"(?i:\b(?:in|at|from|to|near|outside|into|by|of))[ ]+(?:(?i:the)[ ]+)?"
+    r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:(?:of|on|upon|under|le|la|de|in|by|the)[ ])?"
     r"\p{Lu}[\p{L}'’&-]*){0,3})",
     regex.VERSION1,
 )
+_CUE_BEFORE = regex.compile(_PLACE_CUE + r"$", regex.VERSION1)
+#: how far back a cue may start before the capitalised run
+_CUE_REACH = 48
 #: words that open a capitalised run without being a place ("seen by Dr X", "referred from Monday")
 _NOT_PLACE_START = frozenset(
     """
@@ -132,8 +137,10 @@ _NOT_PLACE_START = frozenset(
 def _eponym_after() -> regex.Pattern[str]:
     from report_deid.name_lexicon import EPONYM_NOUNS
 
-    return regex.compile(rf"(?:['’]s)?[ ]+(?i:{EPONYM_NOUNS}|rules?|criteria|protocol|prosthes[ie]s|implants?"
-                         rf"|components?|system|cement|brace|splint|scale|questionnaire)\b")
+    return regex.compile(
+        rf"(?:['’]s)?[ ]+(?i:{EPONYM_NOUNS}|rules?|criteria|protocol|prosthes[ie]s|implants?"
+        rf"|components?|system|cement|brace|splint|scale|questionnaire)\b"
+    )
 
 
 def _unknown_word(word: str) -> bool:
@@ -150,24 +157,27 @@ def _unknown_word(word: str) -> bool:
 
 
 def cued_places(text: str) -> list[Detection]:
-    """Capitalised runs after a place cue ("lives in", "seen at", "films from") holding a word no dictionary has.
+    """Capitalised runs after a place cue ("lives in", "seen at", "films from") with a non-dictionary word.
 
     Towns of any size and facilities named without a facility noun ("referred from Fernbrook Ortho") are
     found this way; a run of ordinary words ("from Accident and Emergency") is not.
     """
     found = []
-    for match in _CUED_RUN.finditer(text):
+    for match in _PREP_RUN.finditer(text):
         words = match["run"].split(" ")
-        if plain(words[0]) in _NOT_PLACE_START:
+        if plain(words[0]) in _NOT_PLACE_START or not (
+            any(_unknown_word(word) for word in words) or plain(words[0]) in place_names()
+        ):
             continue
-        if any(_unknown_word(word) for word in words) or plain(words[0]) in place_names():
-            start = match.start("run")
+        start, end = match.start("run"), match.end("run")
+        if _CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start):
             end = start + len(match["run"].rstrip(".'’&-"))
-            if not _eponym_after().match(text, end):
-                found.append(Detection(start, end, "LOCATION", PLACE_SCORE))
-    for match in _IN_TOWN.finditer(text):
-        if _unknown_word(match["run"]) and not _eponym_after().match(text, match.end("run")):
-            found.append(Detection(match.start("run"), match.end("run"), "LOCATION", PLACE_SCORE))
+        elif not (
+            len(words) == 1 and _unknown_word(words[0]) and _IN_TOWN.match(text, match.start())
+        ):
+            continue
+        if not _eponym_after().match(text, end):
+            found.append(Detection(start, end, "LOCATION", PLACE_SCORE))
     return found
 
 
@@ -190,8 +200,11 @@ _BEFORE_REGION = regex.compile(
 
 
 def places_beside_places(text: str, detections: list[Detection]) -> list[Detection]:
-    """Towns written next to a known place: after a street or ward (``14 Mill Row, Tilsby``) or before a
-    state, province or country (``Greywater, Ontario``), when the town holds a word no dictionary has."""
+    """Towns written next to a known place, when the town holds a word no dictionary has.
+
+    After a street or ward (``14 Mill Row, Tilsby``), or before a state, province or country
+    (``Greywater, Ontario``).
+    """
     found = []
     for d in detections:
         if d.entity_type not in ("LOCATION", "HOSPITAL"):

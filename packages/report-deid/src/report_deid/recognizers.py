@@ -83,23 +83,47 @@ class Rule:
         if self.trigger is None:
             yield 0, text
             return
-        windows: list[list[int]] = []
-        for hit in self.trigger.finditer(text):
-            start = max(
-                text.rfind("\n", max(0, hit.start() - WINDOW), hit.start()) + 1,
-                hit.start() - WINDOW,
-            )
-            if start > 0 and text[start - 1] not in " \n":
-                space = text.find(" ", start, hit.start())
-                start = space + 1 if space >= 0 else hit.start()
-            newline = text.find("\n", hit.end(), hit.end() + WINDOW)
-            end = newline if newline >= 0 else min(len(text), hit.end() + WINDOW)
-            if windows and start <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], end)
-            else:
-                windows.append([start, end])
-        for start, end in windows:
+        for start, end in trigger_windows(self.trigger, text):
             yield start, text[start:end]
+
+
+#: the windows of the last text per trigger expression (rules that share a trigger compute them once)
+_WINDOW_CACHE: dict[tuple[str, int], tuple[str, list[tuple[int, int]]]] = {}
+
+
+def trigger_windows(trigger: regex.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` windows of ``text`` around the hits of ``trigger``, merged where they touch.
+
+    A window reaches :data:`WINDOW` characters on either side of a hit, stops at line breaks and starts at a
+    word. The windows of the most recent text are kept per trigger expression.
+    """
+    key = (trigger.pattern, trigger.flags)
+    cached = _WINDOW_CACHE.get(key)
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    windows: list[list[int]] = []
+    for hit in trigger.finditer(text):
+        hit_start, hit_end = hit.span()
+        if windows and hit_start <= windows[-1][1]:
+            # the window of this hit starts before the current one ends: only its end can move
+            if hit_end + WINDOW > windows[-1][1]:
+                newline = text.find("\n", hit_end, hit_end + WINDOW)
+                end = newline if newline >= 0 else min(len(text), hit_end + WINDOW)
+                windows[-1][1] = max(windows[-1][1], end)
+            continue
+        start = max(text.rfind("\n", max(0, hit_start - WINDOW), hit_start) + 1, hit_start - WINDOW)
+        if start > 0 and text[start - 1] not in " \n":
+            space = text.find(" ", start, hit_start)
+            start = space + 1 if space >= 0 else hit_start
+        newline = text.find("\n", hit_end, hit_end + WINDOW)
+        end = newline if newline >= 0 else min(len(text), hit_end + WINDOW)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    result = [(start, end) for start, end in windows]
+    _WINDOW_CACHE[key] = (text, result)
+    return result
 
 
 #: characters on either side of a trigger hit searched by the full pattern
@@ -298,11 +322,26 @@ _KIN_NOUN = (
     r"|uncle|grand(?:son|daughter|mother|father)|friend|carer|caregiver|neighbou?r|spouse|guardian"
     r"|fianc[ée]e?|boyfriend|girlfriend)"
 )
+#: what every "relation noun then name" match holds: a relation noun's last letters, then a capital
+_KIN_TRIGGER = (
+    r"\b(?:[Dd]aughter|[Ss]on|[Ww]ife|[Hh]usband|[Pp]artner|[Mm]other|[Ff]ather|[Mm]um|[Mm]om|[Dd]ad|[Ss]ister"
+    r"|[Bb]rother|[Nn]iece|[Nn]ephew|[Aa]unt|[Uu]ncle|[Gg]rand\p{Ll}+|[Ff]riend|[Cc]arer|[Cc]aregiver"
+    r"|[Nn]eighbou?r|[Ss]pouse|[Gg]uardian|[Ff]ianc\p{Ll}+|[Bb]oyfriend|[Gg]irlfriend)[ ]*\(?\p{Lu}"
+)
 _KIN = (
     r"(?i:\b(?:(?:his|her|their|the|patient's|pt's)[ ]+)(?:daughter|son|wife|husband|partner|mother|father"
     r"|mum|mom|dad|sister|brother|niece|nephew|aunt|uncle|cousin|grand(?:son|daughter|mother|father)"
     r"|friend|carer|caregiver|neighbou?r|spouse|guardian|fianc[ée]e?|interpreter|companion|child|parent))"
     r",?[ ]+"
+)
+
+
+#: the first word of a line under a clinician's name ("Consultant Radiologist", "MSK Fellow")
+_ROLE_LINE = (
+    r"(?i:consultant|specialist|attending|staff|senior|junior|associate|assistant|locum|chief|head|clinical"
+    r"|radiology|musculoskeletal|msk|reporting|diagnostic|interventional|registrar|resident|fellow|radiologist"
+    r"|radiographer|orthop(?:a)?edic|sports|facharzt|fachärztin|oberarzt|oberärztin|chefarzt|médecin"
+    r"|radiologue|professor|lecturer|director|department|dept|md|m\.d\.|mbbs|frcr)\b"
 )
 
 
@@ -370,17 +409,12 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "relation noun then name",
-            rf"(?i:\b(?:with|and|by|from|plus|accompanied[ ]by|brought[ ]in[ ]by)[ ]+(?:her[ ]|his[ ])?"
-            rf"|(?<=^|[(,;][ ]?)){_KIN_NOUN}[ ]+\(?{_NOT_ORG}(?P<phi>{_CAP_WORD}(?:[ ]{_CAP_WORD})?)"
-            rf"(?![\p{{L}}'’-])",
+            rf"(?:(?:(?i:\b(?:with|and|by|from|plus|accompanied[ ]by|brought[ ]in[ ]by)[ ]+"
+            rf"(?:her[ ]|his[ ])?)"
+            rf"|(?<=^|[(,;][ ]?)){_KIN_NOUN}[ ]+\(?|\b{_KIN_NOUN}[ ]*\(){_NOT_ORG}"
+            rf"(?P<phi>{_CAP_WORD}(?:[ ]{_CAP_WORD})?)(?![\p{{L}}'’-])",
             0.65,
-            trigger=rf"(?i:\b{_KIN_NOUN}[ ]+\(?\p{{Lu}})",
-        ),
-        rule(
-            "NAME",
-            "relation noun, name in brackets",
-            rf"(?i:\b{_KIN_NOUN}[ ]*)\((?P<phi>{_CAP_WORD}(?:[ ]{_CAP_WORD})?)\)",
-            0.65,
+            trigger=_KIN_TRIGGER,
         ),
         rule(
             "NAME",
@@ -415,12 +449,9 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "above a role line",
-            rf"^[ \t]*(?:{_TITLE})?(?P<phi>{_PERSON})[ ]*,?[ ]*\n[ \t]*(?i:consultant|specialist|attending"
-            rf"|staff|senior|junior|associate|assistant|locum|chief|head|clinical|radiology|musculoskeletal"
-            rf"|msk|reporting|diagnostic|interventional|registrar|resident|fellow|radiologist|radiographer"
-            rf"|orthop(?:a)?edic|sports|facharzt|fachärztin|oberarzt|oberärztin|chefarzt|médecin|radiologue"
-            rf"|professor|lecturer|director|department|dept|md|m\.d\.|mbbs|frcr)\b",
+            rf"^[ \t]*(?:{_TITLE})?(?P<phi>{_PERSON})[ ]*,?[ ]*\n[ \t]*{_ROLE_LINE}",
             0.7,
+            trigger=rf"\n[ \t]*{_ROLE_LINE}",
         ),
         rule(
             "NAME",
@@ -881,6 +912,10 @@ _NUMBER_WORD = (
 )
 
 
+#: what the rules with a month name share as a trigger (one scan per report, windows cached)
+_MONTH_TRIGGER = rf"\b{MONTH}\b"
+
+
 def date_rules() -> list[Rule]:
     """Dates more specific than a year, and clock times (see the module docstring)."""
     compact_ymd = rf"(?:{_YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
@@ -906,6 +941,7 @@ def date_rules() -> list[Rule]:
             rf"\b{MONTH}\.?,?(?:[ ]+|-)(?:of[ ])?(?:{_YEAR}|'\d{{2}})\b",
             0.6,
             flags=NOCASE,
+            trigger=_MONTH_TRIGGER,
         ),
         rule(
             "DATE",
@@ -914,6 +950,7 @@ def date_rules() -> list[Rule]:
             rf":of[ ])?{MONTH}\b",
             0.5,
             flags=NOCASE,
+            trigger=_MONTH_TRIGGER,
         ),
         rule(
             "DATE",
@@ -942,6 +979,7 @@ def date_rules() -> list[Rule]:
             rf"(?:,?[ ]+(?:{_YEAR}|'\d{{2}}))?",
             0.6,
             flags=NOCASE,
+            trigger=_MONTH_TRIGGER,
         ),
         rule(
             "DATE",
@@ -967,10 +1005,10 @@ def date_rules() -> list[Rule]:
             "DATE",
             "bare month/day",
             # a day above 12 or a zero-padded part cannot be a common fraction or score ("2/3", "4/5", "8/10")
-            rf"(?<![\d./:+-]|\d[ ]|[\p{{L}}]-)\b(?P<phi>(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])"
-            rf"|(?:0[1-9]|1[0-2])/(?:0[1-9]|1[0-2])|(?:[1-9]|1[0-2])/0[1-9])"
-            rf"(?![/\d]|[.,]\d|[ ]?(?i:views?|mm|cm|ml|mg|grade|strength|power|scale|score|points?|lymph|nodes?"
-            rf"|of[ ]\d|[%x]|t\b|degrees?))",
+            r"(?<![\d./:+-]|\d[ ]|[\p{L}]-)\b(?P<phi>(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])"
+            r"|(?:0[1-9]|1[0-2])/(?:0[1-9]|1[0-2])|(?:[1-9]|1[0-2])/0[1-9])"
+            r"(?![/\d]|[.,]\d|[ ]?(?i:views?|mm|cm|ml|mg|grade|strength|power|scale|score|points?"
+            r"|lymph|nodes?|of[ ]\d|[%x]|t\b|degrees?))",
             0.5,
             trigger=r"\d/\d",
         ),
@@ -980,23 +1018,27 @@ def date_rules() -> list[Rule]:
             rf"(?<![\d.])\b{_YEAR}[ /.-]?{MONTH}\.?[ /.-]?{_DAY}\b(?![.]?\d)",
             0.75,
             flags=NOCASE,
+            trigger=_MONTH_TRIGGER,
         ),
         rule(
             "DATE",
             "day range in a month",
-            rf"\b{MONTH}\.?[ ]+{_DAY}{_ORD}[ ]?(?:-|–|to|through|and)[ ]?{_DAY}{_ORD},?[ ]+(?:{_YEAR}|'\d{{2}})\b"
+            rf"\b{MONTH}\.?[ ]+{_DAY}{_ORD}[ ]?(?:-|–|to|through|and)[ ]?{_DAY}{_ORD},?[ ]+"
+            rf"(?:{_YEAR}|'\d{{2}})\b"
             rf"|\b{_DAY}{_ORD}[ ]?(?:-|–|to|and)[ ]?{_DAY}{_ORD}[ ](?:of[ ])?{MONTH}\b\.?(?:,?[ ]+(?:{_YEAR}"
             rf"|'\d{{2}}))?",
             0.7,
             flags=NOCASE,
+            trigger=r"\d[ ]?(?:-|–|to|through|and)[ ]?\d",
         ),
         rule(
             "DATE",
             "spaced or mixed separators",
-            rf"(?<![\d.])\b(?:{_MON}[ ]?/[ ]?{_DAY}[ ]?/[ ]?(?:{_YEAR}|\d{{2}})|{_DAY}[/.-]{MONTH}[/.-](?:{_YEAR}"
-            rf"|\d{{2}}))\b(?![.]?\d)",
+            rf"(?<![\d.])\b(?:{_MON}[ ]?/[ ]?{_DAY}[ ]?/[ ]?(?:{_YEAR}|\d{{2}})"
+            rf"|{_DAY}[/.-]{MONTH}[/.-](?:{_YEAR}|\d{{2}}))\b(?![.]?\d)",
             0.7,
             flags=NOCASE,
+            trigger=r"\d[ ]/|/[ ]\d|\d[/.-]\p{L}",
         ),
         rule(
             "DATE",
@@ -1006,6 +1048,7 @@ def date_rules() -> list[Rule]:
             rf"(?=[ ]*(?:[.,;)\n]|$))|(?i:\bthe[ ])(?P<phi>{_DAY}(?:st|nd|rd|th))(?=[ ]of[ ]{MONTH}\b)",
             0.6,
             flags=NOCASE,
+            trigger=r"\d(?:st|nd|rd|th)\b|\d[-/]\p{L}",
         ),
         rule(
             "DATE",
@@ -1013,6 +1056,7 @@ def date_rules() -> list[Rule]:
             rf"(?i:\b(?:am|vom|bis|seit|ab|le|du|au|on|since|dated|op|van|tot)[ ]+)(?P<phi>{_DAY}\.{_MON}\.)"
             rf"(?![\d])",
             0.6,
+            trigger=r"\d\.\d{1,2}\.(?!\d)",
         ),
         rule(
             "DATE",
@@ -1275,9 +1319,7 @@ def identifier_rules() -> list[Rule]:
 def contact_rules() -> list[Rule]:
     """Telephone, fax, pager and extension numbers, e-mail addresses and URLs."""
     sep = r"(?:[ ]?[./–-][ ]?|[ ])?"
-    number = (
-        rf"(?:\+?1{sep})?(?:\(\d{{3}}\){sep}|(?<!\d)\b\d{{3}}{sep})\d{{3}}{sep}\d{{4}}(?:\b|(?=x\d))"
-    )
+    number = rf"(?:\+?1{sep})?(?:\(\d{{3}}\){sep}|(?<!\d)\b\d{{3}}{sep})\d{{3}}{sep}\d{{4}}(?:\b|(?=x\d))"
     extension = (
         r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
     )

@@ -125,7 +125,7 @@ _MAX_GAP = 3
 
 
 def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
-    """Join consecutive place (or date) spans separated by at most three spaces, commas, periods or dashes.
+    """Join neighbouring place (date, phone, name) spans apart by up to three spaces, commas, periods, dashes.
 
     An address is one span: the street, the city and the state found separately become one placeholder,
     and the comma between them is no longer left as a gap; so is a weekday and the date after it.
@@ -145,9 +145,16 @@ def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
     return out
 
 
+#: types whose neighbouring parts are one identifier: a weekday and its date, a number and its extension, a
+#: family name and the given name found apart ("Okafor" + "Ada" in "Okafor, Ada")
+JOINED_TYPES = frozenset({"DATE", "PHONE", "NAME"})
+
+
 def _joinable(first: str, second: str) -> bool:
-    """Two place parts (street, city, facility) or two date parts (a weekday and its date) make one span."""
-    return (first in PLACE_TYPES and second in PLACE_TYPES) or first == second == "DATE"
+    """Two place parts (street, city, facility), or two parts of one date, phone number or name."""
+    return (first in PLACE_TYPES and second in PLACE_TYPES) or (
+        first == second and first in JOINED_TYPES
+    )
 
 
 def _load_spacy(path: Path) -> Any:

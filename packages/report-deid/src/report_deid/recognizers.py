@@ -1328,7 +1328,7 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "international",
-            r"(?<![\w+(])(?:\(\+\d{1,3}\)|\+\d{1,3}|\b00[1-9]\d{0,2})(?:(?:[ .–-]"
+            r"(?<![\w+])(?:\(\+\d{1,3}\)|\+\d{1,3}|\b00[1-9]\d{0,2})(?:(?:[ .–-]"
             r"|[ ]?/[ ]?)?\(?\d{1,5}\)?){2,7}\b",
             0.75,
         ),
@@ -1381,9 +1381,17 @@ def contact_rules() -> list[Rule]:
             r"(?i:\b(?:pager|pgr|pg|beeper|bpr|bleep|blp|page|paged|ext|extension|x|phone|tel|telephone|fax"
             r"|cell"
             r"|mobile|callback"
-            r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:#|no\.?|number|at|to)?[ ]*:?[ ]*(?P<phi>\d"
+            r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:no\.?|number|at|to|\#(?=[ ]*:))?[ ]*:?[ ]*"
+            r"(?P<phi>#?[ ]?\d"
             r"[\d-]{2,9}\d)\b",
             0.75,
+        ),
+        rule(
+            "PHONE",
+            "short internal number after a call word",
+            r"(?i:\b(?:on|at|ring|call|dial|contact|phoned|paged|page|p\.?)[ ]?)(?P<phi>\d-\d{4})\b"
+            r"(?![-/.]\d)",
+            0.6,
         ),
         rule(
             "PHONE",

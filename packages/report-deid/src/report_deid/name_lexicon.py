@@ -158,6 +158,33 @@ _SINGLE_BEFORE_VERB = regex.compile(
     rf"|appointment|x-?rays?|scans?|films|images|injury|fall|brace|crutches|swelling|family|carer)\b)",
     regex.VERSION1,
 )
+#: words after which a person is named ("thanks for seeing X Y", "case of X Y", "told X"), or a line start
+_PERSON_SLOT_BEFORE = regex.compile(
+    r"(?:(?i:\b(?:seeing|see|seen|saw|named|called|of|for|re|patient|pt|with|to|by|told|asked|ask|tell"
+    r"|thanks|thank[ ]you|cheers|dear|hi|hello|and|case|mr|mrs|ms|miss|dr|per|cc|informed|inform|handed"
+    r"[ ]over[ ]to|reviewed|examined|met|called|paged|phoned)\.?)[ ,:]*|^[ \t]*)$",
+    regex.VERSION1 | regex.MULTILINE,
+)
+#: what follows a person's name in a slot: punctuation, a possessive, age and sex, a role in brackets
+_PERSON_SLOT_AFTER = regex.compile(
+    r"(?:['’]s\b|[ ]*(?:$|[,;:.()\n/]|-[ ])|[ ]+\d{1,3}[ ]?(?:[MFmf]|yo|y/o)\b|[ ]+(?:from|on|at|in|to"
+    r"|about|re|regarding)\b)",
+    regex.VERSION1 | regex.MULTILINE,
+)
+#: how far back a person slot's cue may start
+_SLOT_REACH = 24
+#: a single capitalised word after a word that names a person next ("told X", "thanks X", "ask X to")
+_SINGLE_AFTER_CUE = regex.compile(
+    rf"(?<=\b(?i:told|asked|ask|tell|thanks|thank[ ]you|cheers|informed|inform|handed[ ]over[ ]to|spoke[ ]to"
+    rf"|report[ ](?:given|phoned|called)[ ]to|per)[ ,]{{1,2}})(?P<first>{_TITLE_WORD})(?![\p{{L}}'’-])",
+    regex.VERSION1,
+)
+#: a single capitalised word then an age, a sex or a role in brackets ("Okorie (57M)", "Siobhan (ANP)")
+_SINGLE_BEFORE_DETAIL = regex.compile(
+    rf"(?<![\p{{L}}\d'’.-])(?P<first>{_TITLE_WORD})(?=[ ]\((?:\d{{1,3}}[ ]?[MFmf]?|\p{{Lu}}{{2,5}}|[A-Z]{{2}}"
+    rf"[ ]?[A-Z]{{1,3}})\)|,[ ]\d{{1,3}}[ ]?(?:[MFmf]|yo|y/o)?,)",
+    regex.VERSION1,
+)
 #: what may follow a name that is only "not a word" ("A. Thornbury" at a line end, "(K. Wells):")
 _NAME_END = regex.compile(r"[ ]*(?:$|[,;:)\n]|\(|[ ]-)", regex.MULTILINE)
 LEXICON_SCORE = 0.55
@@ -212,6 +239,16 @@ def lexicon_names(text: str) -> list[Detection]:
             and min(len(first), len(last)) >= 3
         )
 
+    def in_person_slot(match: regex.Match[str]) -> bool:
+        """Two words no dictionary or census has, in a person's slot ("thanks for seeing X Y.")."""
+        first, last = match["first"], match["last"]
+        if not (unknown(first) and unknown(last)) or min(len(first), len(last)) < 2:
+            return False
+        return bool(
+            _PERSON_SLOT_AFTER.match(text, match.end())
+            and _PERSON_SLOT_BEFORE.search(text, max(0, match.start() - _SLOT_REACH), match.start())
+        )
+
     def census_pair_with_verb(match: regex.Match[str]) -> bool:
         """Census first name and surname that are also words ("Will Baker was seen"), then a verb."""
         return (
@@ -227,6 +264,7 @@ def lexicon_names(text: str) -> list[Detection]:
             or unknown_pair(match)
             or census_pair_with_verb(match)
             or census_pair(match["first"], match["last"])
+            or in_person_slot(match)
         ):
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
     for match in _UPPER_PAIR.finditer(text, overlapped=True):
@@ -271,6 +309,10 @@ def lexicon_names(text: str) -> list[Detection]:
         word = match["first"]
         if first_ok(word) or (unknown(word) and len(word) >= 3):
             found.append(Detection(match.start(), match.end(), "NAME", 0.5))
+    for pattern in (_SINGLE_AFTER_CUE, _SINGLE_BEFORE_DETAIL):
+        for match in pattern.finditer(text):
+            if unknown(match["first"]) or first_ok(match["first"]):
+                found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     for match in _MID_SENTENCE_SURNAME.finditer(text):
         last = _plain(match["last"])
         if census(match["last"]) and unknown(match["last"]):

@@ -188,6 +188,23 @@ _IN_TOWN = regex.compile(
 )
 
 
+#: a capitalised run before a service word ("Kestrel MRI", "Fernhill X-Ray"): a private imaging provider
+_RUN_BEFORE_SERVICE = regex.compile(
+    r"(?<![\p{L}\d'’-])(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*)?)[ ]"
+    r"(?:MRI|X-?[Rr]ay|XRAY|CT|Ultrasound|Scanning|Scan|Diagnostics?|Imaging|IMAGING|Radiology|Physio|Osteopathy|Chiropractic)(?![\p{L}\d'’-])",
+    regex.VERSION1,
+)
+
+
+def service_providers(text: str) -> list[Detection]:
+    """A run with a word no dictionary has, before an imaging or therapy word ("Kestrel MRI")."""
+    found = []
+    for match in _RUN_BEFORE_SERVICE.finditer(text):
+        if any(_unknown_word(word) for word in match["run"].split(" ")):
+            found.append(Detection(match.start(), match.end(), "HOSPITAL", PLACE_SCORE))
+    return found
+
+
 _NEXT_PLACE = regex.compile(
     r",[ ]+(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})(?=[ ]*(?:$|[,.;)\n]|[ ]\p{Lu}{1,2}\d))",
     regex.VERSION1 | regex.MULTILINE,
@@ -263,4 +280,5 @@ def lexicon_places(text: str) -> list[Detection]:
                 break
     seen = {(d.start, d.end) for d in found}
     found.extend(d for d in cued_places(text) if (d.start, d.end) not in seen)
+    found.extend(service_providers(text))
     return found

@@ -566,7 +566,8 @@ _CAP_FAC_NOUN = (
     r"|Hospice|Rehab|Cancer[ ]Institute|Heart[ ]Institute|Eye[ ]Institute|Physiotherapy|Physical[ ]Therapy"
     r"|Chiropractic|Podiatry|Rehabilitation|(?:Spine|Bone)[ ](?:&|and)[ ]Joint|NHS[ ](?:Foundation[ ])?Trust"
     r"|Health[ ]Board|Permanente|Diagnostic[ ]Centre|Diagnostic[ ]Center|Ortho|ORTHO|Physio|PHYSIO"
-    r"|Trust|TRUST|Royal|ROYAL|MIU|UTC|Minor[ ]Injuries(?:[ ]Unit)?|Walk-in[ ]Centre|Walk-in[ ]Center"
+    r"|Trust|TRUST|Royal|ROYAL|MIU|UTC|Care[ ]Network|Health[ ]Network|Minor[ ]Injuries(?:[ ]Unit)?"
+    r"|Walk-in[ ]Centre|Walk-in[ ]Center"
     r"|Polyclinic|Sports[ ]Injury[ ]Clinic|Spine[ ]Center|Spine[ ]Centre)"
 )
 #: specialty words that make "X Medicine", "X Imaging" a department, not a facility
@@ -745,6 +746,17 @@ def location_rules() -> list[Rule]:
         ),
         rule(
             "LOCATION",
+            "street without a number",
+            rf"(?<![\p{{L}}'’-])(?!(?:The|A|An|This|That|His|Her|Their|Our|Wall|Drive)[ ])"
+            rf"(?:{_CAP_WORD}[ ]){{1,3}}"
+            rf"(?:Street|Road|Lane|Avenue|Close|Drive|Crescent|Terrace|Grove|Way|Court|Place|Row|Boulevard"
+            rf"|Parkway|Mews|Gardens|Rise|Hill|Walk|Strasse|Straße|Weg|Allee|Gasse)\b",
+            0.55,
+            trigger=r"[ ](?:Street|Road|Lane|Avenue|Close|Drive|Crescent|Terrace|Grove|Way|Court|Place|Row"
+            r"|Boulevard|Parkway|Mews|Gardens|Rise|Hill|Walk|Strasse|Straße|Weg|Allee|Gasse)\b",
+        ),
+        rule(
+            "LOCATION",
             "county",
             r"\b(?:(?:\p{Lu}[\p{Ll}'’-]+|St\.?)[ ]){1,2}(?:County|Parish|Borough|COUNTY)\b"
             r"|\b(?:County|Co\.)[ ]\p{Lu}[\p{Ll}]+\b",
@@ -808,8 +820,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "room or bed",
-            r"(?i:\b(?:room|rm|bed|bay|ward|cubicle|cot|side[ ]room|zimmer|chambre|lit|kamer)\.?[ ]*"
-            r"(?:#|no\.?|number|nr\.?)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?(?:-?[A-Z0-9]{1,3})?\b"
+            r"(?i:\b(?:room|rm|bed|bay|ward|cubicle|cot|side[ ]room|zimmer|chambre|lit|kamer|flat)\.?[ ]*"
+            r"(?:#|no\.?|number|nr\.?)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?(?:[.-]?[A-Z0-9]{1,3})?\b"
             r"(?:,?[ ]+(?i:room|rm|bed|bay|cubicle|cot|lit)\.?[ ]*(?:#|no\.?)?[ ]*:?[ ]*(?:[A-Z]{1,3}-?)?"
             r"\d{1,5}[A-Z]?\b)*",
             0.6,
@@ -890,7 +902,8 @@ _ZONE = (
 #: "hours"/"hrs"/"h" and a zone after a time
 _TIME_SUFFIX = rf"(?:[ ]?(?i:hours|hrs|hr|h|uhr|heures?|uur)\b)?{_ZONE}"
 _TIME = (
-    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]))?)"
+    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z])"
+    r"|[ap](?![\w]))?)"
 )
 _DATE_CORE = (
     rf"(?:{_MON}(?P<s1>[/.-]){_DAY}(?P=s1)(?:{_YEAR}|{_YEAR2})|{_DAY}(?P<s2>[/.-]){_MON}(?P=s2)(?"
@@ -931,6 +944,14 @@ def date_rules() -> list[Rule]:
         ),
         rule(
             "DATE",
+            "date in a file or identifier name",
+            rf"(?<![\d.])(?P<phi>{_YEAR}-{_MON}-{_DAY}|{compact_ymd})(?=_)"
+            rf"|(?<=[_\p{{L}}])(?P<phi>{_YEAR}[-_]?(?:0[1-9]|1[0-2])[-_]?(?:0[1-9]|[12]\d|3[01]))(?!\d)",
+            0.6,
+            trigger=r"\d{4}[-_]?[01]\d[-_]?[0-3]\d",
+        ),
+        rule(
+            "DATE",
             "compact date",
             rf"(?<![\d.-])(?:{compact_ymd}|{compact_mdy})(?:T?\d{{4,6}})?(?![\d.])",
             0.7,
@@ -956,8 +977,8 @@ def date_rules() -> list[Rule]:
             "DATE",
             "season or holiday",
             r"\b(?:(?:early|mid|late)[ -])?(?:spring|summer|fall|autumn|winter|christmas(?:[ ]day|[ ]eve)?"
-            r"|thanksgiving(?:[ ]day)?|easter(?:[ ]sunday)?|new[ ]year'?s(?:[ ]day|[ ]eve)?|indepen"
-            r"dence[ ]day"
+            r"|thanksgiving(?:[ ]day)?|easter(?:[ ]sunday|[ ]monday)?|new[ ]year(?:'?s)?(?:[ ]day|[ ]eve)?"
+            r"|independence[ ]day"
             r"|memorial[ ]day|labor[ ]day|labour[ ]day|veterans[ ]day|halloween|hanukkah|ramadan|diwali"
             r"|passover|yom[ ]kippur|rosh[ ]hashanah|mardi[ ]gras|valentine'?s[ ]day|mother'?s[ ]day"
             r"|father'?s[ ]day|boxing[ ]day)(?:[ ]of)?,?[ ]+(?:(?:19|20)\d{2}|'\d{2})\b",
@@ -997,7 +1018,8 @@ def date_rules() -> list[Rule]:
             "DATE",
             "month/day after cue",
             rf"(?i:\b(?:on|dated|date|dob|since|from|until|till|seen|service|exam|comparison|prior|surgery|op"
-            rf"|admitted|discharged|injured|fell|le|am|vom|du|op)[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
+            rf"|admitted|discharged|injured|fell|le|am|vom|du|op|injury|doi|dos|onset|mon|tues?|weds?|thurs?"
+            rf"|fri|sat|sun)\.?[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
             rf"(?![/\d]|[ ]?(?i:views?|mm|cm|grade|strength|power))",
             0.55,
         ),
@@ -1043,7 +1065,8 @@ def date_rules() -> list[Rule]:
         rule(
             "DATE",
             "day and month name, no year",
-            rf"(?<![\d.])\b(?P<phi>{_DAY}[-/]{MONTH}(?![-/]?\d)|{MONTH}[ ]the[ ]{_DAY}(?:st|nd|rd|th))\b"
+            rf"(?<![\d.])\b(?P<phi>{_DAY}[-/]{MONTH}(?![-/]?\d)"
+            rf"|{MONTH}[ ]the[ ]{_DAY}(?:st|nd|rd|th)(?:,?[ ]+{_YEAR})?)\b"
             rf"|(?i:\b(?:on|since|from|until|till|by|of)[ ]the[ ])(?P<phi>{_DAY}(?:st|nd|rd|th))"
             rf"(?=[ ]*(?:[.,;)\n]|$))|(?i:\bthe[ ])(?P<phi>{_DAY}(?:st|nd|rd|th))(?=[ ]of[ ]{MONTH}\b)",
             0.6,

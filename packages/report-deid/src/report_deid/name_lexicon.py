@@ -91,31 +91,31 @@ _PARTICLES = (
     r"0,2}"
 )
 _FIRST_LAST = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\.?|[ ]{_TITLE_WORD})?[ ]{_PARTICLES}"
+    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\.?|[ ]{_TITLE_WORD})?[ ]{_PARTICLES}"
     rf"(?P<last>{_TITLE_WORD}){_AFTER}",
     regex.VERSION1,
 )
 _UPPER_PAIR = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<first>{_UPPER})(?:[ ]\p{{Lu}}\.?)?[ ](?P<last>{_UPPER})(?![\p{{L}}\d'’-]|:)",
+    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{_UPPER})(?:[ ]\p{{Lu}}\.?)?[ ](?P<last>{_UPPER})(?![\p{{L}}\d'’-]|:)",
     regex.VERSION1,
 )
 _LAST_COMMA_FIRST = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<last>{_TITLE_WORD}),[ ](?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\b\.?)?"
+    rf"\b(?<![\p{{L}}\d'’-])(?P<last>{_TITLE_WORD}),[ ](?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\b\.?)?"
     rf"(?![\p{{L}}\d'’-])",
     regex.VERSION1,
 )
 _UPPER_COMMA = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<last>{_UPPER}),[ ]?(?P<first>{_UPPER})(?:[ ]\p{{Lu}}\b\.?)?"
+    rf"\b(?<![\p{{L}}\d'’-])(?P<last>{_UPPER}),[ ]?(?P<first>{_UPPER})(?:[ ]\p{{Lu}}\b\.?)?"
     rf"(?![\p{{L}}\d'’-])",
     regex.VERSION1,
 )
 _LOWER_WORD = r"\p{Ll}[\p{Ll}\p{Mn}]+(?:['’-]\p{Ll}+)*"
 _LOWER_PAIR = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<first>{_LOWER_WORD})[ ]{_PARTICLES}(?P<last>{_LOWER_WORD})(?![\p{{L}}\d'’-])",
+    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{_LOWER_WORD})[ ]{_PARTICLES}(?P<last>{_LOWER_WORD})(?![\p{{L}}\d'’-])",
     regex.VERSION1,
 )
 _ACCENTED_PAIR = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})[ ]{_PARTICLES}(?P<last>{_TITLE_WORD}){_AFTER}",
+    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})[ ]{_PARTICLES}(?P<last>{_TITLE_WORD}){_AFTER}",
     regex.VERSION1,
 )
 #: a capitalised census surname inside a sentence (after a lower-case word or a comma)
@@ -124,7 +124,7 @@ _PERSON_CUE = (
     r"|thanked|spoke|cc|attn|via|patient|pt|mr|mrs|ms|dr)"
 )
 _MID_SENTENCE_SURNAME = regex.compile(
-    rf"(?<=\b{_PERSON_CUE}\.?[ ])(?P<last>{_TITLE_WORD})(?![\p{{L}}'’-]){_AFTER}(?![ ]\p{{Lu}})",
+    rf"\b(?<=\b{_PERSON_CUE}\.?[ ])(?P<last>{_TITLE_WORD})(?![\p{{L}}'’-]){_AFTER}(?![ ]\p{{Lu}})",
     regex.VERSION1,
 )
 #: what a person does in a report, right after their name ("Kemi Oduya is ...", "... attended today")
@@ -139,23 +139,26 @@ _PERSON_VERB = regex.compile(
 )
 #: an initial and a surname ("K. Wells", "R Gibbs,"): the surname is checked against the lexicon
 _INITIAL_SURNAME = regex.compile(
-    rf"(?<![\p{{L}}\d'’.-])\p{{Lu}}\.?[ ](?P<last>{_TITLE_WORD})(?![\p{{L}}\d'’-]){_AFTER}",
+    rf"\b(?<![\p{{L}}\d'’.-])\p{{Lu}}\.?[ ](?P<last>{_TITLE_WORD})(?![\p{{L}}\d'’-]){_AFTER}",
     regex.VERSION1,
 )
 #: ``SURNAME Given`` (upper-case family name first, as in ward lists)
 _UPPER_THEN_TITLE = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<last>{_UPPER})[ ](?P<first>{_TITLE_WORD})(?![\p{{L}}\d'’-])",
+    rf"\b(?<![\p{{L}}\d'’-])(?P<last>{_UPPER})[ ](?P<first>{_TITLE_WORD})(?![\p{{L}}\d'’-])",
     regex.VERSION1,
 )
-#: a capitalised word and a person's verb, or a possessive before a body part or a relative ("Orla's knee")
+#: a capitalised word and a person's verb, a possessive before a body part or a relative ("Orla's knee"), an
+#: age and sex or a role in brackets ("Okorie (57M)", "Siobhan (ANP)"), or an age between commas
 _SINGLE_BEFORE_VERB = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?=[ ]+(?:says|said|fell|tripped|slipped|twisted|reports"
+    rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_TITLE_WORD})(?=[ ]+(?:says|said|fell|tripped|slipped|twisted|reports"
     rf"|reported|states|stated|denies|denied|complains|complained|attended|presented|describes|feels|felt"
     rf"|recalls|mentions|thinks|wants|prefers|explains|explained|noticed|walks|plays|works|lives|went"
     rf"|landed|injured|hurt|jumped|kicked|ran|came|arrived|returns|returned)\b"
     rf"|['’]s[ ](?:knee|knees|leg|legs|hip|ankle|foot|feet"
     rf"|shoulder|back|pain|symptoms|mother|father|mum|mom|dad|husband|wife|son|daughter|partner|gp|physio"
-    rf"|appointment|x-?rays?|scans?|films|images|injury|fall|brace|crutches|swelling|family|carer)\b)",
+    rf"|appointment|x-?rays?|scans?|films|images|injury|fall|brace|crutches|swelling|family|carer)\b"
+    rf"|[ ]\((?:\d{{1,3}}[ ]?[MFmf]?|\p{{Lu}}{{2,5}}|[A-Z]{{2}}[ ]?[A-Z]{{1,3}})\)"
+    rf"|,[ ]\d{{1,3}}[ ]?(?:[MFmf]|yo|y/o)?,)",
     regex.VERSION1,
 )
 #: words after which a person is named ("thanks for seeing X Y", "case of X Y", "told X"), or a line start
@@ -175,14 +178,8 @@ _PERSON_SLOT_AFTER = regex.compile(
 _SLOT_REACH = 24
 #: a single capitalised word after a word that names a person next ("told X", "thanks X", "ask X to")
 _SINGLE_AFTER_CUE = regex.compile(
-    rf"(?<=\b(?i:told|asked|ask|tell|thanks|thank[ ]you|cheers|informed|inform|handed[ ]over[ ]to|spoke[ ]to"
+    rf"\b(?<=\b(?i:told|asked|ask|tell|thanks|thank[ ]you|cheers|informed|inform|handed[ ]over[ ]to|spoke[ ]to"
     rf"|report[ ](?:given|phoned|called)[ ]to|per)[ ,]{{1,2}})(?P<first>{_TITLE_WORD})(?![\p{{L}}'’-])",
-    regex.VERSION1,
-)
-#: a single capitalised word then an age, a sex or a role in brackets ("Okorie (57M)", "Siobhan (ANP)")
-_SINGLE_BEFORE_DETAIL = regex.compile(
-    rf"(?<![\p{{L}}\d'’.-])(?P<first>{_TITLE_WORD})(?=[ ]\((?:\d{{1,3}}[ ]?[MFmf]?|\p{{Lu}}{{2,5}}|[A-Z]{{2}}"
-    rf"[ ]?[A-Z]{{1,3}})\)|,[ ]\d{{1,3}}[ ]?(?:[MFmf]|yo|y/o)?,)",
     regex.VERSION1,
 )
 #: what may follow a name that is only "not a word" ("A. Thornbury" at a line end, "(K. Wells):")
@@ -309,10 +306,9 @@ def lexicon_names(text: str) -> list[Detection]:
         word = match["first"]
         if first_ok(word) or (unknown(word) and len(word) >= 3):
             found.append(Detection(match.start(), match.end(), "NAME", 0.5))
-    for pattern in (_SINGLE_AFTER_CUE, _SINGLE_BEFORE_DETAIL):
-        for match in pattern.finditer(text):
-            if unknown(match["first"]) or first_ok(match["first"]):
-                found.append(Detection(match.start(), match.end(), "NAME", 0.5))
+    for match in _SINGLE_AFTER_CUE.finditer(text):
+        if unknown(match["first"]) or first_ok(match["first"]):
+            found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     for match in _MID_SENTENCE_SURNAME.finditer(text):
         last = _plain(match["last"])
         if census(match["last"]) and unknown(match["last"]):

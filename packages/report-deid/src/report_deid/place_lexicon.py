@@ -37,7 +37,7 @@ ALTERNATES_FROM = 50_000
 _LATIN_NAME = regex.compile(r"^\p{Lu}[\p{Latin}'’ .-]*\p{Ll}[\p{Latin}'’ .-]*$", regex.VERSION1)
 #: runs of capitalised words (hyphens, apostrophes and "St." inside), upper-case runs too
 _RUN = regex.compile(
-    r"(?<![\p{L}\d'’-])\p{Lu}[\p{L}'’-]*\.?(?:[ ](?:(?:de|del|la|le|sur|am|an|der|den|upon|on|en|aan)[ ])?"
+    r"\b(?<![\p{L}\d'’-])\p{Lu}[\p{L}'’-]*\.?(?:[ ](?:(?:de|del|la|le|sur|am|an|der|den|upon|on|en|aan)[ ])?"
     r"\p{Lu}[\p{L}'’-]*\.?){0,3}",
     regex.VERSION1,
 )
@@ -188,20 +188,25 @@ _IN_TOWN = regex.compile(
 )
 
 
-#: a capitalised run before a service word ("Kestrel MRI", "Fernhill X-Ray"): a private imaging provider
-_RUN_BEFORE_SERVICE = regex.compile(
-    r"(?<![\p{L}\d'’-])(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*)?)[ ]"
-    r"(?:MRI|X-?[Rr]ay|XRAY|CT|Ultrasound|Scanning|Scan|Diagnostics?|Imaging|IMAGING|Radiology|Physio|Osteopathy|Chiropractic)(?![\p{L}\d'’-])",
+#: an imaging or therapy word after a capitalised run ("Kestrel MRI", "Fernhill X-Ray"): a private provider
+_SERVICE_WORD = regex.compile(
+    r"[ ](?:MRI|X-?[Rr]ay|XRAY|CT|Ultrasound|Scanning|Scan|Diagnostics?|Imaging|IMAGING|Radiology|Physio"
+    r"|Osteopathy|Chiropractic)(?![\p{L}\d'’-])",
     regex.VERSION1,
+)
+#: one or two capitalised words that end where the service word starts
+_RUN_BEFORE = regex.compile(
+    r"\b(?<![\p{L}\d'’-])(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*)?)$", regex.VERSION1
 )
 
 
 def service_providers(text: str) -> list[Detection]:
-    """A run with a word no dictionary has, before an imaging or therapy word ("Kestrel MRI")."""
+    """A run with a word no dictionary has, before an imaging or therapy word ("Fernhill MRI")."""
     found = []
-    for match in _RUN_BEFORE_SERVICE.finditer(text):
-        if any(_unknown_word(word) for word in match["run"].split(" ")):
-            found.append(Detection(match.start(), match.end(), "HOSPITAL", PLACE_SCORE))
+    for service in _SERVICE_WORD.finditer(text):
+        match = _RUN_BEFORE.search(text, max(0, service.start() - 48), service.start())
+        if match and any(_unknown_word(word) for word in match["run"].split(" ")):
+            found.append(Detection(match.start(), service.end(), "HOSPITAL", PLACE_SCORE))
     return found
 
 
@@ -210,7 +215,7 @@ _NEXT_PLACE = regex.compile(
     regex.VERSION1 | regex.MULTILINE,
 )
 _BEFORE_REGION = regex.compile(
-    r"(?<![\p{L}\d'’-])(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2}),[ ]+"
+    r"\b(?<![\p{L}\d'’-])(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2}),[ ]+"
     r"(?P<region>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})(?![\p{L}'’-])",
     regex.VERSION1,
 )

@@ -179,7 +179,8 @@ _SLOT_REACH = 24
 #: a single capitalised word after a word that names a person next ("told X", "thanks X", "ask X to")
 _SINGLE_AFTER_CUE = regex.compile(
     rf"\b(?<=\b(?i:told|asked|ask|tell|thanks|thank[ ]you|cheers|informed|inform|handed[ ]over[ ]to"
-    rf"|spoke[ ]to|report[ ](?:given|phoned|called)[ ]to|per)[ ,]{{1,2}})(?P<first>{_TITLE_WORD})(?![\p{{L}}'’-])",
+    rf"|spoke[ ]to|report[ ](?:given|phoned|called)[ ]to|per)[ ,]{{1,2}})(?P<first>{_TITLE_WORD})"
+    rf"(?![\p{{L}}'’-])",
     regex.VERSION1,
 )
 #: what may follow a name that is only "not a word" ("A. Thornbury" at a line end, "(K. Wells):")

@@ -31,6 +31,9 @@ FAMILIES: list[tuple[str, tuple[str, ...]]] = [
     ("Orla fell on the stairs.", ("Orla",)),
     ("Bram says it clicks.", ("Bram",)),
     ("Orla's knee is swollen.", ("Orla",)),
+    ("Grace fell on the ice.", ("Grace",)),
+    ("Results paged Baker at noon.", ("Baker",)),
+    ("per Fisher, no fracture.", ("Fisher",)),
     # relatives named after their relation
     ("Husband (Declan) present.", ("Declan",)),
     ("Seen with husband Declan.", ("Declan",)),

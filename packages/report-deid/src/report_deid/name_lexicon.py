@@ -183,6 +183,12 @@ _SINGLE_AFTER_CUE = regex.compile(
     rf"(?![\p{{L}}'’-])",
     regex.VERSION1,
 )
+#: person cues after which a surname that is also a word is still a surname ("paged Baker", "per Fisher")
+_STRONG_CUE = regex.compile(
+    r"(?i:\b(?:per|told|asked|called|paged|contacted|notified|informed|thanked|spoke|cc|attn|mr|mrs|ms|dr))"
+    r"\.?[ ]$",
+    regex.VERSION1,
+)
 #: what may follow a name that is only "not a word" ("A. Thornbury" at a line end, "(K. Wells):")
 _NAME_END = regex.compile(r"[ ]*(?:$|[,;:)\n]|\(|[ ]-)", regex.MULTILINE)
 LEXICON_SCORE = 0.55
@@ -305,13 +311,23 @@ def lexicon_names(text: str) -> list[Detection]:
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
     for match in _SINGLE_BEFORE_VERB.finditer(text):
         word = match["first"]
-        if first_ok(word) or (unknown(word) and len(word) >= 3):
+        if (
+            first_ok(word)
+            or (unknown(word) and len(word) >= 3)
+            or (_plain(word) in first_names and _plain(word) in NAME_LIKE_WORDS)
+        ):
             found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     for match in _SINGLE_AFTER_CUE.finditer(text):
         if unknown(match["first"]) or first_ok(match["first"]):
             found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     for match in _MID_SENTENCE_SURNAME.finditer(text):
         last = _plain(match["last"])
-        if census(match["last"]) and unknown(match["last"]):
+        if census(match["last"]) and (
+            unknown(match["last"])
+            or (
+                name_like(match["last"])
+                and _STRONG_CUE.search(text, max(0, match.start() - 12), match.start())
+            )
+        ):
             found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     return found

@@ -27,6 +27,8 @@ class LocalizerConfig:
         refine_px: input side of the refinement network.
         refine_mm: physical side of a refinement crop around a first estimate.
         box_mm: side of the ground-truth knee boxes (for reporting).
+        input_norm: ``equalize`` (per-view histogram equalisation, the default since 0.3.0) or ``none``
+            (checkpoints written before 0.3.0, whose JSON has no such key).
     """
 
     backbone: str = "resnet18"
@@ -35,6 +37,7 @@ class LocalizerConfig:
     refine_px: int = 128
     refine_mm: float = 128.0
     box_mm: float = 110.0
+    input_norm: str = "equalize"
 
 
 @dataclass
@@ -51,8 +54,8 @@ class Localizer:
         """Fresh, randomly initialised networks."""
         return cls(
             config,
-            ResNetRegressor(config.backbone, 10, config.overview_px),
-            ResNetRegressor(config.backbone, 4, config.refine_px),
+            ResNetRegressor(config.backbone, 10, config.overview_px, config.input_norm),
+            ResNetRegressor(config.backbone, 4, config.refine_px, config.input_norm),
         )
 
     def save(self, path: Path) -> None:
@@ -77,7 +80,7 @@ class Localizer:
                 f"{path} and {sidecar_path.name} are both needed: train a model first"
             )
         sidecar = json.loads(sidecar_path.read_text())
-        config = LocalizerConfig(**sidecar["config"])
+        config = LocalizerConfig(**{"input_norm": "none", **sidecar["config"]})
         model = cls.create(config)
         tensors = load_file(str(path))
         model.overview.load_state_dict(

@@ -25,7 +25,8 @@ class LocalizerConfig:
         overview_px: input side of the overview network.
         overview_mm: physical side of the overview (the whole bilateral field, 4 mm/px by default).
         refine_px: input side of the refinement network.
-        refine_mm: physical side of a refinement crop around a first estimate.
+        refine_mm: physical side of a refinement crop around a first estimate (160 mm since 0.3.0, so a
+            first estimate up to 60 mm off still shows the joint; checkpoints keep their own value).
         box_mm: side of the ground-truth knee boxes (for reporting).
         input_norm: ``equalize`` (per-view histogram equalisation, the default since 0.3.0) or ``none``
             (checkpoints written before 0.3.0, whose JSON has no such key).
@@ -35,7 +36,7 @@ class LocalizerConfig:
     overview_px: int = 128
     overview_mm: float = 512.0
     refine_px: int = 128
-    refine_mm: float = 128.0
+    refine_mm: float = 160.0
     box_mm: float = 110.0
     input_norm: str = "equalize"
 

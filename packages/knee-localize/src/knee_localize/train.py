@@ -13,8 +13,8 @@ Every radiograph is read once and kept at 0.75 mm/px. Each epoch draws new augme
   leaves the view is absent; in 20 % of two-knee views one knee's half is blanked to background and in 5 %
   the whole view (targets: absent), so presence learns absence, which real single-knee and knee-less images
   need (the domain-randomised phantom adds real negatives: lateral views, other anatomy, blank fields);
-- refinement: per present knee, a crop centred N(0, 20 mm) off the true centre per axis (clipped at 45 mm,
-  so the joint stays inside the 128 mm crop; an overview on a real radiograph can miss by several
+- refinement: per present knee, a crop centred N(0, 25 mm) off the true centre per axis (clipped at 60 mm,
+  so the joint stays inside the 160 mm crop; an overview on a real radiograph can miss by several
   centimetres, and the refinement must pull such a start back to the joint line), size x U(0.8, 1.2),
   turned by U(-15, 15) degrees, the left knee mirrored.
 
@@ -47,7 +47,7 @@ SCALE_RANGE = (0.7, 1.3)
 ROTATE_DEG = 15.0
 ERASE_SHARE = 0.2
 ERASE_BOTH_SHARE = 0.05
-REFINE_SHIFT_MM, REFINE_SHIFT_LIMIT_MM = 20.0, 45.0
+REFINE_SHIFT_MM, REFINE_SHIFT_LIMIT_MM = 25.0, 60.0
 REFINE_SCALE_RANGE = (0.8, 1.2)
 LOW_RES_SHARE = 0.3
 REQUIRED = ("image", "side", "present", "x1", "y1", "x2", "y2")

@@ -15,7 +15,8 @@ Every radiograph is read once and kept at 0.75 mm/px. Each epoch draws new augme
   need (the domain-randomised phantom adds real negatives: lateral views, other anatomy, blank fields);
 - refinement: per present knee, a crop centred N(0, 25 mm) off the true centre per axis (clipped at 60 mm,
   so the joint stays inside the 160 mm crop; an overview on a real radiograph can miss by several
-  centimetres, and the refinement must pull such a start back to the joint line), size x U(0.8, 1.2),
+  centimetres, and the refinement must pull such a start back to the joint line) or, for half of the
+  crops, N(0, 5 mm) (the later passes start near the joint and must be precise), size x U(0.8, 1.2),
   turned by U(-15, 15) degrees, the left knee mirrored.
 
 Loss: 20 x L1 on box coordinates in view units (present knees only) + binary cross-entropy on presence.
@@ -47,7 +48,7 @@ SCALE_RANGE = (0.7, 1.3)
 ROTATE_DEG = 15.0
 ERASE_SHARE = 0.2
 ERASE_BOTH_SHARE = 0.05
-REFINE_SHIFT_MM, REFINE_SHIFT_LIMIT_MM = 25.0, 60.0
+REFINE_SHIFT_MM, REFINE_SHIFT_LIMIT_MM, REFINE_NEAR_MM = 25.0, 60.0, 5.0
 REFINE_SCALE_RANGE = (0.8, 1.2)
 LOW_RES_SHARE = 0.3
 REQUIRED = ("image", "side", "present", "x1", "y1", "x2", "y2")
@@ -206,10 +207,9 @@ def refine_batch(
             box = image.boxes.get(side)
             if box is None or np.isnan(box).any():
                 continue
+            spread = REFINE_SHIFT_MM if rng.random() < 0.5 else REFINE_NEAR_MM
             shift = np.clip(
-                rng.normal(0, REFINE_SHIFT_MM, size=2),
-                -REFINE_SHIFT_LIMIT_MM,
-                REFINE_SHIFT_LIMIT_MM,
+                rng.normal(0, spread, size=2), -REFINE_SHIFT_LIMIT_MM, REFINE_SHIFT_LIMIT_MM
             )
             centre = (
                 (box[0] + box[2]) / 2 + shift[0] / image.spacing[1],

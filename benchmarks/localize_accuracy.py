@@ -12,6 +12,10 @@ measure finding the joints, not naming sides. Reported: knees found within 10 mm
 knees missed, false knees in knee-less slots (single-knee, lateral and other images), and the spacing
 estimate's error.
 
+``--qa DIR``: one overlay PNG per real image (annotated centres as green ``box_mm`` squares, predictions in
+red/blue) and ``DIR/contact_sheet.png``; write it OUTSIDE the repository unless every image's licence allows
+publishing.
+
 ``--phantoms DIR`` (repeatable): phantom folders with ``boxes.csv`` (``knee-localize phantom``), scored
 like ``knee-localize evaluate`` (mean IoU, median and 95th-percentile centre error, presence accuracy).
 """
@@ -31,12 +35,13 @@ from knee_localize.checkpoint import Localizer
 from knee_localize.dicom_io import read_radiograph
 from knee_localize.evaluation import evaluate_folder
 from knee_localize.locate import locate_knees
+from knee_localize.overlay import draw_boxes
 from knee_localize.spacing import estimate_spacing
 
 WITHIN_MM = 10.0
 
 
-def real_accuracy(localizer: Localizer, folder: Path) -> dict[str, object]:
+def real_accuracy(localizer: Localizer, folder: Path, qa: Path | None = None) -> dict[str, object]:
     """Centre errors on the annotated real images of ``folder`` (see the module docstring)."""
     truth = pd.read_csv(folder / "truth.csv")
     errors, missed, false_knees, spacing_errors, per_image = [], 0, 0, [], {}
@@ -54,6 +59,10 @@ def real_accuracy(localizer: Localizer, folder: Path) -> dict[str, object]:
             knees = locate_knees(localizer, radiograph)
         found = [knee.centre for knee in knees if knee.present]
         wanted = [(r.cx, r.cy) for r in rows.itertuples() if r.present]
+        if qa is not None:
+            half = localizer.config.box_mm / 2 / radiograph.spacing_mm[1]
+            truth_boxes = [(x - half, y - half, x + half, y + half) for x, y in wanted]
+            draw_boxes(radiograph, knees, qa / f"{Path(str(image)).stem}.png", 400, truth_boxes)
         pairs = _nearest_pairs(found, wanted)
         image_errors = [float(np.hypot(f[0] - w[0], f[1] - w[1])) * reference for f, w in pairs]
         errors.extend(image_errors)
@@ -80,6 +89,20 @@ def real_accuracy(localizer: Localizer, folder: Path) -> dict[str, object]:
     }
 
 
+def _contact_sheet(paths: list[Path], out: Path, tile: int = 300, columns: int = 5) -> None:
+    """Tile the overlays (each fitted into ``tile`` x ``tile``) into one PNG."""
+    from PIL import Image
+
+    paths = [p for p in paths if p != out]
+    rows = -(-len(paths) // columns)
+    sheet = Image.new("RGB", (columns * tile, max(1, rows) * tile))
+    for index, path in enumerate(paths):
+        image = Image.open(path)
+        image.thumbnail((tile, tile))
+        sheet.paste(image, ((index % columns) * tile, (index // columns) * tile))
+    sheet.save(out)
+
+
 def _nearest_pairs(found: list, wanted: list) -> list:
     """The pairing of found and wanted centres (at most 2 each) with the smallest total distance."""
     best, best_cost = [], float("inf")
@@ -96,6 +119,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--real", type=Path, default=None, help="folder with truth.csv")
     parser.add_argument("--phantoms", type=Path, action="append", default=[])
+    parser.add_argument("--qa", type=Path, default=None, help="overlay folder (outside the repo)")
     args = parser.parse_args()
     import torch
 
@@ -104,7 +128,9 @@ def main() -> None:
     localizer = Localizer.load(args.model)
     results: dict[str, object] = {}
     if args.real is not None:
-        results["real"] = real_accuracy(localizer, args.real)
+        results["real"] = real_accuracy(localizer, args.real, args.qa)
+        if args.qa is not None:
+            _contact_sheet(sorted(args.qa.glob("*.png")), args.qa / "contact_sheet.png")
     for folder in args.phantoms:
         results[f"phantom:{folder.name}"] = evaluate_folder(localizer, folder)
     print(json.dumps(results, indent=2, default=float))

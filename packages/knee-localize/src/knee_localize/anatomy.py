@@ -3,8 +3,10 @@
 Frame: origin on the tibial plateau at the joint centre, ``x`` towards the medial side (the midline of the
 body), ``y`` distal (down the image). All lengths in millimetres before the knee's scale factor.
 
-Structures and their attenuation (arbitrary units, summed): soft tissue of the leg; femur (shaft, two
-condyles, cortex brighter than marrow); tibia (plateau and shaft); fibula (lateral); patella (over the
+Structures and their attenuation (arbitrary units, summed): soft tissue of the leg; femur (shaft, a
+metaphysis flaring to two broad condyles, a thin cortex brighter than marrow, thickest under its axis);
+tibia (plateau with the tibial
+spines, a metaphysis tapering over 57 mm to the shaft, a 3 mm cortex); fibula (lateral); patella (over the
 femur in a PA view); osteophytes at the joint margins; subchondral sclerosis under the medial plateau; or a
 total knee implant (metal femoral component and tibial tray) instead of the joint.
 
@@ -22,6 +24,12 @@ KL           medial JSW   lateral JSW  osteophyte (mm)  sclerosis
 
 A latent risk ``r`` narrows the medial joint space by ``0.3 r`` mm and adds ``0.04 r`` sclerosis.
 
+Flexion (``flexion_deg``, the fixed-flexion PA protocol of OAI flexes the knees about 20 degrees against a
+10-degree caudal beam): the plateau is no longer seen edge-on, so its posterior rim shows as a second cortical
+line ``0.35 flexion_deg`` mm below the anterior one, and the intercondylar notch opens (its ellipse grows by
+``0.15 flexion_deg`` mm across and ``0.5 flexion_deg`` mm up). ``flexion_deg = 0`` is the extended knee of
+the plain phantom.
+
 Pose and variants: ``varus_deg`` turns the tibia and fibula about the joint centre (positive: varus, the
 shin towards the midline); implants come in three shapes (``implant_kind``): 0 total knee (femoral
 component, tibial tray and short stem), 1 unicompartmental (medial femoral runner and medial tray on a native
@@ -30,7 +38,7 @@ knee), 2 revision (total knee with long femoral and tibial stems).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -39,6 +47,7 @@ LATERAL_JSW = (6.0, 5.8, 5.4, 4.6, 3.6)
 OSTEOPHYTE = (0.0, 1.0, 2.5, 4.0, 6.0)
 SCLEROSIS = (0.0, 0.0, 0.08, 0.18, 0.30)
 BONE, CORTEX, SOFT, METAL = 0.55, 0.35, 0.22, 2.5
+CONDYLE_POWER = 2.6  # condyles broader and flatter-bottomed than circles, as in a PA view
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,10 @@ class KneeSpec:
         angle_deg: in-plane rotation.
         varus_deg: tibia turned about the joint centre (positive: towards the midline).
         implant_kind: 0 total, 1 unicompartmental, 2 revision with long stems (when ``implant``).
+        flexion_deg: knee flexion against the beam (0 extended; about 20 in a fixed-flexion view).
+        patella: the patella's attenuation over the femur (0.25; real films range from faint to a bright
+            oval that outshines the condyles).
+        patella_mm: height of the patella's centre above the joint line (32 mm).
     """
 
     kl: int
@@ -62,6 +75,9 @@ class KneeSpec:
     angle_deg: float = 0.0
     varus_deg: float = 0.0
     implant_kind: int = 0
+    flexion_deg: float = 0.0
+    patella: float = 0.25
+    patella_mm: float = 32.0
 
     @property
     def medial_jsw(self) -> float:
@@ -75,9 +91,19 @@ class KneeSpec:
 
 
 def _ellipse(
-    x: np.ndarray, y: np.ndarray, cx: float, cy: float, rx: float, ry: float
+    x: np.ndarray, y: np.ndarray, cx: float, cy: float, rx: float, ry: float, power: float = 2.0
 ) -> np.ndarray:
-    return ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1.0
+    """Inside the (super)ellipse ``|dx / rx|^p + |dy / ry|^p <= 1`` (``p > 2``: squarer)."""
+    return np.abs((x - cx) / rx) ** power + np.abs((y - cy) / ry) ** power <= 1.0
+
+
+def _depth(x: np.ndarray, half_width: np.ndarray | float) -> np.ndarray:
+    """Projected thickness of a roughly cylindrical bone across its width, ``0.4 + 0.6 sqrt(1 - (x/w)^2)``.
+
+    A bone is thickest under its axis and thins towards its edges, so radiographs show bone brightest in
+    the middle; a flat mask would not (and equalised flat masks turn into noise).
+    """
+    return 0.4 + 0.6 * np.sqrt(np.clip(1.0 - (x / half_width) ** 2, 0.0, 1.0))
 
 
 def _bone(mask: np.ndarray, inner: np.ndarray) -> np.ndarray:
@@ -115,29 +141,35 @@ def knee_attenuation(x: np.ndarray, y: np.ndarray, spec: KneeSpec) -> np.ndarray
         )
         return out
     medial_gap, lateral_gap = spec.medial_jsw, spec.lateral_jsw
-    medial_condyle = _ellipse(x, y, 19.0, -medial_gap - 19.0, 18.0, 19.0)
-    lateral_condyle = _ellipse(x, y, -19.0, -lateral_gap - 19.0, 17.0, 19.0)
-    notch = _ellipse(x, y, 0.0, -medial_gap - 8.0, 6.0, 12.0)
+    medial_condyle = _ellipse(x, y, 19.0, -medial_gap - 19.0, 18.0, 19.0, CONDYLE_POWER)
+    lateral_condyle = _ellipse(x, y, -19.0, -lateral_gap - 19.0, 17.0, 19.0, CONDYLE_POWER)
+    flexion = max(0.0, spec.flexion_deg)
+    notch = _ellipse(x, y, 0.0, -medial_gap - 8.0, 6.0 + 0.15 * flexion, 12.0 + 0.5 * flexion)
     metaphysis = (np.abs(x) <= 36 - 0.35 * np.clip(-y - 30.0, 0, 60)) & (y <= -20.0) & (y >= -90.0)
     femur_shaft = (np.abs(x) <= 15) & (y <= -60.0)
     femur = (medial_condyle | lateral_condyle | metaphysis | femur_shaft) & ~notch
     femur_inner = (
-        _ellipse(x, y, 19.0, -medial_gap - 19.0, 15.5, 16.5)
-        | _ellipse(x, y, -19.0, -lateral_gap - 19.0, 14.5, 16.5)
+        _ellipse(x, y, 19.0, -medial_gap - 19.0, 15.5, 16.5, CONDYLE_POWER)
+        | _ellipse(x, y, -19.0, -lateral_gap - 19.0, 14.5, 16.5, CONDYLE_POWER)
+        | (np.abs(x) <= 33 - 0.35 * np.clip(-y - 30.0, 0, 60)) & (y <= -20.0) & (y >= -90.0)
         | ((np.abs(x) <= 11) & (y <= -40.0))
     )
-    plateau = (np.abs(x) <= 37.0) & (y >= 0.0) & (y <= 22.0)
-    tibia_shaft = (np.abs(x) <= 37.0 - 0.6 * np.clip(y - 22.0, 0, 38)) & (y > 22.0)
-    tibia = plateau | tibia_shaft
-    tibia_inner = (np.abs(x) <= 34.0) & (y >= 2.5) & (y <= 22.0) | (np.abs(x) <= 11.0) & (y > 40.0)
-    fibula = _ellipse(x, y, -41.0, 30.0, 8.0, 9.0) | ((np.abs(x + 43.0) <= 5.0) & (y > 30.0))
-    patella = _ellipse(x, y, 0.0, -medial_gap - 32.0, 22.0, 26.0)
+    taper = 0.4 * np.clip(y - 22.0, 0, 57)  # the metaphysis narrows to the shaft over 57 mm
+    eminence = (np.abs(x) <= 9.0) & (y < 0.0) & (y >= -7.0 + 0.78 * np.abs(x))  # tibial spines
+    tibia = (np.abs(x) <= 37.0 - taper) & (y >= 0.0) | eminence
+    tibia_inner = (np.abs(x) <= 34.0 - taper) & (y >= 2.5)  # a 3 mm cortex all round
+    fibula = _ellipse(x, y, -41.0, 24.0, 8.0, 10.0) | ((np.abs(x + 43.0) <= 5.0) & (y > 24.0))
+    patella = _ellipse(x, y, 0.0, -medial_gap - spec.patella_mm, 22.0, 26.0)
+    femur_half = np.maximum(15.0, 37.0 - 0.35 * np.clip(-y - 30.0, 0, 60))
     out += (
-        _bone(femur, femur_inner)
-        + _bone(tibia, tibia_inner)
+        _bone(femur, femur_inner) * _depth(x, femur_half)
+        + _bone(tibia, tibia_inner) * _depth(x, 37.0 - taper)
         + _bone(fibula, np.abs(x + 43.0) <= 2.0)
     )
-    out += 0.25 * patella
+    out += spec.patella * patella
+    if flexion > 0:  # the plateau's posterior rim, projected below the anterior one
+        rim = 0.35 * flexion
+        out += CORTEX * ((np.abs(x) <= 35.0) & (y >= rim) & (y <= rim + 1.2))
     size = OSTEOPHYTE[spec.kl]
     if size > 0:
         for side in (1.0, -1.0):  # medial, lateral margins of tibia and femur
@@ -170,7 +202,7 @@ def _varus_knee(x: np.ndarray, y: np.ndarray, spec: KneeSpec) -> np.ndarray:
     Soft tissue is added by the caller; the femur part is evaluated with ``y < 0`` only, the tibia part
     (rotated coordinates) with ``y >= 0`` only, so nothing is counted twice.
     """
-    straight = KneeSpec(spec.kl, spec.risk, spec.implant, 1.0, 0.0, 0.0, spec.implant_kind)
+    straight = replace(spec, scale=1.0, angle_deg=0.0, varus_deg=0.0)
     theta = np.radians(spec.varus_deg)
     xt = np.cos(theta) * x + np.sin(theta) * y
     yt = -np.sin(theta) * x + np.cos(theta) * y

@@ -25,16 +25,20 @@ class LocalizerConfig:
         overview_px: input side of the overview network.
         overview_mm: physical side of the overview (the whole bilateral field, 4 mm/px by default).
         refine_px: input side of the refinement network.
-        refine_mm: physical side of a refinement crop around a first estimate.
+        refine_mm: physical side of a refinement crop around a first estimate (160 mm since 0.3.0, so a
+            first estimate up to 60 mm off still shows the joint; checkpoints keep their own value).
         box_mm: side of the ground-truth knee boxes (for reporting).
+        input_norm: ``equalize`` (per-view histogram equalisation, the default since 0.3.0) or ``none``
+            (checkpoints written before 0.3.0, whose JSON has no such key).
     """
 
     backbone: str = "resnet18"
     overview_px: int = 128
     overview_mm: float = 512.0
     refine_px: int = 128
-    refine_mm: float = 128.0
+    refine_mm: float = 160.0
     box_mm: float = 110.0
+    input_norm: str = "equalize"
 
 
 @dataclass
@@ -51,8 +55,8 @@ class Localizer:
         """Fresh, randomly initialised networks."""
         return cls(
             config,
-            ResNetRegressor(config.backbone, 10, config.overview_px),
-            ResNetRegressor(config.backbone, 4, config.refine_px),
+            ResNetRegressor(config.backbone, 10, config.overview_px, config.input_norm),
+            ResNetRegressor(config.backbone, 4, config.refine_px, config.input_norm),
         )
 
     def save(self, path: Path) -> None:
@@ -77,7 +81,7 @@ class Localizer:
                 f"{path} and {sidecar_path.name} are both needed: train a model first"
             )
         sidecar = json.loads(sidecar_path.read_text())
-        config = LocalizerConfig(**sidecar["config"])
+        config = LocalizerConfig(**{"input_norm": "none", **sidecar["config"]})
         model = cls.create(config)
         tensors = load_file(str(path))
         model.overview.load_state_dict(

@@ -3,9 +3,9 @@
 1. Overview: a ``overview_mm`` square (512 mm at 4 mm/px by default) centred on the image; the network gives
    both knees' boxes and presence. Slot 0 is the knee on the image's left, which in a PA view is the
    patient's RIGHT knee; slot 1 the LEFT knee.
-2. Refinement: a ``refine_mm`` crop (128 mm at 1 mm/px) around each present knee's estimate, the left knee
-   mirrored so both look alike; the network gives the box inside the crop. Run twice, the second crop centred
-   on the first refinement.
+2. Refinement: a ``refine_mm`` crop (160 mm at 1.25 mm/px) around each present knee's estimate, the left knee
+   mirrored so both look alike; the network gives the box inside the crop. Run three times, each crop centred
+   on the previous refinement (trained from starts up to 60 mm off, so a coarse overview converges).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from knee_localize.dicom_io import Radiograph
 from knee_localize.geometry import View, square_view
 
 SIDES = ("R", "L")
-REFINE_PASSES = 2
+REFINE_PASSES = 3
 
 
 @dataclass(frozen=True)

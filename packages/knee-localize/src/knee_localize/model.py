@@ -7,6 +7,14 @@ throw the position away). Used twice: the overview network predicts both knees' 
 (``out_features = 10``: ``[x1, y1, x2, y2]`` per knee in view units / input_px, and two presence logits); the
 refinement network predicts one knee's box in a crop around a first estimate (``out_features = 4``).
 
+Input normalisation (``input_norm``, applied inside :meth:`ResNetRegressor.forward`, so training and inference
+cannot differ): ``"equalize"`` maps every pixel of a view to its quantile among that view's pixels,
+``q(v) = (#{u < v} + #{u <= v}) / (2 n)`` over the ``n`` pixels, then centres it (``q - 0.5``). Any monotonic
+grey-level change -- film response, gamma, window, exposure, MONOCHROME1 vs 2 after inversion -- leaves the
+input unchanged, so a phantom-trained network sees real radiographs through the same histogram (uniform).
+``"none"``: the view as read (``[0, 1]`` after the reader's percentile clip) minus 0.5; checkpoints written
+before 0.3.0 use it.
+
 ImageNet initialisation: :func:`load_imagenet_trunk` reads a torchvision ResNet state dict from a LOCAL
 file (``.pth`` through ``torch.load(weights_only=True)``, or ``.safetensors``) and sums the stem's RGB filters
 into one channel. Nothing is downloaded.
@@ -23,15 +31,36 @@ from torch import Tensor, nn
 from knee_localize.errors import KneeLocalizeError
 
 BACKBONES = ("resnet18", "resnet34")
+INPUT_NORMS = ("equalize", "none")
+
+
+def equalize(x: Tensor) -> Tensor:
+    """Per-image histogram equalisation: ``[B, C, H, W]`` -> quantiles in ``[0, 1]`` of the same shape.
+
+    ``q(v) = (#{u < v} + #{u <= v}) / (2 n)`` over the ``n = C H W`` values of each image: ties (padding,
+    burned-out background) share their mid-rank instead of being ordered arbitrarily.
+    """
+    flat = x.reshape(x.shape[0], -1).contiguous()
+    ordered = flat.sort(dim=1).values
+    below = torch.searchsorted(ordered, flat, right=False)
+    upto = torch.searchsorted(ordered, flat, right=True)
+    return ((below + upto).to(x.dtype) / (2 * flat.shape[1])).reshape(x.shape)
 
 
 class ResNetRegressor(nn.Module):
     """ResNet trunk + spatial regression head: ``[B, 1, input_px, input_px]`` -> ``[B, out_features]``."""
 
-    def __init__(self, backbone: str, out_features: int, input_px: int) -> None:
+    def __init__(
+        self, backbone: str, out_features: int, input_px: int, input_norm: str = "equalize"
+    ) -> None:
         super().__init__()
         if backbone not in BACKBONES:
             raise KneeLocalizeError(f"unknown backbone {backbone!r}; expected one of {BACKBONES}")
+        if input_norm not in INPUT_NORMS:
+            raise KneeLocalizeError(
+                f"unknown input_norm {input_norm!r}; expected one of {INPUT_NORMS}"
+            )
+        self.input_norm = input_norm
         if input_px % 32:
             raise KneeLocalizeError(f"input_px must be a multiple of 32, got {input_px}")
         trunk = getattr(torchvision.models, backbone)(weights=None)
@@ -48,7 +77,9 @@ class ResNetRegressor(nn.Module):
         )
 
     def forward(self, x: Tensor) -> Tensor:
-        """``[B, 1, H, W]`` in [0, 1] (centred inside) -> ``[B, out_features]``."""
+        """``[B, 1, H, W]`` in [0, 1] -> ``[B, out_features]`` (normalised by ``input_norm``, centred)."""
+        if self.input_norm == "equalize":
+            x = equalize(x)
         return self.head(self.trunk(x - 0.5))
 
 

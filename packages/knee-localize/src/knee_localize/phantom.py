@@ -164,6 +164,9 @@ def _render_realistic(
             angle_deg=float(rng.uniform(-15.0, 15.0)),
             varus_deg=float(np.clip(rng.normal(0, 3.0), -8, 8)),
             implant_kind=int(rng.integers(3)),
+            flexion_deg=float(rng.uniform(0.0, 25.0)) if rng.random() < 0.7 else 0.0,
+            patella=float(rng.uniform(0.15, 0.6)),
+            patella_mm=float(rng.uniform(22.0, 45.0)),
         )
         offset_mm = float(rng.uniform(80.0, 125.0)) * spec.scale
         centre_c = float(

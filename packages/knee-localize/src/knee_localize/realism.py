@@ -66,23 +66,35 @@ def add_legs(
     """Add thigh and calf soft tissue over the whole height for each knee ``(col, row, angle_deg)``.
 
     Thickness follows an ellipse across the leg, ``t(d) = sqrt(1 - (d / w)^2)`` with half-width ``w``
-    of 70-90 mm (thigh) blending smoothly into 45-60 mm (calf) at the joint, widths times ``obesity``
-    (1-1.6) and attenuation times its square root.
+    of 70-90 mm (thigh) blending into 45-60 mm (knee and calf) over a sigmoid whose middle lies 15-110 mm
+    ABOVE the joint (drawn per image: real thighs taper well above the joint line, and a transition always
+    at the joint would teach the network to find the soft-tissue step instead of the bones), a calf belly
+    of up to 15 mm more half-width 60-140 mm below the joint, widths times ``obesity``
+    (1-1.6) and attenuation times its square root and a depth factor of 1-1.8 (drawn per image, thigh
+    x 1.3 above the joint): a thigh is thicker than the femur by far, so on real films the legs are
+    nearly as bright as the bone and the bones stand out weakly.
     """
     rows, cols = mu.shape
     rr = np.arange(rows, dtype=np.float32)[:, None]
     cc = np.arange(cols, dtype=np.float32)[None, :]
     thigh, calf = rng.uniform(70, 90) * obesity, rng.uniform(45, 60) * obesity
+    depth = rng.uniform(1.0, 1.8)
+    step_mm, step_scale = rng.uniform(-110.0, -15.0), rng.uniform(15.0, 40.0)
+    belly, belly_mm = rng.uniform(0.0, 15.0) * obesity, rng.uniform(60.0, 140.0)
     for col, row, angle in knees:
         tilt = math.tan(math.radians(angle))
         centre = col + (rr - row) * tilt  # the leg's axis follows the knee's rotation
         dy_mm = (rr - row) * spacing
-        above = 1.0 / (
-            1.0 + np.exp(dy_mm / 25.0)
-        )  # 1 on the thigh, 0 on the calf, smooth at the joint
-        half = calf + (thigh - calf) * above + 0.05 * np.clip(-dy_mm, 0, 300)
+        above = 1.0 / (1.0 + np.exp((dy_mm - step_mm) / step_scale))  # 1 on the thigh, 0 below
+        half = (
+            calf
+            + (thigh - calf) * above
+            + 0.05 * np.clip(-dy_mm, 0, 300)
+            + belly * np.exp(-(((dy_mm - belly_mm) / 50.0) ** 2))
+        )
         d = np.abs(cc - centre) * spacing / half
-        mu += 0.55 * np.sqrt(np.clip(1.0 - d**2, 0.0, None)) * math.sqrt(obesity)
+        thickness = 0.55 * depth * (1.0 + 0.3 * above) * math.sqrt(obesity)
+        mu += thickness * np.sqrt(np.clip(1.0 - d**2, 0.0, None))
 
 
 def add_trabecular_texture(mu: np.ndarray, spacing: float, rng: np.random.Generator) -> None:

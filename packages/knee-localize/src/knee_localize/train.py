@@ -8,12 +8,16 @@ Every radiograph is read once and kept at 0.75 mm/px. Each epoch draws new augme
 
 - overview: centre shifted by N(0, 25 mm) per axis (clipped at 80 mm), size x U(0.7, 1.3) (the scale
   +-30 % a wrong or estimated spacing causes), turned by U(-15, 15) degrees, mirrored with p = 0.5 (slots
-  swap, since slot 0 is the knee on the image's left), gamma/contrast/brightness jitter; a knee whose centre
+  swap, since slot 0 is the knee on the image's left), gamma/contrast/brightness jitter and in 30 % of
+  views a loss of resolution (2-4 px blocks averaged); a knee whose centre
   leaves the view is absent; in 20 % of two-knee views one knee's half is blanked to background and in 5 %
   the whole view (targets: absent), so presence learns absence, which real single-knee and knee-less images
   need (the domain-randomised phantom adds real negatives: lateral views, other anatomy, blank fields);
-- refinement: per present knee, a crop centred N(0, 10 mm) off the true centre (clipped at 30 mm; what the
-  overview's error looks like), size x U(0.9, 1.1), turned by U(-10, 10) degrees, the left knee mirrored.
+- refinement: per present knee, a crop centred N(0, 25 mm) off the true centre per axis (clipped at 60 mm,
+  so the joint stays inside the 160 mm crop; an overview on a real radiograph can miss by several
+  centimetres, and the refinement must pull such a start back to the joint line) or, for half of the
+  crops, N(0, 5 mm) (the later passes start near the joint and must be precise), size x U(0.8, 1.2),
+  turned by U(-15, 15) degrees, the left knee mirrored.
 
 Loss: 20 x L1 on box coordinates in view units (present knees only) + binary cross-entropy on presence.
 AdamW with a one-cycle schedule; batch 16.
@@ -44,6 +48,9 @@ SCALE_RANGE = (0.7, 1.3)
 ROTATE_DEG = 15.0
 ERASE_SHARE = 0.2
 ERASE_BOTH_SHARE = 0.05
+REFINE_SHIFT_MM, REFINE_SHIFT_LIMIT_MM, REFINE_NEAR_MM = 25.0, 60.0, 5.0
+REFINE_SCALE_RANGE = (0.8, 1.2)
+LOW_RES_SHARE = 0.3
 REQUIRED = ("image", "side", "present", "x1", "y1", "x2", "y2")
 
 
@@ -108,10 +115,27 @@ def cache_images(data: Path, table: pd.DataFrame) -> list[CachedImage]:
 
 
 def _jitter_contrast(patch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Gamma / contrast / brightness jitter, then (p = ``LOW_RES_SHARE``) a loss of resolution."""
     gamma = float(np.exp(rng.normal(0, 0.3)))
-    return np.clip(
+    patch = np.clip(
         np.clip(patch, 0, 1) ** gamma * rng.uniform(0.85, 1.15) + rng.normal(0, 0.05), 0, 1
     )
+    if rng.random() < LOW_RES_SHARE:
+        patch = lose_resolution(patch, int(rng.integers(2, 5)))
+    return patch
+
+
+def lose_resolution(patch: np.ndarray, factor: int) -> np.ndarray:
+    """``[S, S]`` -> ``[S, S]`` averaged over ``factor`` x ``factor`` blocks and interpolated back.
+
+    Real radiographs reach users as thumbnails, figure panels and downsampled exports (1-2 mm/px, coarser
+    than the 1 mm/px refinement crop); the phantom is sharp, so training sees its crops coarser too.
+    """
+    tensor = torch.from_numpy(np.ascontiguousarray(patch, dtype=np.float32))[None, None]
+    small = functional.avg_pool2d(tensor, factor, ceil_mode=True)
+    return functional.interpolate(small, size=patch.shape, mode="bilinear", align_corners=False)[
+        0, 0
+    ].numpy()
 
 
 def overview_batch(
@@ -183,19 +207,23 @@ def refine_batch(
             box = image.boxes.get(side)
             if box is None or np.isnan(box).any():
                 continue
+            spread = REFINE_SHIFT_MM if rng.random() < 0.5 else REFINE_NEAR_MM
+            shift = np.clip(
+                rng.normal(0, spread, size=2), -REFINE_SHIFT_LIMIT_MM, REFINE_SHIFT_LIMIT_MM
+            )
             centre = (
-                (box[0] + box[2]) / 2 + np.clip(rng.normal(0, 10.0), -30, 30) / image.spacing[1],
-                (box[1] + box[3]) / 2 + np.clip(rng.normal(0, 10.0), -30, 30) / image.spacing[0],
+                (box[0] + box[2]) / 2 + shift[0] / image.spacing[1],
+                (box[1] + box[3]) / 2 + shift[1] / image.spacing[0],
             )
             base = refine_view(centre, side, image.spacing, localizer)
             view = View(
                 base.centre_x,
                 base.centre_y,
-                base.size_mm * rng.uniform(0.9, 1.1),
+                base.size_mm * rng.uniform(*REFINE_SCALE_RANGE),
                 size,
                 image.spacing,
                 base.mirror,
-                float(rng.uniform(-10.0, 10.0)),
+                float(rng.uniform(-ROTATE_DEG, ROTATE_DEG)),
             )
             inputs.append(_jitter_contrast(square_view(image.pixels, view), rng))
             targets.append(view.box_to_view(box) / size)

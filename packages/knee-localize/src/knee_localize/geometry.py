@@ -105,17 +105,17 @@ def square_view(pixels: np.ndarray, view: View) -> np.ndarray:
     y1 = min(pixels.shape[0], int(np.ceil(ys.max())) + margin)
     if x1 - x0 < factor or y1 - y0 < factor:  # the view lies outside the image
         return np.zeros((view.out_px, view.out_px), dtype=np.float32)
-    region = pixels[y0:y1, x0:x1]
+    region = np.ascontiguousarray(pixels[y0:y1, x0:x1], dtype=np.float32)
+    tensor = torch.from_numpy(region)[None, None]
+    # the mean of each factor x factor block (a partial last row / column is dropped)
     if factor > 1:
-        h, w = (region.shape[0] // factor) * factor, (region.shape[1] // factor) * factor
-        region = region[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
+        tensor = functional.avg_pool2d(tensor, factor)
     # source pixel centres sit at integer coordinates; a block of the pre-filter keeps that mapping
-    gx = (xs - x0 + 0.5) / (region.shape[1] * factor) * 2 - 1
-    gy = (ys - y0 + 0.5) / (region.shape[0] * factor) * 2 - 1
+    gx = (xs - x0 + 0.5) / (tensor.shape[-1] * factor) * 2 - 1
+    gy = (ys - y0 + 0.5) / (tensor.shape[-2] * factor) * 2 - 1
     if not view.angle_deg:
         gx, gy = np.meshgrid(gx, gy)
     grid = np.stack([gx, gy], axis=-1)[None].astype(np.float32)
-    tensor = torch.from_numpy(np.ascontiguousarray(region, dtype=np.float32))[None, None]
     out = functional.grid_sample(
         tensor, torch.from_numpy(grid), mode="bilinear", padding_mode="zeros", align_corners=False
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 import pytest
 from report_deid import Scrubber
@@ -11,6 +12,21 @@ from report_deid import Scrubber
 @pytest.fixture(scope="session")
 def scrubber() -> Scrubber:
     return Scrubber()
+
+
+@pytest.fixture(scope="session")
+def covered(scrubber: Scrubber) -> Callable[[str, str], bool]:
+    """``covered(text, part)``: whether every character of ``part`` (its first occurrence in ``text``) lies
+    inside some detection of the session's scrubber."""
+
+    def is_covered(text: str, part: str) -> bool:
+        start = text.index(part)
+        mask = [False] * len(text)
+        for d in scrubber.detect(text):
+            mask[d.start : d.end] = [True] * (d.end - d.start)
+        return all(mask[start : start + len(part)])
+
+    return is_covered
 
 
 @pytest.fixture

@@ -63,6 +63,8 @@ class Browser:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Chromium's own scratch folders (org.chromium.Chromium.*) go inside the profile, removed on exit
+            env={**os.environ, "TMPDIR": str(self.profile)},
         )
         port = self._port()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:

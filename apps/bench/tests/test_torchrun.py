@@ -35,8 +35,9 @@ def _tensor_kinds(path: Path) -> dict[str, tuple[tuple[int, ...], str]]:
 
 
 def _torchrun(run: Path, cwd: Path) -> subprocess.Popen[str]:
-    """``torchrun --nproc-per-node 2 -m bench pretrain RUN --method vicreg`` in its own process group."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
+    """``torchrun --nproc-per-node 2 -m bench pretrain RUN --method vicreg`` in its own process group (its
+    scratch folders, ``torchelastic_*``, in ``cwd``: a SIGKILLed agent cannot remove them)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1", "TMPDIR": str(cwd)}
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node=2"]
     command += ["-m", "bench", "pretrain", str(run), "--method", METHOD]
     return subprocess.Popen(

@@ -75,7 +75,10 @@ class DetectionEngine:
 
     def candidates(self, text: str) -> list[Detection]:
         """Every raw detection (before the allow-list and merging), found on :func:`fold`-ed text."""
-        text = fold(text)
+        return self._candidates(fold(text))
+
+    def _candidates(self, text: str) -> list[Detection]:
+        """:meth:`candidates` of already folded text."""
         found = [d for r in self.rules for d in r.find(text)]
         if self.use_lexicon:
             found.extend(lexicon_names(text))
@@ -86,13 +89,13 @@ class DetectionEngine:
 
     def detect(self, text: str) -> list[Detection]:
         """PHI spans of ``text``: allow-list filtered (strong cues excepted), merged, sorted by start."""
-        allowed = allowed_spans(fold(text))
+        folded = fold(text)
+        allowed = allowed_spans(folded)
         kept = [
             d
-            for d in self.candidates(text)
+            for d in self._candidates(folded)
             if d.strong or not inside_allowed(d.start, d.end, allowed)
         ]
-        folded = fold(text)
         merged = merge_overlaps(kept)
         if self.use_lexicon:
             beside = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,9 @@ import pytest
 from knee_localize import AnnotationError, PhantomConfig, import_boxes, render_radiograph
 from knee_localize.cli import main
 from knee_localize.geometry import View, square_view
+from knee_localize.lateral_view import lateral_knee_attenuation
 from knee_localize.phantom import render_negative, write_phantom_set
-from knee_localize.realism import NEGATIVE_KINDS
+from knee_localize.realism import NEGATIVE_KINDS, NEGATIVE_WEIGHTS
 from PIL import Image
 
 REALISTIC = PhantomConfig.realistic(spacing_mm=(0.8, 1.0))
@@ -118,7 +120,43 @@ def test_realistic_phantom_and_negatives(tmp_path: Path) -> None:
         assert negative.image.std() > 0
     table = write_phantom_set(20, 4, tmp_path, PhantomConfig.realistic(spacing_mm=(1.0, 1.2)))
     knee_less = table.groupby("image")["present"].sum() == 0
-    assert knee_less.any()  # 10 % negatives: at least one in 20 with this seed
+    assert knee_less.any()  # 15 % negatives: at least one in 20 with this seed
+
+
+def test_plain_share_draws_the_clean_end_of_the_randomisation() -> None:
+    all_plain = replace(REALISTIC, plain_share=1.0)
+    plain = replace(REALISTIC, domain_randomisation=False, plain_share=1.0)
+    kl = {"R": 2, "L": 2}
+    drawn = render_radiograph(np.random.default_rng(5), all_plain, kl)
+    np.testing.assert_array_equal(
+        drawn.image, render_radiograph(np.random.default_rng(5), plain, kl).image
+    )
+    randomised = render_radiograph(
+        np.random.default_rng(5), replace(REALISTIC, plain_share=0.0), kl
+    )
+    assert drawn.image.shape != randomised.image.shape or not np.array_equal(
+        drawn.image, randomised.image
+    )
+    assert PhantomConfig.realistic().plain_share == pytest.approx(0.15)
+
+
+def test_lateral_scene_has_femur_patella_and_flexed_tibia() -> None:
+    spacing = 1.0
+    y, x = np.mgrid[-200:200, -150:150].astype(np.float32) * spacing
+    for seed in range(4):
+        mu = lateral_knee_attenuation(x, y, np.random.default_rng(seed))
+        assert mu.dtype == np.float32
+        assert mu.shape == x.shape
+        assert float(mu.min()) >= 0.0
+        # bone (far above soft tissue) above and below the joint: femur and tibia are both in the field
+        bone = mu > 0.5
+        assert bone[:150].any()
+        assert bone[-150:].any()
+        # one leg, not two: each row crosses at most a few bone segments
+        assert bone.mean() < 0.25
+    assert len(NEGATIVE_WEIGHTS) == len(NEGATIVE_KINDS)
+    assert sum(NEGATIVE_WEIGHTS) == pytest.approx(1.0)
+    assert NEGATIVE_WEIGHTS[NEGATIVE_KINDS.index("lateral")] == max(NEGATIVE_WEIGHTS)
 
 
 def test_turned_view_round_trip() -> None:

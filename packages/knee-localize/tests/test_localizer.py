@@ -294,3 +294,23 @@ def test_cli_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert (
         main(["evaluate", "--model", str(tmp_path / "none.safetensors"), "--data", str(data)]) == 2
     )
+    # fine-tuning: --init keeps the checkpoint's settings; 0 epochs leave a network as it was
+    tuned = tmp_path / "tuned.safetensors"
+    args = ["train", "--data", str(data), "--out", str(tuned), "--init", str(model)]
+    assert main([*args, "--epochs", "0", "--refine-epochs", "1", "--lr", "1e-4"]) == 0
+    base, fine = Localizer.load(model), Localizer.load(tuned)
+    assert fine.config == base.config
+    for name, tensor in base.overview.state_dict().items():
+        assert torch.equal(tensor, fine.overview.state_dict()[name])
+    assert any(
+        not torch.equal(tensor, fine.refine.state_dict()[name])
+        for name, tensor in base.refine.state_dict().items()
+    )
+    training = json.loads(tuned.with_suffix(".json").read_text())["training"]
+    assert training["init"] == str(model)
+    assert training["lr"] == pytest.approx(1e-4)
+    assert training["final_loss"]["overview"] is None  # not trained: 0 epochs
+    assert training["init_training"]["refine_epochs"] == 1  # the base model's own record
+    capsys.readouterr()
+    assert main([*args, "--input-px", "96"]) == 2
+    assert "fine-tuning keeps those settings" in capsys.readouterr().err

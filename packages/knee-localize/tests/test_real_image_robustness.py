@@ -41,6 +41,17 @@ def test_equalize_gives_ties_their_mid_rank() -> None:
     assert float(out[0, 0]) == pytest.approx((14 + 16) / 32)
 
 
+def test_equalize_matches_counting_on_runs_of_ties() -> None:
+    generator = torch.Generator().manual_seed(3)
+    # few grey levels: long runs of ties, including at both ends of the sorted order
+    image = torch.randint(0, 6, (3, 1, 12, 12), generator=generator).float() / 5
+    flat = image.reshape(3, -1)
+    below = (flat[:, None, :] < flat[:, :, None]).sum(-1)  # #{u < v} for every v
+    upto = (flat[:, None, :] <= flat[:, :, None]).sum(-1)  # #{u <= v}
+    expected = ((below + upto).float() / (2 * flat.shape[1])).reshape(image.shape)
+    assert torch.equal(equalize(image), expected)
+
+
 def test_network_input_norm_and_legacy_checkpoints(tmp_path: Path) -> None:
     torch.manual_seed(0)
     net = ResNetRegressor("resnet18", 4, 64).eval()
@@ -60,6 +71,14 @@ def test_network_input_norm_and_legacy_checkpoints(tmp_path: Path) -> None:
     legacy = Localizer.load(tmp_path / "m.safetensors")
     assert legacy.config.input_norm == "none"
     assert legacy.overview.input_norm == legacy.refine.input_norm == "none"
+    # refinement passes: 2 since 0.4.0, 3 for checkpoints without the key (as 0.3.0 ran them)
+    assert sidecar["config"]["refine_passes"] == model.config.refine_passes == 2
+    assert legacy.config.refine_passes == 2  # the key is still in this sidecar
+    del sidecar["config"]["refine_passes"]
+    (tmp_path / "m.json").write_text(json.dumps(sidecar))
+    assert Localizer.load(tmp_path / "m.safetensors").config.refine_passes == 3
+    with pytest.raises(KneeLocalizeError, match="refine_passes"):
+        Localizer.create(LocalizerConfig(refine_passes=0))
 
 
 def test_flexion_adds_the_posterior_plateau_rim() -> None:

@@ -32,7 +32,7 @@ from knee_localize.roi_store import ROI_PRESETS, RoiStoreWriter, extract_roi
 from knee_localize.spacing import estimate_spacing
 from knee_localize.train import TrainConfig, train_localizer
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = [
     "ROI_PRESETS",

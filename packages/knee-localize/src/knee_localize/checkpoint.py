@@ -30,6 +30,9 @@ class LocalizerConfig:
         box_mm: side of the ground-truth knee boxes (for reporting).
         input_norm: ``equalize`` (per-view histogram equalisation, the default since 0.3.0) or ``none``
             (checkpoints written before 0.3.0, whose JSON has no such key).
+        refine_passes: how often the refinement runs at inference, each crop centred on the previous box
+            (2 since 0.4.0: a third pass changed no score of the 0.4.0 model; checkpoints whose JSON has no
+            such key run 3, as 0.3.0 did).
     """
 
     backbone: str = "resnet18"
@@ -39,6 +42,7 @@ class LocalizerConfig:
     refine_mm: float = 160.0
     box_mm: float = 110.0
     input_norm: str = "equalize"
+    refine_passes: int = 2
 
 
 @dataclass
@@ -53,6 +57,8 @@ class Localizer:
     @classmethod
     def create(cls, config: LocalizerConfig) -> Localizer:
         """Fresh, randomly initialised networks."""
+        if config.refine_passes < 1:
+            raise KneeLocalizeError(f"refine_passes must be at least 1, got {config.refine_passes}")
         return cls(
             config,
             ResNetRegressor(config.backbone, 10, config.overview_px, config.input_norm),
@@ -81,7 +87,7 @@ class Localizer:
                 f"{path} and {sidecar_path.name} are both needed: train a model first"
             )
         sidecar = json.loads(sidecar_path.read_text())
-        config = LocalizerConfig(**{"input_norm": "none", **sidecar["config"]})
+        config = LocalizerConfig(**{"input_norm": "none", "refine_passes": 3, **sidecar["config"]})
         model = cls.create(config)
         tensors = load_file(str(path))
         model.overview.load_state_dict(

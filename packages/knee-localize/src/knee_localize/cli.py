@@ -83,17 +83,35 @@ def _parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train the localizer on DIR/boxes.csv")
     train.add_argument("--data", type=Path, required=True)
     train.add_argument("--out", type=Path, required=True, help="MODEL.safetensors (+ MODEL.json)")
-    train.add_argument("--epochs", type=int, default=None, help="overview epochs (default 50)")
     train.add_argument(
-        "--refine-epochs", type=int, default=None, help="refinement epochs (default 30)"
+        "--epochs",
+        type=int,
+        default=None,
+        help="overview epochs (default 50; 0 keeps the network of --init as it is)",
     )
-    train.add_argument("--backbone", choices=("resnet18", "resnet34"), default="resnet18")
+    train.add_argument(
+        "--refine-epochs",
+        type=int,
+        default=None,
+        help="refinement epochs (default 80; 0 keeps it as it is)",
+    )
+    train.add_argument(
+        "--init",
+        type=Path,
+        default=None,
+        help="MODEL.safetensors to fine-tune (e.g. the phantom model on your imported boxes)",
+    )
+    train.add_argument("--lr", type=float, default=None, help="peak learning rate (default 2e-3)")
+    train.add_argument("--backbone", choices=("resnet18", "resnet34"), default=None)
     train.add_argument(
         "--imagenet-weights", type=Path, default=None, help="local torchvision ResNet weights"
     )
     train.add_argument("--seed", type=int, default=0)
     train.add_argument(
-        "--input-px", type=int, default=128, help="input side of both networks (multiple of 32)"
+        "--input-px",
+        type=int,
+        default=None,
+        help="input side of both networks (multiple of 32; default 128)",
     )
     train.add_argument("--threads", type=int, default=None, help="torch threads (min(4, cores))")
     train.set_defaults(handler=_train)
@@ -183,18 +201,23 @@ def _train(args: argparse.Namespace) -> int:
     config = TrainConfig(seed=args.seed)
     config = replace(
         config,
-        epochs=args.epochs or config.epochs,
-        refine_epochs=args.refine_epochs or config.refine_epochs,
+        epochs=config.epochs if args.epochs is None else args.epochs,
+        refine_epochs=config.refine_epochs if args.refine_epochs is None else args.refine_epochs,
+        lr=args.lr or config.lr,
     )
-    network = LocalizerConfig(
-        backbone=args.backbone, overview_px=args.input_px, refine_px=args.input_px
-    )
+    network = None
+    if args.init is None or args.backbone is not None or args.input_px is not None:
+        px = args.input_px or 128
+        network = LocalizerConfig(
+            backbone=args.backbone or "resnet18", overview_px=px, refine_px=px
+        )
     localizer = train_localizer(
         args.data,
         network,
         config,
         args.imagenet_weights,
         progress=lambda line: print(line, file=sys.stderr, flush=True),
+        init=args.init,
     )
     localizer.save(args.out)
     print(f"saved {args.out} and {args.out.with_suffix('.json').name}", file=sys.stderr)

@@ -4,8 +4,9 @@
    both knees' boxes and presence. Slot 0 is the knee on the image's left, which in a PA view is the
    patient's RIGHT knee; slot 1 the LEFT knee.
 2. Refinement: a ``refine_mm`` crop (160 mm at 1.25 mm/px) around each present knee's estimate, the left knee
-   mirrored so both look alike; the network gives the box inside the crop. Run three times, each crop centred
-   on the previous refinement (trained from starts up to 60 mm off, so a coarse overview converges).
+   mirrored so both look alike; the network gives the box inside the crop. Run ``refine_passes`` times (2 by
+   default), each crop centred on the previous refinement (trained from starts up to 60 mm off, so a coarse
+   overview converges).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from knee_localize.dicom_io import Radiograph
 from knee_localize.geometry import View, square_view
 
 SIDES = ("R", "L")
-REFINE_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def locate_knees(
         view.box_to_source(output[4 * s : 4 * s + 4] * localizer.config.overview_px) for s in (0, 1)
     ]
     present = [slot for slot in (0, 1) if probability[slot] >= threshold]
-    for _ in range(REFINE_PASSES if present else 0):  # both knees' crops in one batch
+    for _ in range(localizer.config.refine_passes if present else 0):  # both knees in one batch
         crops = [refine_view(_centre(boxes[s]), SIDES[s], spacing, localizer) for s in present]
         patches = torch.from_numpy(np.stack([square_view(pixels, crop) for crop in crops]))[:, None]
         refined = localizer.refine(patches).numpy() * localizer.config.refine_px

@@ -38,13 +38,24 @@ def equalize(x: Tensor) -> Tensor:
     """Per-image histogram equalisation: ``[B, C, H, W]`` -> quantiles in ``[0, 1]`` of the same shape.
 
     ``q(v) = (#{u < v} + #{u <= v}) / (2 n)`` over the ``n = C H W`` values of each image: ties (padding,
-    burned-out background) share their mid-rank instead of being ordered arbitrarily.
+    burned-out background) share their mid-rank instead of being ordered arbitrarily. One sort per image:
+    in sorted order, ``#{u < v}`` is the index where ``v``'s run of equal values starts (a running maximum
+    of run starts) and ``#{u <= v}`` the index where it ends (a running minimum from the right); the
+    quantiles are scattered back through the sort's permutation (twice as fast as two binary searches).
     """
-    flat = x.reshape(x.shape[0], -1).contiguous()
-    ordered = flat.sort(dim=1).values
-    below = torch.searchsorted(ordered, flat, right=False)
-    upto = torch.searchsorted(ordered, flat, right=True)
-    return ((below + upto).to(x.dtype) / (2 * flat.shape[1])).reshape(x.shape)
+    flat = x.reshape(x.shape[0], -1)
+    batch, n = flat.shape
+    ordered, order = flat.sort(dim=1)
+    position = torch.arange(n, device=x.device).expand(batch, n)
+    change = ordered[:, 1:] != ordered[:, :-1]
+    run_start = torch.ones(batch, n, dtype=torch.bool, device=x.device)
+    run_start[:, 1:] = change
+    run_end = torch.ones(batch, n, dtype=torch.bool, device=x.device)
+    run_end[:, :-1] = change
+    below = torch.where(run_start, position, 0).cummax(dim=1).values
+    upto = torch.where(run_end, position + 1, n).flip(1).cummin(dim=1).values.flip(1)
+    quantiles = (below + upto).to(x.dtype) / (2 * n)
+    return torch.empty_like(flat).scatter_(1, order, quantiles).reshape(x.shape)
 
 
 class ResNetRegressor(nn.Module):

@@ -14,9 +14,13 @@ femoral condyles), in pixel coordinates, or ``present = 0`` when the knee is abs
 ``PhantomConfig.realistic()`` (the ``knee-localize phantom`` default) adds domain randomisation
 (:mod:`knee_localize.realism`): legs over the whole field, trabecular texture, the positioning frame's bead
 column, side markers and burned-in text, film or detector imaging chains, varied fields of view (knees
-off-centre and at different heights, 250-450 mm fields), rotation up to +-15 degrees, varus/valgus, three
-implant shapes, obesity, and 10 % negative images (blank fields, lateral views, hands, chests, mid-thigh
-shafts) whose knees are both absent. The plain phantom (``PhantomConfig()``) is unchanged.
+off-centre and at different heights, 250-450 mm fields), 16 % single-knee images (60 % of them single-knee
+AP views: a narrow field centred on the knee, the other knee cut by the border or outside), rotation up to
++-15 degrees, varus/valgus, three implant shapes, obesity, and 15 % negative images (blank fields, lateral
+views -- 40 % of negatives, the view every knee series holds --, hands, chests, mid-thigh shafts) whose knees
+are both absent. 15 % of its knee images are drawn plain (bare knees, no legs, texture or imaging chain: the
+clean end of the randomisation, so a localizer trained on the default set also measures boxes right on the
+plain phantom). The plain phantom (``PhantomConfig()``) is unchanged.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from knee_localize.dicom_io import DicomStyle, write_dicom
 
 BOX_MM = 110.0
 SIDES = ("R", "L")
+SINGLE_VIEW_SHARE = 0.6  # single-knee images drawn as single-knee AP views (see _render_realistic)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class PhantomConfig:
         no_spacing_share: images with neither spacing tag (readers must fall back and warn).
         domain_randomisation: draw the realism of :mod:`knee_localize.realism` (see the module docstring).
         no_knee_share: negative images (no PA knee: blank, lateral, hand, chest, thigh shafts).
+        plain_share: with ``domain_randomisation``, knee images drawn by the plain renderer instead.
     """
 
     spacing_mm: tuple[float, float] = (0.12, 0.18)
@@ -59,6 +65,7 @@ class PhantomConfig:
     no_spacing_share: float = 0.0
     domain_randomisation: bool = False
     no_knee_share: float = 0.0
+    plain_share: float = 0.0
 
     @classmethod
     def realistic(cls, spacing_mm: tuple[float, float] = (0.12, 0.18)) -> PhantomConfig:
@@ -66,10 +73,11 @@ class PhantomConfig:
         return cls(
             spacing_mm=spacing_mm,
             width_mm=(250.0, 450.0),
-            single_knee_share=0.12,
+            single_knee_share=0.16,
             implant_share=0.08,
             domain_randomisation=True,
-            no_knee_share=0.10,
+            no_knee_share=0.15,
+            plain_share=0.15,
         )
 
 
@@ -93,7 +101,8 @@ def render_radiograph(
     implant: dict[str, bool] | None = None,
 ) -> PhantomImage:
     """Draw one bilateral radiograph (display convention: bone bright, values in [0, 1])."""
-    if config.domain_randomisation:
+    plain = config.plain_share > 0 and rng.random() < config.plain_share
+    if config.domain_randomisation and not plain:
         return _render_realistic(rng, config, kl, risk or {}, present, implant)
     risk = risk or {}
     spacing = float(rng.uniform(*config.spacing_mm))
@@ -141,9 +150,17 @@ def _render_realistic(
     present: dict[str, bool] | None,
     implant: dict[str, bool] | None,
 ) -> PhantomImage:
-    """The domain-randomised radiograph (:mod:`knee_localize.realism`)."""
+    """The domain-randomised radiograph (:mod:`knee_localize.realism`).
+
+    A single-knee image is, with p = ``SINGLE_VIEW_SHARE``, a single-knee AP view: a 180-300 mm field
+    centred on the kept knee, the other knee 100-250 mm beside it (knees together to apart), drawn where it
+    falls -- cut by the border (present while its joint centre is inside the image) or outside the field
+    (absent).
+    """
     spacing = float(rng.uniform(*config.spacing_mm))
-    width_mm = float(rng.uniform(*config.width_mm))
+    kept = [side for side in SIDES if present is None or present[side]]
+    single_view = len(kept) == 1 and rng.random() < SINGLE_VIEW_SHARE
+    width_mm = float(rng.uniform(180.0, 300.0) if single_view else rng.uniform(*config.width_mm))
     height_mm = width_mm * float(rng.uniform(0.9, 1.5))
     rows, cols = round(height_mm / spacing), round(width_mm / spacing)
     mu = np.zeros((rows, cols), dtype=np.float32)
@@ -152,8 +169,12 @@ def _render_realistic(
     joint_row = rng.uniform(0.3, 0.7) * rows
     legs = []
     margin = 30.0 / spacing
+    if single_view:  # the kept knee near the centre, the other one a knee separation beside it
+        centred = cols / 2 + rng.normal(0.0, 15.0) / spacing
+        beside = float(rng.uniform(100.0, 250.0)) / spacing * (1 if kept[0] == "R" else -1)
+        single_columns = {kept[0]: centred, "L" if kept[0] == "R" else "R": centred + beside}
     for side in SIDES:
-        if present is not None and not present[side]:
+        if present is not None and not present[side] and not single_view:
             result.knees[side] = None
             continue
         spec = KneeSpec(
@@ -170,7 +191,9 @@ def _render_realistic(
         )
         offset_mm = float(rng.uniform(80.0, 125.0)) * spec.scale
         centre_c = float(
-            np.clip(
+            single_columns[side]
+            if single_view
+            else np.clip(
                 midline + (-offset_mm if side == "R" else offset_mm) / spacing,
                 margin,
                 cols - margin,
@@ -180,9 +203,12 @@ def _render_realistic(
         _add_knee(mu, spec, side, centre_r, centre_c, spacing)
         legs.append((centre_c, centre_r, spec.angle_deg))
         _record_box(result, side, spec, centre_c, centre_r, spacing)
+        if not 0 <= result.centres_px[side][0] < cols:  # a knee outside the field is absent
+            result.knees[side] = None
+            del result.centres_px[side], result.box_px[side]
     realism.add_legs(mu, legs, spacing, float(rng.uniform(1.0, 1.6)), rng)
     realism.add_trabecular_texture(mu, spacing, rng)
-    if rng.random() < 0.5 and len(legs) == 2:
+    if rng.random() < 0.5 and len(legs) == 2 and not single_view:
         realism.add_positioning_frame(mu, (legs[0][0] + legs[1][0]) / 2, spacing, rng)
     for _ in range(int(rng.integers(0, 3))):
         realism.add_side_marker(mu, spacing, rng)
@@ -197,7 +223,7 @@ def render_negative(
     spacing = float(rng.uniform(*config.spacing_mm))
     width_mm = float(rng.uniform(*config.width_mm))
     rows, cols = round(width_mm * float(rng.uniform(0.9, 1.5)) / spacing), round(width_mm / spacing)
-    kind = kind or str(rng.choice(realism.NEGATIVE_KINDS))
+    kind = kind or str(rng.choice(realism.NEGATIVE_KINDS, p=realism.NEGATIVE_WEIGHTS))
     mu = realism.negative_attenuation(kind, (rows, cols), spacing, rng)
     if kind != "blank":
         realism.add_trabecular_texture(mu, spacing, rng)

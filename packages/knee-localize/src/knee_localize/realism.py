@@ -22,8 +22,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from knee_localize.anatomy import BONE, CORTEX, METAL, SOFT
+from knee_localize.lateral_view import lateral_knee_attenuation
 
 NEGATIVE_KINDS = ("blank", "lateral", "hand", "chest", "shafts")
+#: How often each negative is drawn: the lateral view, which every knee series holds, most often.
+NEGATIVE_WEIGHTS = (0.15, 0.4, 0.15, 0.15, 0.15)
 
 
 def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cell_px: float) -> np.ndarray:
@@ -236,8 +239,8 @@ def negative_attenuation(
 ) -> np.ndarray:
     """Attenuation of a scene without a PA knee.
 
-    ``blank``, ``lateral`` (a lateral knee view), ``hand``, ``chest`` (ribs and spine) or ``shafts``
-    (mid-thigh: two femoral shafts, no joint).
+    ``blank``, ``lateral`` (a lateral knee view, :mod:`knee_localize.lateral_view`), ``hand``, ``chest``
+    (ribs and spine) or ``shafts`` (mid-thigh: two femoral shafts, no joint).
     """
     rows, cols = shape
     mu = np.zeros(shape, dtype=np.float32)
@@ -245,14 +248,8 @@ def negative_attenuation(
     y, x = (yy - rows / 2) * spacing, (xx - cols / 2) * spacing
     if kind == "blank":
         mu += rng.uniform(0.0, 0.3) * (1 + 0.1 * _smooth_noise(rng, shape, 40 / spacing))
-    elif kind == "lateral":  # femur and tibia shafts, one large round condyle, patella in front
-        x = x + rng.normal(0, 30)
-        soft = np.sqrt(np.clip(1 - (x / 75.0) ** 2, 0, None))
-        shaft_f = (np.abs(x + 0.1 * y) <= 14) & (y < -30)
-        condyle = (x / 30.0) ** 2 + ((y + 20) / 26.0) ** 2 <= 1
-        tibia = (np.abs(x - 5) <= 28 - 0.3 * np.clip(y - 10, 0, 50)) & (y >= 2)
-        patella = ((x - 45) / 10.0) ** 2 + ((y + 25) / 20.0) ** 2 <= 1
-        mu += SOFT * 1.4 * soft + BONE * (shaft_f | condyle | tibia) + CORTEX * 0.6 * patella
+    elif kind == "lateral":
+        mu += lateral_knee_attenuation(x, y, rng)
     elif kind == "hand":
         mu += SOFT * (((x / 60.0) ** 2 + ((y - 40) / 80.0) ** 2) <= 1)
         for finger in range(5):

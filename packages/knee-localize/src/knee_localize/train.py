@@ -59,7 +59,7 @@ class TrainConfig:
     """Training settings."""
 
     epochs: int = 50
-    refine_epochs: int = 30
+    refine_epochs: int = 80
     batch_size: int = 16
     lr: float = 2e-3
     seed: int = 0
@@ -251,6 +251,8 @@ def _fit(
     label: str,
     progress: Callable[[str], None],
 ) -> list[float]:
+    if epochs <= 0:
+        return []
     steps = max(1, -(-len(images) // config.batch_size))
     optimizer = torch.optim.AdamW(network.parameters(), lr=config.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
@@ -286,8 +288,26 @@ def train_localizer(
     train_config: TrainConfig | None = None,
     imagenet_weights: Path | None = None,
     progress: Callable[[str], None] = lambda line: None,
+    init: Path | None = None,
 ) -> Localizer:
-    """Train both networks on the radiographs of ``data`` annotated in ``data/boxes.csv``."""
+    """Train both networks on the radiographs of ``data`` annotated in ``data/boxes.csv``.
+
+    ``init``: a checkpoint to fine-tune (e.g. the phantom-trained localizer on your own imported boxes); its
+    settings are kept and ``config`` must be ``None`` or equal to them. ``train_config.epochs`` or
+    ``refine_epochs`` of 0 leave that network as it is.
+    """
+    if init is not None:
+        if imagenet_weights is not None:
+            raise KneeLocalizeError(
+                "give either a checkpoint to fine-tune or ImageNet weights, not both"
+            )
+        base = Localizer.load(init)
+        if config is not None and config != base.config:
+            raise KneeLocalizeError(
+                f"{init} was trained with {base.config}; fine-tuning keeps those settings "
+                "(leave --backbone and --input-px out)"
+            )
+        config = base.config
     config = config or LocalizerConfig()
     train_config = train_config or TrainConfig()
     torch.manual_seed(train_config.seed)
@@ -296,7 +316,8 @@ def train_localizer(
     start = time.perf_counter()
     images = cache_images(data, table)
     progress(f"read {len(images)} radiographs in {time.perf_counter() - start:.1f} s")
-    localizer = Localizer.create(config)
+    localizer = Localizer.load(init) if init is not None else Localizer.create(config)
+    base_training = localizer.metadata.get("training") if init is not None else None
     if imagenet_weights is not None:
         load_imagenet_trunk(localizer.overview, imagenet_weights)
         load_imagenet_trunk(localizer.refine, imagenet_weights)
@@ -331,7 +352,13 @@ def train_localizer(
             "refine_epochs": train_config.refine_epochs,
             "seconds": round(time.perf_counter() - start, 1),
             "imagenet": str(imagenet_weights or ""),
-            "final_loss": {"overview": overview_history[-1], "refine": refine_history[-1]},
+            "init": str(init or ""),
+            "init_training": base_training,  # how the fine-tuned checkpoint was trained
+            "lr": train_config.lr,
+            "final_loss": {  # null: the network was not trained (0 epochs of a fine-tuning)
+                "overview": overview_history[-1] if overview_history else None,
+                "refine": refine_history[-1] if refine_history else None,
+            },
         },
         "input": {
             "in_channels": 1,

@@ -249,3 +249,50 @@ def test_the_word_list_is_read_without_running_code(tmp_path: Path) -> None:
     hostile = pickle.dumps(tmp_path)  # refers to pathlib's classes
     with pytest.raises(pickle.UnpicklingError, match="only plain containers"):
         _DataOnlyUnpickler(io.BytesIO(hostile)).load()
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kept"),
+    [
+        ("Compared with Dr. Okafor's prior study, no change.", "Okafor", "prior study"),
+        ("Mrs. Fields's son accompanied her.", "Fields", "son accompanied"),
+        ("Per dr. nguyen's read medial osteophytes are seen.", "nguyen", "read medial osteophytes"),
+        ("As Dr. Ann Jones' note says, effusion is small.", "Ann Jones", "note says"),
+    ],
+)
+def test_a_possessive_ends_the_name(
+    scrubber: Scrubber, covered: Callable[[str, str], bool], text: str, name: str, kept: str
+) -> None:
+    assert covered(text, name)
+    assert kept in scrubber.scrub(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Findings discussed with rebecca stone by telephone.", "rebecca stone"),
+        ("Results called to john at 3 pm.", "john"),
+        ("Results communicated to nurse amy.", "amy"),
+        ("Case reviewed with carol.", "carol"),
+        ("Discussed with grace hill at noon.", "grace hill"),
+    ],
+)
+def test_lower_case_name_after_a_communication_cue(
+    covered: Callable[[str, str], bool], text: str, name: str
+) -> None:
+    assert covered(text, name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Findings conveyed to ward.",
+        "Report given to son.",
+        "Discussed with patient family at bedside.",
+        "Results given to charge nurse.",
+        "Discussed with mark on the ward.",  # a first name that is a common word needs a surname here
+        "Case discussed with surgery.",
+    ],
+)
+def test_communication_cue_keeps_places_and_roles(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text).text == text

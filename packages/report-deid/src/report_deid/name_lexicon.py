@@ -183,6 +183,21 @@ _SINGLE_AFTER_CUE = regex.compile(
     rf"(?![\p{{L}}'’-])",
     regex.VERSION1,
 )
+#: census first names that are also where results are called to ("conveyed to ward")
+_WARD_PLACES = frozenset({"ward", "floor", "unit", "desk", "bay", "er", "icu", "pacu", "clinic"})
+#: a lower-case census first name (and surname) right after a communication cue, ending its clause:
+#: "discussed with rebecca stone by telephone", "results called to john at 3 pm", "conveyed to nurse amy."
+_LOWER_AFTER_COMMUNICATION = regex.compile(
+    r"\b(?i:discussed|reviewed|communicated|conveyed|called|relayed|given|faxed|sent|paged|texted"
+    r"|telephoned|spoke|talked|emailed|explained|handed[ ]over)(?:[ ](?i:the[ ])?(?i:findings|results|report"
+    r"|case))?(?:[ ](?i:directly|by[ ]telephone|by[ ]phone|in[ ]person))?[ ](?i:with|to)[ ]+"
+    r"(?:(?i:nurse|dr\.?|doctor|resident|tech|technologist|rn|np|pa|charge[ ]nurse|sister)[ ]+)?"
+    r"(?!(?:nurse|dr|doctor|resident|tech|technologist|rn|np|pa|charge|sister)\b)"
+    rf"(?P<first>{_LOWER_WORD})(?:[ ](?P<last>{_LOWER_WORD}))??"
+    r"(?=[ ]*(?:$|[,.;:()\n]|[ ](?:at|on|by|in|from|re|regarding|about|who|and|today|tonight|via|over"
+    r"|(?:was|is|has)[ ]|\d)))",
+    regex.VERSION1 | regex.MULTILINE,
+)
 #: person cues after which a surname that is also a word is still a surname ("paged Baker", "per Fisher")
 _STRONG_CUE = regex.compile(
     r"(?i:\b(?:per|told|asked|called|paged|contacted|notified|informed|thanked|spoke|cc|attn|mr|mrs|ms|dr))"
@@ -320,6 +335,20 @@ def lexicon_names(text: str) -> list[Detection]:
     for match in _SINGLE_AFTER_CUE.finditer(text):
         if unknown(match["first"]) or first_ok(match["first"]):
             found.append(Detection(match.start(), match.end(), "NAME", 0.5))
+    for match in _LOWER_AFTER_COMMUNICATION.finditer(text):
+        first, last = match["first"], match["last"]
+        if (
+            last is None
+        ):  # one word: a census first name that is no common word and no place on a ward
+            named = first_ok(first) and _plain(first) not in _WARD_PLACES
+        else:  # "rebecca stone": a surname that is also a word may follow an uncommon first name
+            surname = _plain(last) in surnames
+            named = (first_ok(first) and (surname or unknown(last))) or (
+                _plain(first) in first_names
+                and ((surname and _plain(last) not in COMMON_WORDS) or unknown(last))
+            )
+        if named and len(first) >= 3:
+            found.append(Detection(match.start("first"), match.end(), "NAME", 0.5))
     for match in _MID_SENTENCE_SURNAME.finditer(text):
         last = _plain(match["last"])
         if census(match["last"]) and (

@@ -195,7 +195,9 @@ _ORG_WORD = (
 _NAME_PART = rf"(?:(?!{_CREDENTIALS}{_CRED_END}|(?i:{_FIELD_WORD})\b){NAME_WORD}|{_INITIAL})"
 #: generational suffix kept with the name ("John Smith Jr.", "Smith, John III")
 _SUFFIX = r"(?:,?[ ](?:Jr|Sr|II|III|IV|JR|SR)\b\.?)?"
-NAME_BODY = rf"(?:{_NAME_PART}(?:[ ]{_NAME_PART}){{0,3}}{_SUFFIX})"
+#: a possessive ends a name: "Dr. Okafor's prior study", "Mrs. Fields's son" (not "Okafor's prior")
+_NAME_GOES_ON = rf"(?<!{_APOS}s)(?<!s{_APOS})[ ]"
+NAME_BODY = rf"(?:{_NAME_PART}(?:{_NAME_GOES_ON}{_NAME_PART}){{0,3}}{_SUFFIX})"
 #: after a strong cue (title, label) names may be lower-case too ("dr. smith", "patient: jane doe")
 #: lower-case words that end a name found after a title or label ("Dr. smith at noon", "Dr. jones and the")
 STOP_WORDS = (
@@ -215,7 +217,9 @@ STOP_WORDS = (
 )
 _ANY_WORD = rf"(?:{NAME_WORD}|(?!{STOP_WORDS}(?![\p{{L}}'’-]))\p{{Ll}}[\p{{L}}{_APOS}-]*)"
 _NOT_ORG = rf"(?!(?:(?:{_CAP_WORD}|{_UPPER_WORD})[ ]){{0,3}}(?i:{_ORG_WORD})\b)"
-LOOSE_BODY = rf"(?:{_ANY_WORD}|{_INITIAL})(?:[ ](?:{_ANY_WORD}|{_INITIAL})){{0,3}}{_SUFFIX}"
+LOOSE_BODY = (
+    rf"(?:{_ANY_WORD}|{_INITIAL})(?:{_NAME_GOES_ON}(?:{_ANY_WORD}|{_INITIAL})){{0,3}}{_SUFFIX}"
+)
 _LAST_FIRST = (
     rf"(?:{NAME_WORD}(?:[ ]{NAME_WORD})?{_SUFFIX},[ ]?{_NAME_PART}(?:[ ]{_NAME_PART}){{0,2}}"
     rf"{_SUFFIX})"

@@ -97,13 +97,18 @@ def _ellipse(
     return np.abs((x - cx) / rx) ** power + np.abs((y - cy) / ry) ** power <= 1.0
 
 
+def chord(distance: np.ndarray, radius: np.ndarray | float) -> np.ndarray:
+    """``sqrt(1 - (d / r)^2)`` inside the radius, 0 outside: a cylinder's relative thickness at ``d``."""
+    return np.sqrt(np.clip(1.0 - (distance / radius) ** 2, 0.0, None))
+
+
 def _depth(x: np.ndarray, half_width: np.ndarray | float) -> np.ndarray:
     """Projected thickness of a roughly cylindrical bone across its width, ``0.4 + 0.6 sqrt(1 - (x/w)^2)``.
 
     A bone is thickest under its axis and thins towards its edges, so radiographs show bone brightest in
     the middle; a flat mask would not (and equalised flat masks turn into noise).
     """
-    return 0.4 + 0.6 * np.sqrt(np.clip(1.0 - (x / half_width) ** 2, 0.0, 1.0))
+    return 0.4 + 0.6 * chord(x, half_width)
 
 
 def _bone(mask: np.ndarray, inner: np.ndarray) -> np.ndarray:

@@ -205,12 +205,14 @@ def _train(args: argparse.Namespace) -> int:
         refine_epochs=config.refine_epochs if args.refine_epochs is None else args.refine_epochs,
         lr=args.lr or config.lr,
     )
+    # with --init: the checkpoint's settings, unless some are given (then they must agree)
     network = None
     if args.init is None or args.backbone is not None or args.input_px is not None:
-        px = args.input_px or 128
-        network = LocalizerConfig(
-            backbone=args.backbone or "resnet18", overview_px=px, refine_px=px
-        )
+        network = LocalizerConfig()
+        if args.backbone is not None:
+            network = replace(network, backbone=args.backbone)
+        if args.input_px is not None:
+            network = replace(network, overview_px=args.input_px, refine_px=args.input_px)
     localizer = train_localizer(
         args.data,
         network,

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from knee_localize.anatomy import BONE, CORTEX, SOFT
+from knee_localize.anatomy import BONE, CORTEX, SOFT, chord
 
 
 def _turned(x: np.ndarray, y: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
@@ -33,15 +33,10 @@ def _turned(x: np.ndarray, y: np.ndarray, degrees: float) -> tuple[np.ndarray, n
     return cos * x + sin * y, -sin * x + cos * y
 
 
-def _chord(distance: np.ndarray, radius: np.ndarray | float) -> np.ndarray:
-    """``sqrt(1 - (d / r)^2)`` inside the radius, 0 outside: the relative thickness of a cylinder."""
-    return np.sqrt(np.clip(1.0 - (distance / radius) ** 2, 0.0, None))
-
-
 def _tube(distance: np.ndarray, radius: np.ndarray | float, cortex_mm: float) -> np.ndarray:
     """A long bone seen from the side: marrow over the width, cortex brightest at both edges."""
-    outer = _chord(distance, radius)
-    inner = _chord(distance, np.maximum(np.asarray(radius) - cortex_mm, 1.0))
+    outer = chord(distance, radius)
+    inner = chord(distance, np.maximum(np.asarray(radius) - cortex_mm, 1.0))
     return BONE * outer + 2.5 * CORTEX * (outer - inner)
 
 
@@ -52,7 +47,7 @@ def _blob(
     r = np.sqrt(((u - cu) / ru) ** 2 + ((v - cv) / rv) ** 2)
     inside = r <= 1.0
     rim = inside & (r >= 1.0 - rim_mm / min(ru, rv))
-    return BONE * inside * (0.5 + 0.5 * np.sqrt(np.clip(1 - r**2, 0, None))) + CORTEX * rim
+    return BONE * inside * (0.5 + 0.5 * chord(r, 1.0)) + CORTEX * rim
 
 
 def lateral_knee_attenuation(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -94,6 +89,6 @@ def lateral_knee_attenuation(x: np.ndarray, y: np.ndarray, rng: np.random.Genera
     thigh, calf = float(rng.uniform(55, 80)), float(rng.uniform(45, 65))
     depth = float(rng.uniform(1.0, 1.6))
     below = 1 / (1 + np.exp(-(v - centre_v - 10) / 8))  # thigh above the joint, calf below
-    mu += SOFT * 1.4 * depth * (1 - below) * _chord(u + 0.25 * thigh, thigh)
-    mu += SOFT * 1.4 * depth * below * _chord(tu + 0.3 * calf, calf)
+    mu += SOFT * 1.4 * depth * (1 - below) * chord(u + 0.25 * thigh, thigh)
+    mu += SOFT * 1.4 * depth * below * chord(tu + 0.3 * calf, calf)
     return mu.astype(np.float32)

@@ -21,7 +21,7 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from knee_localize.anatomy import BONE, CORTEX, METAL, SOFT
+from knee_localize.anatomy import BONE, CORTEX, METAL, SOFT, chord
 from knee_localize.lateral_view import lateral_knee_attenuation
 
 NEGATIVE_KINDS = ("blank", "lateral", "hand", "chest", "shafts")
@@ -97,7 +97,7 @@ def add_legs(
         )
         d = np.abs(cc - centre) * spacing / half
         thickness = 0.55 * depth * (1.0 + 0.3 * above) * math.sqrt(obesity)
-        mu += thickness * np.sqrt(np.clip(1.0 - d**2, 0.0, None))
+        mu += thickness * chord(d, 1.0)
 
 
 def add_trabecular_texture(mu: np.ndarray, spacing: float, rng: np.random.Generator) -> None:
@@ -270,6 +270,6 @@ def negative_attenuation(
     else:  # "shafts": two thighs with femoral shafts, no joint in the field
         for side in (-1, 1):
             xs = x - side * rng.uniform(80, 110)
-            mu += SOFT * 1.5 * np.sqrt(np.clip(1 - (xs / 85.0) ** 2, 0, None))
+            mu += SOFT * 1.5 * chord(xs, 85.0)
             mu += BONE * (np.abs(xs) <= 14) + CORTEX * ((np.abs(xs) <= 14) & (np.abs(xs) > 9))
     return mu

@@ -296,6 +296,7 @@ def train_localizer(
     settings are kept and ``config`` must be ``None`` or equal to them. ``train_config.epochs`` or
     ``refine_epochs`` of 0 leave that network as it is.
     """
+    base = None
     if init is not None:
         if imagenet_weights is not None:
             raise KneeLocalizeError(
@@ -316,8 +317,8 @@ def train_localizer(
     start = time.perf_counter()
     images = cache_images(data, table)
     progress(f"read {len(images)} radiographs in {time.perf_counter() - start:.1f} s")
-    localizer = Localizer.load(init) if init is not None else Localizer.create(config)
-    base_training = localizer.metadata.get("training") if init is not None else None
+    localizer = base if base is not None else Localizer.create(config)
+    base_training = base.metadata.get("training") if base is not None else None
     if imagenet_weights is not None:
         load_imagenet_trunk(localizer.overview, imagenet_weights)
         load_imagenet_trunk(localizer.refine, imagenet_weights)

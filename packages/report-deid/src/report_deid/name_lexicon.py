@@ -30,6 +30,7 @@ from pathlib import Path
 
 import regex
 
+from report_deid.recognizers import COMMUNICATION_CUE
 from report_deid.spans import Detection
 from report_deid.vocabulary import is_vocabulary
 from report_deid.vocabulary import plain as _plain
@@ -187,12 +188,12 @@ _SINGLE_AFTER_CUE = regex.compile(
 _WARD_PLACES = frozenset({"ward", "floor", "unit", "desk", "bay", "er", "icu", "pacu", "clinic"})
 #: a lower-case census first name (and surname) right after a communication cue, ending its clause:
 #: "discussed with rebecca stone by telephone", "results called to john at 3 pm", "conveyed to nurse amy."
+#: a role word between the cue and the name ("called to nurse amy")
+_ROLE_BEFORE_NAME = (
+    r"(?i:nurse|dr\.?|doctor|resident|tech|technologist|rn|np|pa|charge[ ]nurse|sister|charge)"
+)
 _LOWER_AFTER_COMMUNICATION = regex.compile(
-    r"\b(?i:discussed|reviewed|communicated|conveyed|called|relayed|given|faxed|sent|paged|texted"
-    r"|telephoned|spoke|talked|emailed|explained|handed[ ]over)(?:[ ](?i:the[ ])?(?i:findings|results|report"
-    r"|case))?(?:[ ](?i:directly|by[ ]telephone|by[ ]phone|in[ ]person))?[ ](?i:with|to)[ ]+"
-    r"(?:(?i:nurse|dr\.?|doctor|resident|tech|technologist|rn|np|pa|charge[ ]nurse|sister)[ ]+)?"
-    r"(?!(?:nurse|dr|doctor|resident|tech|technologist|rn|np|pa|charge|sister)\b)"
+    rf"{COMMUNICATION_CUE}(?:{_ROLE_BEFORE_NAME}[ ]+)?(?!{_ROLE_BEFORE_NAME}\b)"
     rf"(?P<first>{_LOWER_WORD})(?:[ ](?P<last>{_LOWER_WORD}))??"
     r"(?=[ ]*(?:$|[,.;:()\n]|[ ](?:at|on|by|in|from|re|regarding|about|who|and|today|tonight|via|over"
     r"|(?:was|is|has)[ ]|\d)))",

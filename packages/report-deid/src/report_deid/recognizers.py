@@ -296,13 +296,17 @@ _BY_PHRASE = (
     rf"[ ]*:?[ ]*(?:{_TITLE})?"
 )
 _BY_TRIGGER = r"(?i:[ ](?:by|von|par|door)\b|/e?s/)"
-_COMMUNICATION = (
+#: a phrase after which the next words name whom findings went to ("discussed with", "called to")
+COMMUNICATION_CUE = (
     r"(?i:\b(?:discussed|reviewed|communicated|conveyed|called|relayed|given|faxed|sent|reported|paged|texted"
-    r"|notified|informed|telephoned|spoke|handed[ ]over|emailed|e-mailed|messaged|escalated|explained)(?:[ ]"
-    r"(?:the[ ])?(?:findings|results|report|case))?(?:[ ](?:directly|by[ ]telephone|by[ ]phone|via[ ]phone"
-    r"|in[ ]person))?[ ](?:with|to)|\b(?:spoke|talked|conversation)[ ]with|\bd/w|\bbesprochen[ ]mit"
+    r"|notified|informed|telephoned|spoke|handed[ ]over|emailed|e-mailed|messaged|escalated|explained)"
+    r"(?:[ ](?:the[ ])?(?:findings|results|report|case))?(?:[ ](?:directly|by[ ]telephone|by[ ]phone|via[ ]"
+    r"phone|in[ ]person))?[ ](?:with|to)|\b(?:spoke|talked|conversation)[ ]with|\bd/w|\bbesprochen[ ]mit"
     r"|\bdiscut[ée]e?[ ]avec|\bbesproken[ ]met)[ ]+"
-    rf"(?:(?i:the[ ](?:referring|ordering|covering|on-call)[ ](?:physician|provider|clinician|nurse"
+)
+_COMMUNICATION = (
+    COMMUNICATION_CUE
+    + rf"(?:(?i:the[ ](?:referring|ordering|covering|on-call)[ ](?:physician|provider|clinician|nurse"
     rf"|doctor)),?[ ]+)?"
     rf"(?:{_TITLE})?"
 )

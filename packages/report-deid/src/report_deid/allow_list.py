@@ -16,7 +16,7 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"Pellegrini[- ]Stieda(?:[ ](?:lesion|calcification|sign))?",
     r"Osgood[- ]Schlatter(?:[ ](?:disease|changes?))?",
     r"Insall[- ]Salvati(?:[ ](?:ratio|index))?",
-    r"Segond(?:[ ]fracture)?",
+    r"Segond(?:[- ]?(?:fractures?|fractuur|fraktur|fragment|avulsion))?",
     r"Hoffa'?s?[ ](?:fat[ ]pad|fat|disease)",
     r"Wrisberg(?:[ ]ligament)?",
     r"Humphrey[ ]ligament",
@@ -25,11 +25,55 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"Outerbridge(?:[ ]grade)?",
     r"\bKL[ ]?(?:grade[ ])?[0-4]\b",
     r"\b(?:grade|KL)[ ][0-4]\b",
-    r"\b(?:OA|MCL|LCL|ACL|PCL|TKA|TKR|UKA|DJD|AP|PA|MRI|CT)\b",
+    # eponymous fractures, signs, lesions and diseases of the musculoskeletal system
+    r"Salter[- ]Harris(?:[ ](?:type[ ])?(?-i:I{1,3}V?|IV|V|[1-5])\b)?",
+    r"Sinding[- ]Larsen(?:[- ]Johansson)?",
+    r"(?:reverse[ ])?Hill[- ]Sachs",
+    r"Legg[- ]Calv[ée][- ]Perthes",
+    r"Ehlers[- ]Danlos",
+    r"Charcot[- ]Marie[- ]Tooth",
+    r"Brown[- ]S[ée]quard",
+    r"Essex[- ]Lopresti",
+    r"Blackburne[- ]Peel",
+    r"Lauge[- ]Hansen",
+    r"Gustilo(?:[- ]Anderson)?",
+    r"Tanner[- ]Whitehouse",
+    r"Greulich[ ](?:and|&)[ ]Pyle",
+    r"DeLee[ ](?:and|&)[ ]Charnley",
+    r"Smith[- ]Petersen",
+    r"Watson[- ]Jones",
+    r"(?:Bankart|Bennett|Rolando|Colles|Barton|Monteggia|Galeazzi|Maisonneuve|Lisfranc|Chopart|Tillaux"
+    r"|Hawkins|Pilon|Stener|Hoffa|Kienb[öo]ck|Preiser|Freiberg|K[öo]hler|Sever|Sudeck|Heberden|Bouchard"
+    r"|Dupuytren|Haglund|Morton|Brodie|Codman|Ewing|Blount|Perthes|Scheuermann|Paget|Charcot|Stieda"
+    r"|Jones|Smith|Pott|Bosworth|Segond|Baker|Schatzker|Garden|Pauwels|Weber|Neer|Mayo|Herbert|Cobb"
+    r"|Risser|Wiberg|T[öo]nnis|Crowe|Brooker|Gruen|Paprosky|Vancouver|Ahlb[äa]ck|Fairbank|Outerbridge"
+    r"|Kellgren|Merchant|Rosenberg|Laurin|Judet|Lauenstein|Dunn|Ferguson|Harris|Lachman|McMurray|Thessaly"
+    r"|Apley|Beighton|Trendelenburg|Thomas|Ottawa|Pittsburgh|Hardinge|Kocher|Thompson|Austin[ ]Moore)"
+    r"(?:['’]s)?[ ](?:type[ ]|class[ ]|classification[ ]|grade[ ]|stage[ ])?(?:fractures?"
+    r"|fracture[- ]dislocation"
+    r"|lesions?|disease|syndrome|sign|deformity|triangle|abscess|sarcoma|contracture|neuroma|nodes?"
+    r"|classification|class|type|grade|stage|angle|zones?|view|views|projection|rules?|criteria|test|approach"
+    r"|prosthesis|hemiarthroplasty|stem|score|index|ratio|line|ligament|injury|avulsion|(?-i:(?:I{1,3}V?|IV|V"
+    r"|VI|[1-6])[ABC]?|[ABC][1-3]?)\b)",
+    r"(?:Ottawa|Pittsburgh)[ ](?:ankle|knee|foot)[ ]rules?",
+    r"(?:Ottawa|Pittsburgh)(?=[ ]+(?:rules?[ ])?(?:positive|negative|pos|neg)\b)",
+    r"(?-i:Rosenberg|ROSENBERG)(?=[ ]*(?:[+,(/]|views?|projections?|PA|$))",
+    r"AO/OTA(?:[ ]\d{2}[- ]?[ABC]\d?(?:\.\d)?)?",
+    # implants, instruments and drugs named after people or places
+    r"Oxford[ ](?:UKA|UKR|partial|knee|unicompartmental|uni|medial|lateral|mobile|phase|score|hip"
+    r"|knee[ ]score)",
+    r"(?:Zimmer(?:[ ]Biomet)?|Biomet|Stryker|DePuy(?:[ ]Synthes)?|Synthes|Smith[ ](?:&|and)[ ]Nephew"
+    r"|Exeter|Charnley|Persona|Attune|NexGen|Triathlon|Genesis[ ]II|Journey[ ]II|Legion|Corail|Pinnacle"
+    r"|Taperloc|Trident|Accolade|Vanguard|PFC[ ]Sigma|Scorpio|Gamma[ ]nail|Austin[ ]Moore|Thompson"
+    r"[ ]hemiarthroplasty|Depo-Medrol|Kenalog|Omnipaque|Visipaque|Xylocaine|Marcaine)",
+    r"\b(?:OA|MCL|LCL|ACL|PCL|TKA|TKR|UKA|DJD|AP|PA|MRI|CT|PACS|RIS)\b",
     r"\b\d+(?:\.\d+)?[ ]?(?:mm|cm|degrees?|%)",
     r"\b\d+(?:\.\d+)?[ ]?x[ ]?\d+(?:\.\d+)?(?:[ ]?x[ ]?\d+(?:\.\d+)?)?[ ]?(?:mm|cm)",
 )
-_ALLOWED = regex.compile("|".join(f"(?:{p})" for p in ALLOW_PHRASES), regex.IGNORECASE)
+#: every phrase starts with a letter or digit, so a word boundary opens each match (4x faster scan)
+_ALLOWED = regex.compile(
+    r"\b(?:" + "|".join(f"(?:{p})" for p in ALLOW_PHRASES) + ")", regex.IGNORECASE
+)
 
 
 def allowed_spans(text: str) -> list[tuple[int, int]]:

@@ -19,9 +19,11 @@ from typing import Any
 
 from report_deid.allow_list import allowed_spans, inside_allowed
 from report_deid.errors import ModelNotFoundError
+from report_deid.name_contexts import context_names, is_header_phrase
 from report_deid.name_lexicon import lexicon_names
 from report_deid.place_lexicon import lexicon_places, places_beside_places
 from report_deid.recognizers import Rule, radiology_rules
+from report_deid.repeated_mentions import repeated_mentions
 from report_deid.spans import Detection, merge_overlaps
 from report_deid.text_forms import fold
 
@@ -82,10 +84,16 @@ class DetectionEngine:
         found = [d for r in self.rules for d in r.find(text)]
         if self.use_lexicon:
             found.extend(lexicon_names(text))
+            found.extend(context_names(text))
             found.extend(lexicon_places(text))
         if self.nlp is not None:
             found.extend(self._entities(text))
-        return [d for d in found if d.score >= self.score_threshold]
+        return [
+            d
+            for d in found
+            if d.score >= self.score_threshold
+            and not (d.entity_type == "NAME" and is_header_phrase(text[d.start : d.end]))
+        ]
 
     def detect(self, text: str) -> list[Detection]:
         """PHI spans of ``text``: allow-list filtered (strong cues excepted), merged, sorted by start."""
@@ -105,6 +113,13 @@ class DetectionEngine:
             ]
             if beside:
                 merged = merge_overlaps([*merged, *beside])
+        mentions = [
+            d
+            for d in repeated_mentions(folded, merged)
+            if not inside_allowed(d.start, d.end, allowed)
+        ]
+        if mentions:
+            merged = merge_overlaps([*merged, *mentions])
         return bridge_places(folded, merged)
 
     def _entities(self, text: str) -> list[Detection]:

@@ -63,7 +63,7 @@ COMMON_WORDS: frozenset[str] = frozenset(
     overall overlie pain part patella people person re read reading record reveal ring roof room
     root round rule second seen setting shallow shape sharp shoulder show shows single six slight
     smaller son states stent stone stones such surface than tiny tobacco top true vein vessels wall
-    wedge weeks worst zone
+    wedge weeks worst zone dr mr mrs ms mx prof sir dame rev fr sr jr st nurse sister
     """.split()
 )
 #: the words of :data:`COMMON_WORDS` that are also common given names or surnames ("Rose", "Baker" is not
@@ -84,11 +84,15 @@ EPONYM_NOUNS = (
     r"|operation|technique|type|stage|node|nodes|sarcoma|tumor|tumour|lines|calcification|changes?|phenomenon"
     r"|effect|law|point|triangle|space|canal|notch|nerve|artery|vein|muscle|tendon|bone|joint|knee)"
 )
-_TITLE_WORD = r"\p{Lu}[\p{Ll}\p{Mn}]+(?:['’-]\p{L}[\p{Ll}\p{Mn}]*)*"
+_TITLE_WORD = (
+    r"(?:(?:Mc|Mac|Di|De|Da|Du|La|Le|Fitz|O['’]|D['’])(?=\p{Lu}))?\p{Lu}[\p{Ll}\p{Mn}]+"
+    r"(?:['’-](?:Mc|Mac|O['’])?\p{L}[\p{Ll}\p{Mn}]*)*"
+)
 _UPPER = r"\p{Lu}{2,}(?:['’-]\p{Lu}+)*"
 _AFTER = rf"(?![ ]+(?i:{EPONYM_NOUNS})\b)(?!['’]s\b)(?:,?[ ](?:Jr|Sr|II|III|IV|JR|SR)\b\.?)?"
 _PARTICLES = (
-    r"(?:(?:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|el|st\.?|y)[ ]){"
+    r"(?:(?:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|el|st\.?|y|ap|mac|ó|ní"
+    r"|nic|ua)[ ]){"
     r"0,2}"
 )
 _FIRST_LAST = regex.compile(
@@ -154,7 +158,8 @@ _SINGLE_BEFORE_VERB = regex.compile(
     rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_TITLE_WORD})(?=[ ]+(?:says|said|fell|tripped|slipped|twisted|reports"
     rf"|reported|states|stated|denies|denied|complains|complained|attended|presented|describes|feels|felt"
     rf"|recalls|mentions|thinks|wants|prefers|explains|explained|noticed|walks|plays|works|lives|went"
-    rf"|landed|injured|hurt|jumped|kicked|ran|came|arrived|returns|returned)\b"
+    rf"|landed|injured|hurt|jumped|kicked|ran|came|arrived|returns|returned|mentioned|calling|rang|phoned"
+    rf"|has[ ]had|had[ ]her|had[ ]his|asked|agreed|declined|confirmed|brought|drove)\b"
     rf"|['’]s[ ](?:knee|knees|leg|legs|hip|ankle|foot|feet"
     rf"|shoulder|back|pain|symptoms|mother|father|mum|mom|dad|husband|wife|son|daughter|partner|gp|physio"
     rf"|appointment|x-?rays?|scans?|films|images|injury|fall|brace|crutches|swelling|family|carer)\b"
@@ -165,13 +170,15 @@ _SINGLE_BEFORE_VERB = regex.compile(
 #: words after which a person is named ("thanks for seeing X Y", "case of X Y", "told X"), or a line start
 _PERSON_SLOT_BEFORE = regex.compile(
     r"(?:(?i:\b(?:seeing|see|seen|saw|named|called|of|for|re|patient|pt|with|to|by|told|asked|ask|tell"
+    r"|referring"
     r"|thanks|thank[ ]you|cheers|dear|hi|hello|and|case|mr|mrs|ms|miss|dr|per|cc|informed|inform|handed"
-    r"[ ]over[ ]to|reviewed|examined|met|called|paged|phoned)\.?)[ ,:]*|^[ \t]*)$",
+    r"[ ]over[ ]to|reviewed|examined|met|called|paged|phoned)\.?)[ ,:(]*|^[ \t]*(?:\d{1,2}[.)][ ]*"
+    r"|[-•*][ ]*)?)$",
     regex.VERSION1 | regex.MULTILINE,
 )
 #: what follows a person's name in a slot: punctuation, a possessive, age and sex, a role in brackets
 _PERSON_SLOT_AFTER = regex.compile(
-    r"(?:['’]s\b|[ ]*(?:$|[,;:.()\n/]|-[ ])|[ ]+\d{1,3}[ ]?(?:[MFmf]|yo|y/o)\b|[ ]+(?:from|on|at|in|to"
+    r"(?:['’]s\b|[ ]*(?:$|[,;:.()\n/\t]|[-–—][ ])|[ ]+\d{1,3}[ ]?(?:[MFmf]|yo|y/o)\b|[ ]+(?:from|on|at|in|to"
     r"|about|re|regarding)\b)",
     regex.VERSION1 | regex.MULTILINE,
 )
@@ -262,7 +269,12 @@ def lexicon_names(text: str) -> list[Detection]:
     def in_person_slot(match: regex.Match[str]) -> bool:
         """Two words no dictionary or census has, in a person's slot ("thanks for seeing X Y.")."""
         first, last = match["first"], match["last"]
-        if not (unknown(first) and unknown(last)) or min(len(first), len(last)) < 2:
+        if min(len(first), len(last)) < 2:
+            return False
+        if not (unknown(first) and unknown(last)) and not (
+            (unknown(first) and _plain(last) in surnames)
+            or (unknown(last) and _plain(first) in first_names)
+        ):
             return False
         return bool(
             _PERSON_SLOT_AFTER.match(text, match.end())
@@ -307,7 +319,12 @@ def lexicon_names(text: str) -> list[Detection]:
                 found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
     for match in _LOWER_PAIR.finditer(text, overlapped=True):
         last = _plain(match["last"])
-        if first_ok(match["first"]) and last in surnames and last not in COMMON_WORDS:
+        if (
+            first_ok(match["first"])
+            and last in surnames
+            and last not in COMMON_WORDS
+            and not (is_vocabulary(match["first"]) and is_vocabulary(match["last"]))
+        ):
             found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
     for match in () if text.isascii() else _ACCENTED_PAIR.finditer(text, overlapped=True):
         words = (match["first"], match["last"])

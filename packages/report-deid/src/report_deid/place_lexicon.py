@@ -111,12 +111,18 @@ _PLACE_CUE = (
     r"|imaged|scanned|x-?rayed|injured|fell|followed[ ]up|attended|presented|returned|flew|walked|arrived"
     r"|brought[ ]in|studies|study|films?|images?|radiographs?|x-?rays?|scans?|mri|ct|report|imaging)"
     r"(?:[ ](?:here|over|back|up|down|locally|previously|originally|initially))?(?:[ ]in)?[ ]"
-    r"(?:in|at|from|to|near|outside|into|by)|near|outside|(?:town|village|city|hamlet|outskirts|parish)[ ]of"
+    r"(?:in|at|from|to|near|outside|into|by)|near|nr\.?|outside|(?:town|village|city|hamlet|outskirts"
+    r"|parish)[ ]of"
+    r"|(?:farmer|fisherman|postman|postwoman|builder|teacher|trader|labourer|laborer|worker|employee|player"
+    r"|footballer|cricketer|hurler|student|pupil|resident|volunteer|coach|member|works?|working|employed"
+    r"|injured|injury|fell|fall|slipped|tripped|hurt|accident|collapsed)(?:[ ]\w+){0,2}?[ ](?:at|in|from"
+    r"|for|of|on)"
+    r"|(?:plays?|playing|played|club|team|signed)(?:[ ][\w-]+){0,3}?[ ](?:for|with|at)|lives"
     r"|(?:farm|house|home|flat|cottage|bungalow)[ ](?:in|near|at|outside))[ ]+(?:the[ ]+)?)"
 )
 #: a preposition and a capitalised run: the candidates; the cue before the preposition is checked after
 _PREP_RUN = regex.compile(
-    r"(?i:\b(?:in|at|from|to|near|outside|into|by|of))[ ]+(?:(?i:the)[ ]+)?"
+    r"(?i:\b(?:in|at|from|to|near|outside|into|by|of|for|with|lives))[ ]+(?:(?i:the)[ ]+)?"
     r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:(?:of|on|upon|under|le|la|de|in|by|the)[ ])?"
     r"\p{Lu}[\p{L}'’&-]*){0,3})",
     regex.VERSION1,
@@ -183,7 +189,8 @@ def cued_places(text: str) -> list[Detection]:
 
 #: "in" and one capitalised word that ends the clause ("... a plant in Dunmore.")
 _IN_TOWN = regex.compile(
-    r"(?i:\b(?:in|at|near)[ ]+)(?P<run>\p{Lu}\p{Ll}[\p{L}'’-]+)(?=[ ]*(?:$|[,.;)\n]))",
+    r"(?i:\b(?:in|at|near|nr\.?|(?:is|are|was|were|comes|came"
+    r"|originally)[ ]from)[ ]+)(?P<run>\p{Lu}\p{Ll}[\p{L}'’-]+)(?=[ ]*(?:$|[,.;)\n]))",
     regex.VERSION1 | regex.MULTILINE,
 )
 

@@ -157,10 +157,10 @@ _CAP_WORD = (
 #: an upper-case name word (HOWARD, O'NEIL, SMITH-JONES, NUÑEZ)
 _UPPER_WORD = rf"(?:(?:Mc|Mac)?{_UP}(?:[{_APOS}-]?{_UP}){{1,}})"
 #: an initial: ``J.``, ``J.S.``, or a bare capital before a space, comma, caret or the end of the line
-_INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ,^]|$))"
+_INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ,^|]|$))"
 _PARTICLE = (
     r"(?:(?<![\p{L}'’-])(?i:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|"
-    r"el|st\.?|y)(?:[ ]|-))"
+    r"el|st\.?|y|ap|ó|ní|nic|mac|van[ ]'t|van[ ]der|van[ ]den)(?:[ ]|-))"
 )
 _CREDENTIALS = (
     r"(?:M\.?D|D\.?O|Ph\.?D|PA-C|PA|NP|FNP(?:-C)?|APRN|CNP|CRNP|RN|LPN|RT(?:\([A-Z]{1,3}\))*|R\.T\."
@@ -231,11 +231,11 @@ _PERSON = rf"(?:{_LAST_FIRST}|{NAME_BODY})"
 #: titles in English, German, French, Dutch, Italian and Spanish; "Dr. med.", "Prof. Dr." chains are one title
 _TITLE_WORD = (
     r"(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|sister|rev|sr|sra|srta|fr|herr|frau"
-    r"|mme|mlle|madame|monsieur|mevr|mevrouw|dhr|dott|dott\.ssa|sig\.ra|signora|signor|doña"
-    r"|docteur|doktor)"
+    r"|mme|mlle|madame|monsieur|mevr|mevrouw|dhr|mw|dott|dott\.ssa|sig\.ra|signora|signor|doña"
+    r"|docteur|doktor|dokter|dra|smt|shri|sh|sri|kum|kumari|herrn)"
 )
 _TITLE = (
-    rf"(?i:\b{_TITLE_WORD}\b\.?(?:[ ]+(?:med|dent|univ|habil)\.)*)[ ]+"
+    rf"(?i:\b{_TITLE_WORD}\b\.?(?:[ ]+(?:med|dent|univ|habil)\.)*)[ ]+(?:\((?i:mrs|ms|mr|miss)\)[ ]+)?"
     rf"(?:(?i:{_TITLE_WORD})\b\.?(?:[ ]+(?:med|dent)\.)*[ ]+)?"
 )
 #: abbreviated titles, after which even a lower-case name is a name ("dr. smith")
@@ -265,6 +265,10 @@ _ROLE = (
     r"[ ]?physicians?[ ]?name|physicians?[ ]of[ ]record|signer|signatory|chaperone|escort|carer|assistant"
     r"|scrub[ ]nurse|an(?:a)?esthetist|anesthesiologist|physio(?:therapist)?|therapist|midwife|supervisor"
     r"|locum|patient['’]?s[ ]?name|last[ ]name|first[ ]name|surname|given[ ]names?|family[ ]name|forenames?"
+    r"|secretary|medical[ ]secretary|backup|cover|covering|on-?call|assigned(?:[ ]to)?|owner|admin"
+    r"|pacs[ ]admin"
+    r"|clerk|ward[ ]clerk|receptionist|coordinator|co-ordinator|reg|spr|physician[ ]assistant|claimant"
+    r"|adjuster|employee|injured[ ]worker|student|athlete|player|client|resident[ ]name|member[ ]name"
     r"|maiden[ ]name|alias|aka|vorname|nachname|überweiser|zuweiser|einsender|befunder|(?:überweisende"
     r"|befundende"
     r"|behandelnde)r?[ ](?:arzt|ärztin)|arzt|ärztin|oberarzt|oberärztin|chefarzt|chefärztin|facharzt"
@@ -332,7 +336,8 @@ _KIN_NOUN = (
 )
 #: what every "relation noun then name" match holds: a relation noun's last letters, then a capital
 _KIN_TRIGGER = (
-    r"\b(?:[Dd]aughter|[Ss]on|[Ww]ife|[Hh]usband|[Pp]artner|[Mm]other|[Ff]ather|[Mm]um|[Mm]om|[Dd]ad|[Ss]ister"
+    r"\b(?:[Dd]aughter|[Ss]on|[Ww]ife|[Hh]usband|[Pp]artner|[Mm]other|[Ff]ather|[Mm]um|[Mm]om|[Dd]ad"
+    r"|[Ss]ister"
     r"|[Bb]rother|[Nn]iece|[Nn]ephew|[Aa]unt|[Uu]ncle|[Gg]rand\p{Ll}+|[Ff]riend|[Cc]arer|[Cc]aregiver"
     r"|[Nn]eighbou?r|[Ss]pouse|[Gg]uardian|[Ff]ianc\p{Ll}+|[Bb]oyfriend|[Gg]irlfriend)[ ]*\(?\p{Lu}"
 )
@@ -347,7 +352,8 @@ _KIN = (
 #: the first word of a line under a clinician's name ("Consultant Radiologist", "MSK Fellow")
 _ROLE_LINE = (
     r"(?i:consultant|specialist|attending|staff|senior|junior|associate|assistant|locum|chief|head|clinical"
-    r"|radiology|musculoskeletal|msk|reporting|diagnostic|interventional|registrar|resident|fellow|radiologist"
+    r"|radiology|musculoskeletal|msk|reporting|diagnostic|interventional|registrar|resident|fellow"
+    r"|radiologist"
     r"|radiographer|orthop(?:a)?edic|sports|facharzt|fachärztin|oberarzt|oberärztin|chefarzt|médecin"
     r"|radiologue|professor|lecturer|director|department|dept|md|m\.d\.|mbbs|frcr)\b"
 )
@@ -470,7 +476,8 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "initials",
-            r"(?<![\p{L}\d/])(?P<phi>[A-Z]{2,3}/[a-z]{2,3}(?:/[a-z]{2,3})?)(?![\p{L}\d/])",
+            r"(?<![\p{L}\d/])(?!(?:AP|PA|LAT)/(?:lat|obl|ap|pa)\b)"
+            r"(?P<phi>[A-Z]{2,3}/[a-z]{2,3}(?:/[a-z]{2,3})?)(?![\p{L}\d/])",
             0.6,
         ),
     ]
@@ -481,7 +488,8 @@ _STREET_SUFFIX = (
     r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|lane|ln|way|court|ct|place|pl|terrace|ter"
     r"|circle|cir|parkway|pkwy|highway|hwy|route|rte|trail|trl|square|sq|plaza|plz|alley|aly|crescent|cres"
     r"|close|loop|run|path|pike|turnpike|expressway|expy|freeway|fwy|row|walk|point|pt|ridge|hill|heights"
-    r"|hts|park|grove|gardens|view|crossing|xing)"
+    r"|hts|park|grove|gardens|view|crossing|xing|parade|pde|wharf|mews|quay|rise|green|gate|wynd|brae|mains"
+    r"|cross|esplanade|promenade|vale|chase|approach|broadway|causeway|embankment|strand|glen|cr|crs|tce)"
 )
 _STREET = (
     rf"\b\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?[ ]+(?:(?:[NSEW]|North|South|East|West|NORTH|SOUTH|EAST|W"
@@ -576,7 +584,11 @@ _CAP_FAC_NOUN = (
     r"|Health[ ]Board|Permanente|Diagnostic[ ]Centre|Diagnostic[ ]Center|Ortho|ORTHO|Physio|PHYSIO"
     r"|Trust|TRUST|Royal|ROYAL|MIU|UTC|Care[ ]Network|Health[ ]Network|Minor[ ]Injuries(?:[ ]Unit)?"
     r"|Walk-in[ ]Centre|Walk-in[ ]Center"
-    r"|Polyclinic|Sports[ ]Injury[ ]Clinic|Spine[ ]Center|Spine[ ]Centre)"
+    r"|Polyclinic|Sports[ ]Injury[ ]Clinic|Spine[ ]Center|Spine[ ]Centre|Gen|GEN|Hosp|HOSP|Base|Private"
+    r"|Partnership|Assisted[ ]Living|LTC|Imaging[ ]Suite|Joint[ ]Replacement[ ]Cent(?:er|re)"
+    r"|Orthop(?:a)?edic[ ]Unit|(?:Orthop(?:a)?edic|ORTHOP(?:A)?EDIC|Ortho|ORTHO)[ ](?:&|and|AND)[ ](?:Spine"
+    r"|SPINE|Sports[ ]Med(?:icine)?|SPORTS[ ]MED(?:ICINE)?|Trauma|TRAUMA)(?:[ ](?:Cent(?:er|re)|CENT(?:ER"
+    r"|RE)))?)"
 )
 #: specialty words that make "X Medicine", "X Imaging" a department, not a facility
 _SPECIALTY = (
@@ -612,6 +624,12 @@ _LOWER_FAC_NOUN = (
 )
 
 
+#: a department after a facility's name ("Waikato Hospital Radiology", "... Infirmary ED"): not part of it
+_DEPARTMENT = (
+    r"(?i:radiology|imaging|x-?ray|ed|a&e|a[ ]and[ ]e|emergency|orthop(?:a)?edics?|orthopädie|trauma|fracture"
+    r"|physio\w*|rheumatology|surgery|outpatients?|msk|musculoskeletal|wards?|theatres?|department|dept"
+    r"|service|unit|pacs|ris|mri|ct|ultrasound|nuclear)\b"
+)
 #: words that make "X Surgery" a kind of operation or a department, not a general practice ("Knee Surgery")
 _NOT_PRACTICE = (
     rf"(?:{_SPECIALTY}|(?i:plastic|hand|foot|ankle|knee|hip|shoulder|wrist|elbow|day|spinal|trauma|minor"
@@ -629,7 +647,7 @@ def location_rules() -> list[Rule]:
     facility = (
         rf"\b(?!{_GENERIC_NAME}(?i:{_FACILITY_NOUN})\b)"
         rf"(?:{_FAC_NAME}[ ](?i:{_FACILITY_NOUN})|{_LOWER_FAC}{_LOWER_FAC_NOUN})\b"
-        rf"(?:{_FAC_JOIN}{_FAC_NAME})?"
+        rf"(?:{_FAC_JOIN}(?!{_DEPARTMENT}){_FAC_NAME})?"
     )
     facility_first = (
         rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ]of(?:[ ]the)?"
@@ -647,13 +665,15 @@ def location_rules() -> list[Rule]:
             "LOCATION",
             "lower-case street address",
             r"\b\d{1,6}[a-z]?[ ]+(?:[nsew]\.?[ ]+)?(?:[a-z][a-z'-]+[ ]+){1,3}(?:street|st|avenue|ave|road|rd"
-            r"|boulevard|blvd|drive|dr|lane|ln|court|ct|terrace|parkway|pkwy|highway|hwy)\b\.?",
+            r"|boulevard|blvd|drive|dr|lane|ln|court|ct|terrace|tce|parade|pde|crescent|cres|close|grove"
+            r"|parkway|pkwy|highway|hwy)\b\.?",
             0.7,
         ),
         rule(
             "LOCATION",
             "foreign street address",
-            r"(?:\b(?:calle|avenida|av\.|rua|rue|via|viale|piazza|plaza|paseo|camino|carrer|corso|largo|praça"
+            r"(?:\bvia[ ]+\p{Lu}\p{Ll}+(?:[ ]+\p{Lu}\p{Ll}+){0,2},?[ ]+\d{1,4}\b"
+            r"|\b(?:calle|avenida|av\.|rua|rue|viale|piazza|plaza|paseo|camino|carrer|corso|largo|praça"
             r"|travessa|boulevard|bd\.?|chemin|allée|quai|place|straat|laan|gracht|ulica|ul\.)(?:[ ]+"
             r"(?:de|del|de[ ]la|des|du|di|della|do|da|dos|das|le|la|l'))?[ ]+(?:\p{Lu}[\p{L}'’-]*|\d+)"
             r"(?:[ ]+\p{Lu}[\p{L}'’-]*){0,3}(?:,?[ ]+\d{1,5}[a-zA-Z]?)?"
@@ -758,10 +778,12 @@ def location_rules() -> list[Rule]:
             rf"(?<![\p{{L}}'’-])(?!(?:The|A|An|This|That|His|Her|Their|Our|Wall|Drive)[ ])"
             rf"(?:{_CAP_WORD}[ ]){{1,3}}"
             rf"(?:Street|Road|Lane|Avenue|Close|Drive|Crescent|Terrace|Grove|Way|Court|Place|Row|Boulevard"
-            rf"|Parkway|Mews|Gardens|Rise|Hill|Walk|Strasse|Straße|Weg|Allee|Gasse)\b",
+            rf"|Parkway|Mews|Gardens|Rise|Hill|Walk|Parade|Wharf|Quay|Esplanade|Promenade|Wynd|Brae|Mains"
+            rf"|Strasse|Straße|Weg|Allee|Gasse)\b",
             0.55,
             trigger=r"[ ](?:Street|Road|Lane|Avenue|Close|Drive|Crescent|Terrace|Grove|Way|Court|Place|Row"
-            r"|Boulevard|Parkway|Mews|Gardens|Rise|Hill|Walk|Strasse|Straße|Weg|Allee|Gasse)\b",
+            r"|Boulevard|Parkway|Mews|Gardens|Rise|Hill|Walk|Parade|Wharf|Quay|Esplanade|Promenade|Wynd|Brae"
+            r"|Mains|Strasse|Straße|Weg|Allee|Gasse)\b",
         ),
         rule(
             "LOCATION",
@@ -821,9 +843,102 @@ def location_rules() -> list[Rule]:
             rf"|relocated[ ]to"
             rf"|ort|wohnort|stadt|geburtsort|wohnhaft[ ]in|ville|commune|domicile|domicili[ée]e?[ ][àa]"
             rf"|né(?:e)?[ ][àa]"
-            rf"|woonplaats|wonend[ ]te|città|residente[ ]a|ciudad|localidad|municipio))[ ]*[:|]?[ ]*"
+            rf"|woonplaats|wonend[ ]te|città|residente[ ]a|ciudad|localidad|municipio)\b)[ ]*[:|]?[ ]*"
             rf"(?P<phi>{_CITY}(?:,[ ]{_CITY})?)",
             0.7,
+        ),
+        rule(
+            "LOCATION",
+            "suburb, Australian state and postcode",
+            rf"(?P<phi>{_CITY}[ ]+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)[ ]+\d{{4}})\b",
+            0.75,
+            trigger=r"[ ](?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)[ ]+\d{4}\b",
+        ),
+        rule(
+            "LOCATION",
+            "city and four-digit postcode ending an address line",
+            rf"(?<=(?:[,·|]|[ ]-)[ ]+)(?P<phi>{_CITY}[ ]+(?!(?:19|20)\d\d\b)\d{{4}})(?=[ ]*(?:$|[·|]))",
+            0.6,
+            trigger=r"[ ]\d{4}[ ]*(?:$|[·|])",
+        ),
+        rule(
+            "LOCATION",
+            "named ward or wing",
+            rf"(?<![\p{{L}}'’-])(?!{_SPECIALTY}[ ]|(?i:acute|medical|surgical|private|day|maternity|labour"
+            rf"|labor"
+            rf"|children['’]?s|paediatric|pediatric|orthop(?:a)?edic|trauma|elderly|stroke|renal|cardiac"
+            rf"|general"
+            rf"|assessment|admissions?|short[ ]stay|this|that|the|a|same|other|which|each|every|old|new)\b)"
+            rf"(?P<phi>(?:{_CAP_WORD}(?:['’]s)?[ ]){{1,2}}(?:Ward|Wing|WARD|WING|[Ww]ing))\b",
+            0.6,
+            trigger=r"[ ](?:Ward|Wing|WARD|WING|wing)\b",
+        ),
+        rule(
+            "LOCATION",
+            "numbered hospital area",
+            r"\b(?:Station|Zimmer|Outpatients|OPD|Resus|RESUS|Theatre|THEATRE|Theater|PACU|Recovery|Majors"
+            r"|Minors|Cubicle|Side[ ]Room|SR|Pod|POD)[ ]?(?:[A-Z]{1,2}\d{0,2}|\d{1,3}[A-Z]?)\b"
+            r"(?:[ ](?:Zimmer|Bay|Bed|Room|Rm)[ ]?\d{1,4}[A-Z]?\b)*",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "ward named by floor and wing",
+            r"(?i:\b(?:on|to|nurse|ward|unit|floor|admit(?:ted)?(?:[ ]to)?|transferred[ ]to|back[ ]to)[ ]+)"
+            r"(?P<phi>(?:\d{1,2}[ ]?(?:West|East|North|South|WEST|EAST|NORTH|SOUTH)|\d{1,2}[A-Z])\b"
+            r"(?:[ ](?:Rm|Room|Bed|Bay)[ ]?\d{1,4}[A-Z]?\b)?)",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "sports club",
+            rf"(?<![\p{{L}}'’-])(?:(?i:na|an|the)[ ])?(?:{_FAC_NAME})[ ](?:FC|RFC|AFC|RUFC|GAA|GAC|CLG|HC"
+            rf"|RC|CC|BC"
+            rf"|Gaels|Rovers|Rangers|Athletic|Wanderers|Harriers|Thunder|Seagulls|Tigers|Wildcats|Wesmen"
+            rf"|United|Hotspur|Albion|Celtic|Sharks|Eagles|Hawks|Lions|Saints|Swifts|Warriors|Knights)\b"
+            rf"(?:[ ](?:U-?\d{{1,2}}s?|Youth|Juniors|Minors|Ladies|Women|Men|Reserves))?",
+            0.6,
+            trigger=r"[ ](?:FC|RFC|AFC|RUFC|GAA|GAC|CLG|HC|RC|CC|BC|Gaels|Rovers|Rangers|Athletic|Wanderers"
+            r"|Harriers|Thunder|Seagulls|Tigers|Wildcats|Wesmen|United|Hotspur|Albion|Celtic|Sharks|Eagles"
+            r"|Hawks|Lions|Saints|Swifts|Warriors|Knights)\b",
+        ),
+        rule(
+            "LOCATION",
+            "labelled employer, school or club",
+            r"(?i:\b(?:employer|company|workplace|place[ ]of[ ]work|school|college|club|team|sports[ ]club"
+            r"|occupation[ ]at|works[ ]at|works[ ]for)\b)[ ]*[:|][ ]*(?P<phi>\p{Lu}[\p{L}'’&.-]*"
+            r"(?:[ ](?:(?:of|the|and|&|de|la)[ ])?\p{Lu}[\p{L}'’&.-]*){0,5}(?:,[ ]\p{Lu}[\p{L}'’-]*"
+            r"(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})?)",
+            0.65,
+        ),
+        rule(
+            "LOCATION",
+            "Dublin postal district",
+            r"\b(?:Dublin|DUBLIN|D)[ ]?(?:[1-9]|1[0-9]|2[0-4]|6W)\b(?<=Dublin[ ]\d{1,2}|DUBLIN[ ]\d{1,2}"
+            r"|Dublin[ ]6W"
+            r"|DUBLIN[ ]6W)",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "imaging room",
+            r"\b(?:X-?[Rr]ay|X-?RAY|CT|MRI|DR|CR|US|Ultrasound|Fluoro(?:scopy)?|DEXA|Plain[ ]Film)[ ]"
+            r"(?:Room|ROOM|Rm|Suite)[ ]?\d{1,3}[A-Z]?\b",
+            0.6,
+        ),
+        rule(
+            "LOCATION",
+            "lower-case street without a number",
+            r"\b(?:on|off|along|in|at|near)[ ]+(?!(?:the|a|an|this|that|main|high|same|his|her|their)\b)"
+            r"(?P<phi>[a-z][a-z'-]{2,}(?:[ ][a-z][a-z'-]{2,})?[ ](?:ave|avenue|st|street|rd|road|blvd|lane|ln"
+            r"|drive|dr|pde|parade|cres|crescent|terrace|tce)\b\.?)",
+            0.55,
+        ),
+        rule(
+            "HOSPITAL",
+            "lower-case saint's",
+            r"\b(?:st\.?|saint)[ ][a-z]+['’]s\b|\b(?:St\.?|ST\.?)[ ]\p{Lu}['’][sS]\b",
+            0.6,
         ),
         rule(
             "LOCATION",
@@ -891,7 +1006,7 @@ MONTH = (
 #: German, French, Dutch, Italian and Spanish month names and abbreviations (their own rule, with a trigger)
 FOREIGN_MONTH = (
     r"(?:januar|jänner|janvier|janv|januari|gennaio|enero|februar|februari|février|fevrier|févr|febbraio"
-    r"|febrero|märz|maerz|mrz|mars|maart|marzo|avril|avr|aprile|abril|mai|mei|maggio|mayo|juni|juin"
+    r"|febrero|märz|maerz|mrz|mrt|mars|maart|marzo|avril|avr|aprile|abril|mai|mei|maggio|mayo|juni|juin"
     r"|giugno|junio|juli|juillet|juil|luglio|julio|août|aout|augustus|agosto|septembre|settembre"
     r"|septiembre|oktober|okt|octobre|ottobre|octubre|novembre|noviembre|dezember|dez|décembre|decembre"
     r"|dicembre|diciembre)"
@@ -1030,6 +1145,30 @@ def date_rules() -> list[Rule]:
             rf"|fri|sat|sun)\.?[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
             rf"(?![/\d]|[ ]?(?i:views?|mm|cm|grade|strength|power))",
             0.55,
+        ),
+        rule(
+            "DATE",
+            "weekday and day",
+            rf"\b(?:mon|tues?|wed(?:nes)?|weds|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ ]+(?:the[ ]+)?"
+            rf"(?:{_DAY}/{_MON}(?![/\d])|{_DAY}(?:st|nd|rd|th)(?:[ ]+(?:of[ ]+)?{MONTH}\b\.?)?"
+            rf"|{_DAY}[ ]+{MONTH}\b\.?)",
+            0.7,
+            flags=NOCASE,
+        ),
+        rule(
+            "DATE",
+            "day ordinal of month",
+            rf"\bthe[ ]+{_DAY}(?:st|nd|rd|th)[ ]+of[ ]+{MONTH}\b(?:,?[ ]+{_YEAR}\b)?",
+            0.7,
+            flags=NOCASE,
+            trigger=_MONTH_TRIGGER,
+        ),
+        rule(
+            "DATE",
+            "day/month after a time",
+            rf"\b(?:\d{{1,2}}:\d{{2}}(?:[ ]?[apAP]\.?[mM]\.?)?|[0-2]\d[0-5]\d(?:h|hrs)?)[ ]"
+            rf"(?P<phi>{_DAY}/{_DAY})(?![/\d])",
+            0.6,
         ),
         rule(
             "DATE",
@@ -1237,10 +1376,17 @@ _ID_LABEL = (
     r"|#)"
     r"|k-?number|fall(?:nummer|-?nr\.?)|auftrags(?:nummer|-?nr\.?)|patienten(?:nummer|-?nr\.?)|pat\.?-?nr\.?"
     r"|(?:n°[ ])?dossier|badge|employee(?:[ ]id)?|staff(?:[ ]id)?|exam|study|series[ ]uid|rxh|accn|specimen"
-    r"|examen|n°[ ]d['’]examen|n°[ ]d['’]ordre|req)"
+    r"|examen|n°[ ]d['’]examen|n°[ ]d['’]ordre|req|uhid|our[ ]ref|your[ ]ref|ip[ ]no\.?|opd[ ]no\.?"
+    r"|cr[ ]no\.?"
+    r"|hosp(?:ital)?[ ](?:no\.?|number|#)|pt[ ]nr\.?|dict(?:ation)?[ ]id|job(?:[ ](?:no\.?|id|#))?"
+    r"|regn?[ ]no\.?"
+    r"|provider[ ](?:no\.?|number)|claim|urn|chi|nhi|ihi|pps(?:n)?|ramq|hcn|mbi|phin|medicare(?:[ ]no\.?)?)"
 )
 #: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
-_ID_VALUE = r"(?:(?:[A-Z]{1,6}[ .#-]?)?\d[A-Z0-9]*(?:(?:[-./:]|[ ](?=[A-Z]{0,3}\d))[A-Z0-9]+){0,5})"
+_ID_VALUE = (
+    r"(?:(?:[A-Z]{1,6}[/-]){0,2}(?:[A-Z]{1,6}[ .#/-]?)?\d[A-Z0-9]*(?:(?:[-./:]|[ ](?=[A-Z]{0,3}\d))[A-Z0-9]+)"
+    r"{0,5})"
+)
 
 
 def identifier_rules() -> list[Rule]:
@@ -1521,6 +1667,21 @@ def age_rules() -> list[Rule]:
             0.6,
         ),
         rule("AGE", "decade", r"(?i:\b(?:in[ ]h(?:is|er|eir)[ ])(?P<phi>(?:9|10|11)0'?s)\b)", 0.7),
+        rule(
+            "AGE",
+            "age after a name",
+            # "Mr Jack Penhaligon, 93, from ...", "Mrs Pearl Grigg (95), ..."
+            rf"\p{{L}}(?:,[ ]|[ ]\()(?P<phi>{old})(?=,|\)|[ ](?:from|with|and|who|lives|living|years)\b)",
+            0.6,
+        ),
+        rule(
+            "AGE",
+            "age after a verb",
+            rf"(?i:\b(?:she['’]?s|he['’]?s|they['’]re|is|was|turned|turns|turning"
+            rf"|will[ ]be))[ ]+(?P<phi>{old})\b"
+            rf"(?![ ]?(?:mm|cm|kg|%|°|degrees?|percent|mg|ml|minutes?|hours?|days?|weeks?|months?))",
+            0.6,
+        ),
     ]
 
 

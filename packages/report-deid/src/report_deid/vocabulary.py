@@ -55,11 +55,34 @@ def fold_word(word: str) -> str:
 plain = lru_cache(maxsize=1 << 16)(fold_word)
 
 
+#: British spellings and their American forms in web2 ("orthopaedic" -> "orthopedic", "tumour" -> "tumor")
+_BRITISH = (
+    ("ae", "e"),
+    ("oe", "e"),
+    ("our", "or"),
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("tre", "ter"),
+    ("ogue", "og"),
+    ("lled", "led"),
+    ("lling", "ling"),
+)
+
+
+def _american(part: str) -> list[str]:
+    """American spellings of a British word part (each rule applied to every occurrence)."""
+    if len(part) < 6:  # short names hold these letters too ("Mae", "Moe", "Gael")
+        return []
+    return [part.replace(old, new) for old, new in _BRITISH if old in part]
+
+
 @lru_cache(maxsize=1 << 16)
 def is_vocabulary(word: str) -> bool:
     """Whether ``word`` (any case, possibly plural or possessive) is an ordinary English word.
 
     Each hyphen- or apostrophe-separated part must be one: "Osgood-Schlatter" is not, "follow-up" is.
+    British spellings count through their American forms ("orthopaedic", "haematoma", "tumour").
     """
     vocabulary = english_vocabulary()
     low = plain(word).removesuffix("'s")
@@ -67,13 +90,18 @@ def is_vocabulary(word: str) -> bool:
     if not parts:
         return False
     for part in parts:
-        forms = (
-            part,
-            part[:-1] if part.endswith("s") else "",
-            part[:-2] if part.endswith("es") else "",
-        )
-        if not any(f and f in vocabulary for f in forms) and not (
-            part.endswith("ies") and part[:-3] + "y" in vocabulary
-        ):
+        if not _known(part, vocabulary) and not any(_known(a, vocabulary) for a in _american(part)):
             return False
     return True
+
+
+def _known(part: str, vocabulary: frozenset[str]) -> bool:
+    """``part`` or its singular is in ``vocabulary``."""
+    forms = (
+        part,
+        part[:-1] if part.endswith("s") else "",
+        part[:-2] if part.endswith("es") else "",
+    )
+    return any(f and f in vocabulary for f in forms) or (
+        part.endswith("ies") and part[:-3] + "y" in vocabulary
+    )

@@ -1,0 +1,473 @@
+"""Names that only their slot gives away: lower-case dictation, kin and staff nouns, initials, user names.
+
+These complete :mod:`report_deid.name_lexicon` (which reads the shape of a pair of words) with the places
+where clinicians write a name without a title or a label:
+
+- **a nickname in quotes** between two name words: ``Rosalind 'Roz' Fairweather``, ``patrick 'paddy'
+  crowley`` (the first word a census first name or not English vocabulary);
+- **lower-case dictation** after ``pt``, ``patient``, ``re``, ``cc``, ``doctor``: ``pt tamsin pascoe rang
+  back``, ``cc will carrington at ...``; the first word must be a census first name (or, after ``doctor``,
+  not vocabulary), the second a census surname or a word no dictionary has;
+- **a relative or member of staff named by their role** with no article: ``Son Pieter notified``, ``mam
+  (Bernadette)``, ``secretary Lorraine on 01865 ...``, ``ward clerk Sandy chasing``, ``ward RN Ivy``; the
+  word after the role must be a census first name (also one that is a word: ``wife Faith``), or a
+  capitalised word no dictionary has;
+- **a name followed by an age**: ``Ivy Tran-Okonkwo 34 y/o``, ``Sky Waaka 19 y.o.``, ``Grace Angove 67F``;
+- **a double-barrelled surname alone**: ``Okonkwo-Bishop, post-op day 2`` (each part capitalised and a census
+  name or not vocabulary, not all parts vocabulary; eponyms such as "Hill-Sachs lesion" keep their noun and
+  stay);
+- **attendance lists** after ``Present:``, ``Attendees:``, ``Apologies:``: every comma-separated item of
+  one to four name words, roles in brackets left out;
+- **initials** of typists and staff: ``Typed: 21.01.2025 /ah``, ``typed mw``, ``- mk/rad resident``,
+  ``bleep 1234 if issues - CH`` at a line end, ``KM to write to ...`` (an action item);
+- **user names** of the form initial + surname (``kbaker``, ``t.nakamura``) that no dictionary has.
+
+Every shape is one linear scan; lexicon checks are set look-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from report_deid.name_lexicon import COMMON_WORDS, EPONYM_NOUNS, NAME_LIKE_WORDS, census_names
+from report_deid.spans import Detection
+from report_deid.vocabulary import is_vocabulary, plain
+
+CONTEXT_SCORE = 0.6
+_FLAGS = regex.VERSION1 | regex.MULTILINE
+_CAP = r"\p{Lu}[\p{Ll}\p{Mn}]+(?:['’-]\p{L}[\p{Ll}\p{Mn}]*)*"
+_LOW = r"\p{Ll}[\p{Ll}\p{Mn}]+(?:['’-]\p{Ll}[\p{Ll}\p{Mn}]*)*"
+_ANY = r"\p{L}[\p{L}\p{Mn}]*(?:['’-]\p{L}[\p{L}\p{Mn}]*)*"
+_PARTICLE = (
+    r"(?:(?:de|del|della|der|den|di|da|du|dos|la|le|van|von|ten|ter|bin|al|el|st\.?|mac|mc|ap|ó|o|ní|ni|nic"
+    r"|mhic|ua)[ ])"
+)
+_OPEN_QUOTE = r"[\"'‘“]"
+_CLOSE_QUOTE = r"[\"'’”]"
+
+#: a quote opening a word after a space: nicknames need one
+_QUOTE_HINT = regex.compile(r"[ ][\"'‘“]\p{L}", regex.VERSION1)
+_NICKNAME = regex.compile(
+    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{_ANY})[ ]+{_OPEN_QUOTE}{_ANY}{_CLOSE_QUOTE}[ ]+{_PARTICLE}{{0,2}}"
+    rf"(?P<last>{_ANY})(?![\p{{L}}\d'’-])",
+    _FLAGS,
+)
+#: a lower-case name after a patient or copy cue ("pt tamsin pascoe", "cc will carrington")
+_LOWER_AFTER_PATIENT = regex.compile(
+    rf"(?<![\p{{L}}\d])(?:pt|patient|re|cc|patient[ ]name|name|mr|mrs|ms|miss)[ :,]+"
+    rf"(?P<first>{_LOW})[ ]+{_PARTICLE}{{0,2}}(?P<last>{_LOW})(?![\p{{L}}\d'’-])",
+    _FLAGS,
+)
+#: a lower-case name after a spelled-out title ("doctor hamza al-rashid", "sister o'neill")
+_LOWER_AFTER_DOCTOR = regex.compile(
+    rf"(?<![\p{{L}}\d])(?i:doctor|docteur|doktor|sister|nurse|professor)[ ]+(?P<first>{_LOW})"
+    rf"(?:[ ]+{_PARTICLE}{{0,2}}(?P<last>{_LOW}))?(?![\p{{L}}\d'’-])",
+    _FLAGS,
+)
+#: relatives and staff named by their role, with no article ("Son Pieter", "secretary Lorraine")
+ROLE_NOUNS: tuple[str, ...] = tuple(
+    """
+    son daughter wife husband partner mother father mum mom mam mammy mummy dad daddy stepdad stepmum stepmom
+    stepfather stepmother sister brother niece nephew aunt auntie uncle cousin nana nan nanna granny gran
+    grandma grandpa grandad granddad grandson granddaughter grandmother grandfather friend carer caregiver
+    neighbour neighbor spouse guardian fiance fiancé fiancee fiancée boyfriend girlfriend nok secretary pa
+    clerk receptionist manager coordinator co-ordinator porter hca rn lpn np physio physiotherapist therapist
+    sonographer radiographer tech technologist reg registrar sho fy1 fy2 intern resident fellow student
+    midwife matron chaperone interpreter translator dietitian pharmacist ot slt nurse kiné kine fysio
+    fysiotherapeut
+    """.split()
+)
+ROLE_NOUNS = (*ROLE_NOUNS, "social worker", "key worker", "case manager")
+_ROLE_NOUN = (
+    "(?i:" + "|".join(sorted((regex.escape(r) for r in ROLE_NOUNS), key=len, reverse=True)) + ")"
+)
+#: first words of the role nouns: the role rule is tried only where one of them starts
+_ROLE_FIRST_WORDS = frozenset(r.split()[0] for r in ROLE_NOUNS)
+_AFTER_ROLE = regex.compile(
+    rf"{_ROLE_NOUN}[ ]+\(?(?P<first>{_CAP}|{_LOW})(?:[ ](?P<last>{_CAP}))?"
+    rf"(?![\p{{L}}\d'’-])",
+    _FLAGS,
+)
+#: a name, then an age (and sex): "Ivy Tran-Okonkwo 34 y/o", "Grace Angove 67F", "Sky Waaka, 19 yrs"
+#: an age (and sex) after a name: "Ivy Tran-Okonkwo 34 y/o", "Grace Angove 67F", "Sky Waaka, 19 yrs"; the
+#: suffix is found first and the name searched backwards from it
+_AGE_SUFFIX = regex.compile(
+    r",?[ ]+(?:(?i:age|aged)[ ]+)?\d{1,3}[ ]?(?:y/?o\b|y\.o\.?|yo\b|yrs?\b|-?years?(?:[- ]old)?\b|[MFmf]\b"
+    r"|(?i:jr|jaar|ans|jahre|años|anni)\b|(?=,|[ ][-–—]|\)))",
+    _FLAGS,
+)
+_NAME_THEN_AGE = regex.compile(
+    rf"\b(?<![\p{{L}}\d'’.-])(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,3}}{_CAP}){{1,3}})$",
+    _FLAGS,
+)
+#: a capitalised double-barrelled word ("Okonkwo-Bishop")
+_BARREL_HINT = regex.compile(r"\p{Ll}-\p{Lu}", regex.VERSION1)
+_DOUBLE_BARREL = regex.compile(
+    rf"\b(?<![\p{{L}}\d'’-])(?P<word>\p{{Lu}}[\p{{Ll}}\p{{Mn}}]{{1,}}(?:-\p{{Lu}}[\p{{Ll}}\p{{Mn}}]{{2,}})+)"
+    rf"(?![\p{{L}}\d'’-])(?![ ]+(?i:{EPONYM_NOUNS}|approach|incision|nail|plate|view|position|classification"
+    rf"|repair|reconstruction|osteotomy|procedure|prosthesis|implant|stem|cup)\b)",
+    _FLAGS,
+)
+#: what opens an attendance list; its items run to the end of the line
+_ATTENDANCE = regex.compile(
+    r"(?i:\b(?:present|attendees|attending|in[ ]attendance|attendance|apologies|participants|panel"
+    r"|mdt[ ]members|members|team|cc|copies[ ]to|distribution))[ ]*:[ ]*(?P<items>[^\n]+)",
+    _FLAGS,
+)
+_LIST_ITEM = regex.compile(r"[^,;]+", _FLAGS)
+_BRACKETS = regex.compile(r"\([^()]*\)", _FLAGS)
+_ITEM_NAME = regex.compile(
+    rf"^[ ]*(?:(?i:and)[ ]+)?(?:(?i:dr|mr|mrs|ms|miss|prof|sister)\.?[ ]+)?(?P<name>(?:(?:\p{{Lu}}\.[ ]?)+"
+    rf"|{_PARTICLE})?{_CAP}(?:[ ]+(?:{_PARTICLE}|\p{{Lu}}\.[ ]?)*{_CAP}){{0,3}})[ ]*$",
+    _FLAGS,
+)
+#: typists' and staff initials in their usual places
+_ACTION_VERB = (
+    r"(?:write|call|review|chase|arrange|book|discuss|contact|check|send|follow|request|organi[sz]e|inform"
+    r"|email|e-mail|phone|ring|see|speak|liaise|list|confirm|update|document|escalate)"
+)
+#: typists' and staff initials in their usual places; each alternative opens with its cue, so the scan is
+#: fast; the ``x`` group is the initials
+_INITIALS = tuple(
+    regex.compile(pattern, _FLAGS)
+    for pattern in (
+        r"(?i:\b(?:typed|transcribed|transcriptionist|trans|tx|dict|dictated|typist|sec)\b[:.]?[ ]+)"
+        r"(?P<x>[A-Za-z]{2,3})(?=[ ]+\d|[ ]*[/,;]|[ ]*$)",
+        r"[ ]/(?P<x>[a-z]{2,3})[ ]*$",
+        r"(?:^|[ ])[-–—][ ]?(?P<x>[a-z]{2,3})(?=/[a-z]{2,5}\b)",
+        r"(?:[-–—]|\bby)[ ]+(?P<x>[A-Z]{2,3})[ ]*$",
+        rf"(?:^|[:;.][ ]*|[ ]-[ ])(?P<x>[A-Z]{{2,3}})(?=[ ]+to[ ]+{_ACTION_VERB}\b)",
+    )
+)
+#: abbreviations that sit where initials do ("- ED", "by CT")
+_NOT_INITIALS = frozenset(
+    """
+    ed er or ot pt gp mri ct xr us ir icu pacu ap pa lat ok nad oa ra tka tha uka mdt nwb fwb pwb wbat ae
+    aandе rad rads ortho orth reg sho cns anp acp ems opd ipd dr mr mrs ms na nil nkda the and for re cc
+    am pm hrs xray dx rx tx hx fx sx
+    """.split()
+)
+#: a user name right after a dash at a line start, an opening bracket or "by" ("— kbaker", "(pstreet")
+_USER_NAME = regex.compile(
+    r"(?:^[ \t]*[-–—]{1,2}[ ]*|\([ ]*|\b(?:by|user|login|admin|owner)[ :]+)"
+    r"(?P<user>[a-z]\.?[a-z]{3,14}\d{0,3})(?![\p{L}\d@'’-]|\.[a-z])",
+    _FLAGS,
+)
+
+
+#: ``Last, First`` between tabs or wide gaps, as worklists print them ("YOUNG, Hope", "Ferreira da Silva,
+#: Inês")
+_NAME_WORD = rf"(?:{_PARTICLE}{{0,3}}(?:{_CAP}|\p{{Lu}}{{2,}}(?:['’-]\p{{Lu}}+)*))"
+_TABULAR_LAST_FIRST = regex.compile(
+    rf"(?:^|(?<=\t|[ ]{{2}}|[–—|][ ]))[ ]*(?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}},[ ]?"
+    rf"(?:{_NAME_WORD}|\p{{Lu}}\.)(?:[ ](?:{_NAME_WORD}|\p{{Lu}}\.)){{0,2}})(?=\t|[ ]{{2}}|[ ]+\d|[ ]+[–—"
+    rf"|]|[ ]*$)",
+    _FLAGS,
+)
+#: a given name and an initial in a table or list ("Priya D.", "Tom K.")
+_INITIAL_SUFFIX = regex.compile(r"[ ]\p{Lu}\.(?=\t|[ ]{2}|[ ]*[,;)]|[ ]*$)", _FLAGS)
+_FIRST_INITIAL = regex.compile(rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_CAP})$", _FLAGS)
+#: a closing word and a single name ending the line ("thanks, bev", "Groet, Sjoerd"), or a dash and a name
+_SIGN_OFF = regex.compile(
+    r"(?:(?i:\b(?:thanks|thank[ ]you|cheers|regards|groet|groeten|bye|ta|love|best|merci|danke|gracias|kr)"
+    r"[,!.]?[ ]+)|^[ \t]*[-–—~][ ]*)(?P<first>\p{L}[\p{L}\p{Mn}'’-]+)(?=[ ]*$|[ ]*\(|,)",
+    _FLAGS,
+)
+#: "Patient X Y" without a colon, also in brackets ("Patient (Lachlan Wood, ...)"), any case
+_PATIENT_THEN_NAME = regex.compile(
+    rf"(?<![\p{{L}}\d])(?:Patient|PATIENT|Pt|PT|Pat\.|pt|patient)[ ]+\(?(?P<name>{_NAME_WORD}"
+    rf"(?:[ ]+(?:{_NAME_WORD}|\p{{Lu}}\.)){{1,3}})(?![\p{{L}}\d'’-])",
+    _FLAGS,
+)
+#: a name right before a date of birth or a record number ("Pieter du Toit (DOB ...", "... Hill, MRN")
+_BIRTH_OR_RECORD = regex.compile(
+    r"\b(?<![\p{L}])(?i:dob|d\.o\.b\.?|date[ ]of[ ]birth|born|geb\.|née?|mrn|nhs[ ]no|chi|urn"
+    r"|hosp(?:ital)?[ ]no)\b",
+    _FLAGS,
+)
+#: a name run that ends where a date of birth or record number starts (searched backwards from that label)
+_NAME_BEFORE_DOB = regex.compile(
+    rf"\b(?<![\p{{L}}\d'’-])(?P<name>(?:{_NAME_WORD}|\p{{Ll}}+)(?:[ ]+(?:{_NAME_WORD}|\p{{Ll}}[\p{{Ll}}'’-]+"
+    rf"|\p{{Lu}}\.)){{1,3}})(?:[ ]*,[ ]*|[ ]+|[ ]*\()\(?$",
+    _FLAGS,
+)
+#: a name and, after a comma, a role ("Isla Grant, MSK Advanced Practitioner Physio")
+#: a name and, after a comma, a role ("Isla Grant, MSK Advanced Practitioner Physio")
+_ROLE_SUFFIX = regex.compile(
+    r",[ ]+(?:[\p{L}&]+[ ]){0,3}(?i:practitioner|physio|physiotherapist|radiographer|radiologist|nurse"
+    r"|registrar|consultant|surgeon|secretary|sister|matron|technologist|sonographer|resident|fellow|interne?"
+    r"|spr|sho|reg|fy1|fy2|gp|manager|coordinator|clerk|podiatrist|therapist|chiropractor|osteopath)\b",
+    _FLAGS,
+)
+_NAME_THEN_ROLE = regex.compile(
+    rf"\b(?<![\p{{L}}\d'’-])(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{1,2}})$",
+    _FLAGS,
+)
+#: a numbered or bulleted list item that opens with a name ("3) Kees de Wit – enchondroma")
+_LIST_ITEM_NAME = regex.compile(
+    rf"^[ \t]*(?:\d{{1,2}}[.)]|[-•*])[ \t]*(?:(?i:mr|mrs|ms|miss|dr|mw|dhr)\.?[ ]+)?(?P<name>{_NAME_WORD}"
+    rf"(?:[ ]+{_NAME_WORD}){{0,3}})(?=[ ]*(?:[–—,(]|[ ]-[ ]|\d))",
+    _FLAGS,
+)
+#: who is writing ("this is chiamaka, ...", "my name is ...")
+_SELF_INTRO = regex.compile(
+    rf"(?i:\b(?:this[ ]is|my[ ]name[ ]is|i[ ]am|i['’]m"
+    rf"|it['’]s))[ ]+(?P<first>{_ANY})(?:[ ]+(?P<last>{_ANY}))?"
+    rf"(?=[ ]*(?:[,.;!\n]|$)|[ ]+(?:from|calling|here|speaking)\b)",
+    _FLAGS,
+)
+#: a surname before a film or study word ("the Lopes film")
+_SURNAME_BEFORE_STUDY = regex.compile(
+    rf"(?i:\bthe)[ ]+(?P<last>{_CAP})[ ]+(?i:films?|x-?rays?|xr|study|studies|images|case|scan|report"
+    rf"|request)\b",
+    _FLAGS,
+)
+#: a given name, then where they work or what they will do ("Reggie from the Physiotherapy team",
+#: "Bryn to book US", "with Aoife, our physio")
+#: what a given name does next ("Reggie from the Physiotherapy team", "Bryn to book US", "Aoife, our physio")
+_DUTY_SUFFIX = regex.compile(
+    r"[ ]+from[ ]+(?:the[ ]+)?(?i:rads|radiology|x-?ray|physio\w*|ward|ortho\w*|ed|a&e|pharmacy|theatres?"
+    r"|team"
+    r"|switchboard|reception|admin|records)\b|[ ]+to[ ]+(?:book|arrange|chase|review|discuss|contact|check"
+    r"|send|request|organi[sz]e|inform|email|phone|ring|list|confirm|update|escalate|write|call)\b|,[ ]+"
+    r"(?:our|the|my|your|his|her)[ ]+(?i:physio|secretary|nurse|gp|pa|receptionist|therapist"
+    r"|practice[ ]manager"
+    r"|radiographer)\b",
+    _FLAGS,
+)
+_FIRST_THEN_DUTY = regex.compile(rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_CAP})$", _FLAGS)
+#: how far back from a suffix a name may start
+_NAME_REACH = 72
+#: a lower-case given name after a short cue, ending its clause ("tel consult w/ gemma re mum")
+_LOWER_SINGLE_AFTER_CUE = regex.compile(
+    rf"(?<![\p{{L}}\d])(?:w/|pt|patient|re|cc|told|called|rang|messaged|per|asked)[ ]+(?P<first>{_LOW})"
+    rf"(?=[ ]*(?:$|[,.;:()])|[ ]+(?:re|on|at|about|regarding|who|and|dob|mrn)\b)",
+    _FLAGS,
+)
+
+
+#: words of report headers and tables: a "name" made only of them is a column or field label ("EXAM",
+#: "Resident", "Regn No", "RESULTS CALLED TO", "unassigned")
+HEADER_WORDS: frozenset[str] = frozenset(
+    """
+    resident attending exam exams acc accession received unassigned assigned secretary npi fax tel phone
+    regn reg no nr opd hospital hosp room rm bed preliminary prelim final results result called to msk physio
+    radiology department dept imaging ortho orthopaedic orthopedic orthopaedics surgeon consultant colleague
+    colleagues clinic team unit ward the of and registrar fellow technologist tech radiologist nurse rn md
+    status patient pt name date time dob mrn sex age id ref referring ordering physician provider signed
+    dictated transcribed verified approved reported read by report impression findings history indication
+    comparison technique clinical notes note addendum pending unknown none tbc tba knee surgeon station
+    views view lat ap pa series study modality location loc visit order ordered requested request
+    """.split()
+)
+_WORD_OF_SPAN = regex.compile(r"\p{L}[\p{L}\p{Mn}'’-]*", _FLAGS)
+
+
+def is_header_phrase(span: str) -> bool:
+    """Whether every word of ``span`` is a header or field word (see :data:`HEADER_WORDS`)."""
+    words = _WORD_OF_SPAN.findall(span)
+    return bool(words) and all(plain(w) in HEADER_WORDS for w in words)
+
+
+_WORD_START = regex.compile(r"(?<![\p{L}\d'’-])\p{L}[\p{L}\d-]*", _FLAGS)
+
+
+def _starting_at(
+    text: str, pattern: regex.Pattern[str], first_words: frozenset[str]
+) -> Iterator[regex.Match[str]]:
+    """Matches of ``pattern`` anchored where a word of ``first_words`` (any case) starts.
+
+    One scan over the words and a set look-up each: much cheaper than trying a long alternation of cue
+    words at every position.
+    """
+    for word in _WORD_START.finditer(text):
+        if word[0].lower() in first_words:
+            match = pattern.match(text, word.start())
+            if match is not None:
+                yield match
+
+
+def _before(
+    text: str, suffix: regex.Pattern[str], name: regex.Pattern[str]
+) -> Iterator[regex.Match[str]]:
+    """Matches of ``name`` (anchored with ``$``) that end where a match of ``suffix`` starts."""
+    for hit in suffix.finditer(text):
+        match = name.search(text, max(0, hit.start() - _NAME_REACH), hit.start())
+        if match is not None:
+            yield match
+
+
+_CAPITAL_START = regex.compile(r"(?<![\p{L}\d'’.-])\p{Lu}", _FLAGS)
+
+
+def _at_capitals(
+    text: str, pattern: regex.Pattern[str], starts: list[int]
+) -> Iterator[regex.Match[str]]:
+    """Non-overlapping matches of ``pattern`` anchored at the capitalised word starts ``starts``."""
+    end = -1
+    for start in starts:
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            end = match.end()
+            yield match
+
+
+def context_names(text: str) -> list[Detection]:
+    """Names found by the slots of the module docstring, as NAME detections."""
+    first_names, surnames = census_names()
+
+    def word_ok(word: str) -> bool:
+        """A census name that is not a common word, or a word no dictionary has."""
+        low = plain(word)
+        return (low in first_names or low in surnames or not is_vocabulary(word)) and (
+            low not in COMMON_WORDS
+        )
+
+    def given(word: str, *, word_like: bool) -> bool:
+        """A census first name (one that is a common word only when ``word_like``) or no word at all."""
+        low = plain(word)
+        if low in first_names and (
+            low not in COMMON_WORDS or (word_like and low in NAME_LIKE_WORDS)
+        ):
+            return True
+        return low not in COMMON_WORDS and not is_vocabulary(word) and len(low) >= 3
+
+    found: list[Detection] = []
+    capitals = [m.start() for m in _CAPITAL_START.finditer(text)]
+
+    def add(start: int, end: int, score: float = CONTEXT_SCORE) -> None:
+        found.append(Detection(start, end, "NAME", score))
+
+    for match in _NICKNAME.finditer(text) if _QUOTE_HINT.search(text) else ():
+        first, last = match["first"], match["last"]
+        same_case = first[0].isupper() == last[0].isupper()
+        if same_case and given(first, word_like=first[0].isupper()) and len(last) >= 2:
+            add(match.start(), match.end(), 0.75)
+    for match in _LOWER_AFTER_PATIENT.finditer(text):
+        first, last = plain(match["first"]), plain(match["last"])
+        if first not in first_names or (first in COMMON_WORDS and first not in NAME_LIKE_WORDS):
+            continue
+        unknown_last = not is_vocabulary(match["last"]) and last not in COMMON_WORDS
+        if unknown_last or (
+            last in surnames
+            and (
+                last in NAME_LIKE_WORDS or (last not in COMMON_WORDS and first not in COMMON_WORDS)
+            )
+        ):
+            add(match.start("first"), match.end())
+    for match in _LOWER_AFTER_DOCTOR.finditer(text):
+        words = [w for w in (match["first"], match["last"]) if w]
+        if all(word_ok(w) and not is_vocabulary(w) for w in words[:1]):
+            end = match.end() if match["last"] and word_ok(match["last"]) else match.end("first")
+            add(match.start("first"), end)
+    for match in _starting_at(text, _AFTER_ROLE, _ROLE_FIRST_WORDS):
+        first = match["first"]
+        if first[0].islower() and plain(first) not in first_names:
+            continue
+        if given(first, word_like=True):
+            last = match["last"]
+            end = match.end() if last and word_ok(last) else match.end("first")
+            add(match.start("first"), end)
+    for match in _before(text, _AGE_SUFFIX, _NAME_THEN_AGE):
+        words = regex.findall(_CAP, match["name"])
+        if any(word_ok(w) and not is_vocabulary(w) for w in words) or (
+            len(words) >= 2 and plain(words[0]) in first_names and plain(words[-1]) in surnames
+        ):
+            add(match.start("name"), match.end("name"))
+    barrels = _at_capitals(text, _DOUBLE_BARREL, capitals) if _BARREL_HINT.search(text) else ()
+    for match in barrels:
+        parts = match["word"].split("-")
+        if (
+            all(len(p) >= 3 for p in parts)
+            and all(
+                plain(p) in first_names or plain(p) in surnames or not is_vocabulary(p)
+                for p in parts
+            )
+            and not all(is_vocabulary(p) or plain(p) in COMMON_WORDS for p in parts)
+        ):
+            add(match.start("word"), match.end("word"), 0.55)
+    for match in _ATTENDANCE.finditer(text):
+        items_start = match.start("items")
+        items = _BRACKETS.sub(lambda m: " " * len(m[0]), match["items"])
+        for item in _LIST_ITEM.finditer(items):
+            named = _ITEM_NAME.match(item[0])
+            if named and any(word_ok(w) for w in regex.findall(_CAP, named["name"])):
+                add(
+                    items_start + item.start() + named.start("name"),
+                    items_start + item.start() + named.end("name"),
+                )
+    for match in (m for pattern in _INITIALS for m in pattern.finditer(text)):
+        if plain(match["x"]) not in _NOT_INITIALS:
+            add(match.start("x"), match.end("x"), 0.55)
+    for match in _USER_NAME.finditer(text):
+        user = match["user"]
+        if is_vocabulary(user.replace(".", "")) or plain(user) in first_names:
+            continue
+        surname = (user.split(".", 1)[-1] if "." in user else user[1:]).rstrip("0123456789")
+        if ("." in user and not is_vocabulary(surname)) or (
+            surname in surnames and surname not in COMMON_WORDS
+        ):
+            add(match.start("user"), match.end("user"), 0.55)
+
+    def any_name(words: list[str]) -> bool:
+        """At least one census name or unknown word, and not every word vocabulary."""
+        return any(word_ok(w) for w in words) and not all(
+            is_vocabulary(w) or plain(w) in COMMON_WORDS for w in words
+        )
+
+    for match in _at_capitals(text, _TABULAR_LAST_FIRST, capitals):
+        words = regex.findall(r"\p{L}[\p{L}\p{Mn}'’-]+", match["name"])
+        if any_name(words):
+            add(match.start("name"), match.end("name"), 0.65)
+    for match in _before(text, _INITIAL_SUFFIX, _FIRST_INITIAL):
+        if given(match["first"], word_like=True):
+            add(match.start("first"), match.end() + 3, 0.55)
+    for match in _SIGN_OFF.finditer(text):
+        first = match["first"]
+        low = plain(first)
+        if (low in first_names and (low not in COMMON_WORDS or low in NAME_LIKE_WORDS)) or (
+            first[0].isupper() and given(first, word_like=False)
+        ):
+            add(match.start("first"), match.end("first"), 0.55)
+    for pattern, matches in (
+        (_PATIENT_THEN_NAME, _PATIENT_THEN_NAME.finditer(text)),
+        (_NAME_BEFORE_DOB, _before(text, _BIRTH_OR_RECORD, _NAME_BEFORE_DOB)),
+        (_NAME_THEN_ROLE, _before(text, _ROLE_SUFFIX, _NAME_THEN_ROLE)),
+        (_LIST_ITEM_NAME, _LIST_ITEM_NAME.finditer(text)),
+    ):
+        for match in matches:
+            words = regex.findall(r"\p{L}[\p{L}\p{Mn}'’-]+", match["name"])
+            head = plain(words[0]) if words else ""
+            if (
+                len(words) >= 1
+                and any_name(words)
+                and (head in first_names or word_ok(words[0]) or len(words) >= 2)
+            ):
+                if (
+                    pattern is _NAME_BEFORE_DOB
+                    and words[0][0].islower()
+                    and head not in first_names
+                ):
+                    continue
+                add(match.start("name"), match.end("name"))
+    for match in _SELF_INTRO.finditer(text):
+        first, last = match["first"], match["last"]
+        if given(first, word_like=first[0].isupper()) and len(first) >= 3:
+            end = match.end("last") if last and word_ok(last) else match.end("first")
+            add(match.start("first"), end)
+    for match in _SURNAME_BEFORE_STUDY.finditer(text):
+        last = match["last"]
+        if word_ok(last) and not is_vocabulary(last):
+            add(match.start("last"), match.end("last"), 0.55)
+    for match in _before(text, _DUTY_SUFFIX, _FIRST_THEN_DUTY):
+        if given(match["first"], word_like=True):
+            add(match.start("first"), match.end("first"), 0.55)
+    for match in _LOWER_SINGLE_AFTER_CUE.finditer(text):
+        low = plain(match["first"])
+        if low in first_names and low not in COMMON_WORDS and len(low) >= 3:
+            add(match.start("first"), match.end("first"), 0.55)
+    return found

@@ -37,12 +37,16 @@ from report_deid.vocabulary import is_vocabulary, plain
 
 CONTEXT_SCORE = 0.6
 _FLAGS = regex.VERSION1 | regex.MULTILINE
-_CAP = r"\p{Lu}[\p{Ll}\p{Mn}]+(?:['’-]\p{L}[\p{Ll}\p{Mn}]*)*"
+#: a capitalised name word, also with an inner capital after Mc, Mac, Di, De, La, Le, O' ("McAllister")
+_CAP = (
+    r"(?:(?:Mc|Mac|Di|De|Da|Du|La|Le|Fitz|O['’]|D['’])(?=\p{Lu}))?\p{Lu}[\p{Ll}\p{Mn}]+"
+    r"(?:['’-](?:Mc|Mac|O['’])?\p{L}[\p{Ll}\p{Mn}]*)*"
+)
 _LOW = r"\p{Ll}[\p{Ll}\p{Mn}]+(?:['’-]\p{Ll}[\p{Ll}\p{Mn}]*)*"
 _ANY = r"\p{L}[\p{L}\p{Mn}]*(?:['’-]\p{L}[\p{L}\p{Mn}]*)*"
 _PARTICLE = (
-    r"(?:(?:de|del|della|der|den|di|da|du|dos|la|le|van|von|ten|ter|bin|al|el|st\.?|mac|mc|ap|ó|o|ní|ni|nic"
-    r"|mhic|ua)[ ])"
+    r"(?:(?i:de|del|della|der|den|di|da|du|dos|la|le|van|von|ten|ter|bin|al|el|st\.?|mac|mc|ap|ó|o|ní|ni|nic"
+    r"|mhic|ua|van[ ]der|van[ ]den|van[ ]'t|mac[ ]an|de[ ]la|dela|dos|das)[ ])"
 )
 _OPEN_QUOTE = r"[\"'‘“]"
 _CLOSE_QUOTE = r"[\"'’”]"
@@ -76,7 +80,7 @@ ROLE_NOUNS: tuple[str, ...] = tuple(
     clerk receptionist manager coordinator co-ordinator porter hca rn lpn np physio physiotherapist therapist
     sonographer radiographer tech technologist reg registrar sho fy1 fy2 intern resident fellow student
     midwife matron chaperone interpreter translator dietitian pharmacist ot slt nurse kiné kine fysio
-    fysiotherapeut
+    fysiotherapeut admin administrator coach huisarts
     """.split()
 )
 ROLE_NOUNS = (*ROLE_NOUNS, "social worker", "key worker", "case manager")
@@ -94,12 +98,13 @@ _AFTER_ROLE = regex.compile(
 #: an age (and sex) after a name: "Ivy Tran-Okonkwo 34 y/o", "Grace Angove 67F", "Sky Waaka, 19 yrs"; the
 #: suffix is found first and the name searched backwards from it
 _AGE_SUFFIX = regex.compile(
-    r",?[ ]+(?:(?i:age|aged)[ ]+)?\d{1,3}[ ]?(?:y/?o\b|y\.o\.?|yo\b|yrs?\b|-?years?(?:[- ]old)?\b|[MFmf]\b"
+    r",[ ]+an?[ ]+\d{1,3}[- ]?(?:years?|yrs?|y)[- ]old\b|,?[ ]+(?:(?i:age|aged)[ ]+)?\d{1,3}[ ]?(?:y/?o\b"
+    r"|y\.o\.?|yo\b|yrs?\b|-?years?(?:[- ]old)?\b|[MFmf]\b"
     r"|(?i:jr|jaar|ans|jahre|años|anni)\b|(?=,|[ ][-–—]|\)))",
     _FLAGS,
 )
 _NAME_THEN_AGE = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’.-])(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,3}}{_CAP}){{1,3}})$",
+    rf"\b(?<![\p{{L}}\d'’.-])(?P<name>{_CAP}(?:[ ]{_PARTICLE}{{0,3}}{_CAP}){{0,3}})$",
     _FLAGS,
 )
 #: a capitalised double-barrelled word ("Okonkwo-Bishop")
@@ -138,6 +143,9 @@ _INITIALS = tuple(
         r"[ ]/(?P<x>[a-z]{2,3})[ ]*$",
         r"(?:^|[ ])[-–—][ ]?(?P<x>[a-z]{2,3})(?=/[a-z]{2,5}\b)",
         r"(?:[-–—]|\bby)[ ]+(?P<x>[A-Z]{2,3})[ ]*$",
+        r"(?:^[ \t]*|[-–—][ ]?|(?i:typed|transcribed|dict|tx)\b[:.]?[ ]+(?:[\d/.]+[ ]+)?)"
+        r"(?P<x>[a-z]{2,3}/[a-z]{2,3}|[A-Z]{2,3}/[A-Z]{2,3})[ ]*$",
+        r"[-–—][ ]?(?P<x>[a-z]{2,3})[ ]*$",
         rf"(?:^|[:;.][ ]*|[ ]-[ ])(?P<x>[A-Z]{{2,3}})(?=[ ]+to[ ]+{_ACTION_VERB}\b)",
     )
 )
@@ -159,10 +167,14 @@ _USER_NAME = regex.compile(
 
 #: ``Last, First`` between tabs or wide gaps, as worklists print them ("YOUNG, Hope", "Ferreira da Silva,
 #: Inês")
-_NAME_WORD = rf"(?:{_PARTICLE}{{0,3}}(?:{_CAP}|\p{{Lu}}{{2,}}(?:['’-]\p{{Lu}}+)*))"
+#: a name word: Title case (after a particle, or "al-"), or upper case of two letters or more ("O'NEILL")
+_NAME_WORD = (
+    rf"(?:{_PARTICLE}{{0,3}}(?:(?:al|el|bin|ben|abu|ibn|ould|Al|El|Abu)-)?"
+    rf"(?:{_CAP}|(?=\p{{Lu}}['’-]?\p{{Lu}})\p{{Lu}}+(?:['’-]\p{{Lu}}+)*))"
+)
 _TABULAR_LAST_FIRST = regex.compile(
-    rf"(?:^|(?<=\t|[ ]{{2}}|[–—|][ ]))[ ]*(?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}},[ ]?"
-    rf"(?:{_NAME_WORD}|\p{{Lu}}\.)(?:[ ](?:{_NAME_WORD}|\p{{Lu}}\.)){{0,2}})(?=\t|[ ]{{2}}|[ ]+\d|[ ]+[–—"
+    rf"(?:^|(?<=\t|[ ]{{2}}|[–—|-][ ]))[ ]*(?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}},[ ]?"
+    rf"(?:{_NAME_WORD}|\p{{Lu}}\.)(?:[ ](?:{_NAME_WORD}|\p{{Lu}}\.)){{0,2}})(?=\t|[ ]{{2}}|[ ]+\d|[ ]+[-–—"
     rf"|]|[ ]*$)",
     _FLAGS,
 )
@@ -178,7 +190,7 @@ _SIGN_OFF = regex.compile(
 #: "Patient X Y" without a colon, also in brackets ("Patient (Lachlan Wood, ...)"), any case
 _PATIENT_THEN_NAME = regex.compile(
     rf"(?<![\p{{L}}\d])(?:Patient|PATIENT|Pt|PT|Pat\.|pt|patient)[ ]+\(?(?P<name>{_NAME_WORD}"
-    rf"(?:[ ]+(?:{_NAME_WORD}|\p{{Lu}}\.)){{1,3}})(?![\p{{L}}\d'’-])",
+    rf"(?:[ ](?:{_NAME_WORD}|\p{{Lu}}\.)){{1,3}})(?![\p{{L}}\d'’-])",
     _FLAGS,
 )
 #: a name right before a date of birth or a record number ("Pieter du Toit (DOB ...", "... Hill, MRN")
@@ -189,7 +201,7 @@ _BIRTH_OR_RECORD = regex.compile(
 )
 #: a name run that ends where a date of birth or record number starts (searched backwards from that label)
 _NAME_BEFORE_DOB = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’-])(?P<name>(?:{_NAME_WORD}|\p{{Ll}}+)(?:[ ]+(?:{_NAME_WORD}|\p{{Ll}}[\p{{Ll}}'’-]+"
+    rf"\b(?<![\p{{L}}\d'’-])(?P<name>(?:{_NAME_WORD}|\p{{Ll}}+)(?:[ ](?:{_NAME_WORD}|\p{{Ll}}[\p{{Ll}}'’-]+"
     rf"|\p{{Lu}}\.)){{1,3}})(?:[ ]*,[ ]*|[ ]+|[ ]*\()\(?$",
     _FLAGS,
 )
@@ -271,6 +283,8 @@ def is_header_phrase(span: str) -> bool:
     return bool(words) and all(plain(w) in HEADER_WORDS for w in words)
 
 
+#: endings of inflected English words, which the dictionary lists only in their base form ("accompanied")
+_INFLECTIONS = ("ed", "ing", "ly", "es", "s", "er", "est")
 _WORD_START = regex.compile(r"(?<![\p{L}\d'’-])\p{L}[\p{L}\d-]*", _FLAGS)
 
 
@@ -349,7 +363,12 @@ def context_names(text: str) -> list[Detection]:
             add(match.start(), match.end(), 0.75)
     for match in _LOWER_AFTER_PATIENT.finditer(text):
         first, last = plain(match["first"]), plain(match["last"])
-        if first not in first_names or (first in COMMON_WORDS and first not in NAME_LIKE_WORDS):
+        unknown_first = (
+            first not in COMMON_WORDS and not is_vocabulary(match["first"]) and len(first) >= 3
+        )
+        if not unknown_first and (
+            first not in first_names or (first in COMMON_WORDS and first not in NAME_LIKE_WORDS)
+        ):
             continue
         unknown_last = not is_vocabulary(match["last"]) and last not in COMMON_WORDS
         if unknown_last or (
@@ -365,17 +384,30 @@ def context_names(text: str) -> list[Detection]:
             end = match.end() if match["last"] and word_ok(match["last"]) else match.end("first")
             add(match.start("first"), end)
     for match in _starting_at(text, _AFTER_ROLE, _ROLE_FIRST_WORDS):
-        first = match["first"]
-        if first[0].islower() and plain(first) not in first_names:
+        first, last = match["first"], match["last"]
+        known_last = bool(last) and word_ok(last) and not is_vocabulary(last)
+        if (
+            first[0].islower()
+            and plain(first) not in first_names
+            and (
+                is_vocabulary(first)
+                or plain(first) in COMMON_WORDS
+                or len(first) < 4
+                or first.endswith(_INFLECTIONS)
+            )
+        ):
             continue
-        if given(first, word_like=True):
-            last = match["last"]
+        if given(first, word_like=True) or (known_last and first[0].isupper()):
             end = match.end() if last and word_ok(last) else match.end("first")
             add(match.start("first"), end)
     for match in _before(text, _AGE_SUFFIX, _NAME_THEN_AGE):
         words = regex.findall(_CAP, match["name"])
-        if any(word_ok(w) and not is_vocabulary(w) for w in words) or (
-            len(words) >= 2 and plain(words[0]) in first_names and plain(words[-1]) in surnames
+        if len(words) == 1 and not given(words[0], word_like=True):
+            continue
+        if (
+            any(word_ok(w) and not is_vocabulary(w) for w in words)
+            or (len(words) >= 2 and plain(words[0]) in first_names and plain(words[-1]) in surnames)
+            or (len(words) == 1 and plain(words[0]) in first_names)
         ):
             add(match.start("name"), match.end("name"))
     barrels = _at_capitals(text, _DOUBLE_BARREL, capitals) if _BARREL_HINT.search(text) else ()
@@ -421,7 +453,7 @@ def context_names(text: str) -> list[Detection]:
 
     for match in _at_capitals(text, _TABULAR_LAST_FIRST, capitals):
         words = regex.findall(r"\p{L}[\p{L}\p{Mn}'’-]+", match["name"])
-        if any_name(words):
+        if any_name(words) or any(plain(w) in NAME_LIKE_WORDS for w in words):
             add(match.start("name"), match.end("name"), 0.65)
     for match in _before(text, _INITIAL_SUFFIX, _FIRST_INITIAL):
         if given(match["first"], word_like=True):

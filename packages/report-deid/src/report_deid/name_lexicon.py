@@ -162,7 +162,8 @@ _SINGLE_BEFORE_VERB = regex.compile(
     rf"|has[ ]had|had[ ]her|had[ ]his|asked|agreed|declined|confirmed|brought|drove)\b"
     rf"|['’]s[ ](?:knee|knees|leg|legs|hip|ankle|foot|feet"
     rf"|shoulder|back|pain|symptoms|mother|father|mum|mom|dad|husband|wife|son|daughter|partner|gp|physio"
-    rf"|appointment|x-?rays?|scans?|films|images|injury|fall|brace|crutches|swelling|family|carer)\b"
+    rf"|appointment|x-?rays?|scans?|films|images|injury|fall|brace|crutches|swelling|family|carer|report"
+    rf"|results?|xray|mri|ct|referral|surgery|operation|op|wrist|hand|elbow|notes|file|study|case)\b"
     rf"|[ ]\((?:\d{{1,3}}[ ]?[MFmf]?|\p{{Lu}}{{2,5}}|[A-Z]{{2}}[ ]?[A-Z]{{1,3}})\)"
     rf"|,[ ]\d{{1,3}}[ ]?(?:[MFmf]|yo|y/o)?,)",
     regex.VERSION1,
@@ -215,6 +216,11 @@ _STRONG_CUE = regex.compile(
 #: what may follow a name that is only "not a word" ("A. Thornbury" at a line end, "(K. Wells):")
 _NAME_END = regex.compile(r"[ ]*(?:$|[,;:)\n]|\(|[ ]-)", regex.MULTILINE)
 LEXICON_SCORE = 0.55
+#: street words that are census surnames too: "Court, Wealdstone" is the end of an address, not a name
+_STREET_WORDS = frozenset(
+    "court lane road street close way drive avenue place square terrace row hill park green grove gardens"
+    " crescent mews walk rise parade wharf quay".split()
+)
 
 
 @cache
@@ -311,7 +317,7 @@ def lexicon_names(text: str) -> list[Detection]:
             if census_pair(match["first"], match["last"]):
                 found.append(Detection(match.start(), match.end(), "NAME", LEXICON_SCORE))
                 continue
-            if last in COMMON_WORDS or first in COMMON_WORDS:
+            if last in COMMON_WORDS or first in COMMON_WORDS or last in _STREET_WORDS:
                 continue
             if (last in surnames and first in first_names) or (
                 pattern is _LAST_COMMA_FIRST and (last in surnames or first in first_names)

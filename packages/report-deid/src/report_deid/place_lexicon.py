@@ -221,6 +221,23 @@ _NEXT_PLACE = regex.compile(
     r",[ ]+(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})(?=[ ]*(?:$|[,.;)\n]|[ ]\p{Lu}{1,2}\d))",
     regex.VERSION1 | regex.MULTILINE,
 )
+#: the site of a facility after a dash ("Beth Israel Lahey - Burlington", "St. Luke's Medical Center - Global
+#: City"); a department there is not a site
+_SITE = regex.compile(
+    r"[ ]+[-|][ ]+(?P<run>\p{Lu}\p{Ll}[\p{L}'’-]*(?:[ ]\p{Lu}\p{Ll}[\p{L}'’-]*){0,2})(?=[ ]*(?:$|[,.;|)\n]))",
+    regex.VERSION1 | regex.MULTILINE,
+)
+#: a facility's other name in brackets right after it ("Royal Cornwall Hospital (Treliske)")
+_ALIAS = regex.compile(
+    r"[ ]*\((?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ]\p{Lu}[\p{L}'’&-]*){0,2})\)", regex.VERSION1
+)
+_NOT_SITE = frozenset(
+    """
+    radiology imaging department dept orthopaedic orthopedic orthopaedics orthopedics emergency trauma
+    fracture clinic physiotherapy physio rheumatology surgery outpatients musculoskeletal msk service unit
+    ward theatres x-ray xray ct mri ultrasound nuclear medicine diagnostic diagnostics radiologie
+    """.split()
+)
 _BEFORE_REGION = regex.compile(
     r"\b(?<![\p{L}\d'’-])(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2}),[ ]+"
     r"(?P<region>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})(?![\p{L}'’-])",
@@ -241,6 +258,12 @@ def places_beside_places(text: str, detections: list[Detection]) -> list[Detecti
         match = _NEXT_PLACE.match(text, d.end)
         if match and any(_unknown_word(word) for word in match["run"].split(" ")):
             found.append(Detection(match.start("run"), match.end("run"), "LOCATION", PLACE_SCORE))
+        alias = _ALIAS.match(text, d.end) if d.entity_type == "HOSPITAL" else None
+        if alias and not all(plain(w) in _NOT_SITE for w in alias["run"].split(" ")):
+            found.append(Detection(alias.start("run"), alias.end("run"), "HOSPITAL", PLACE_SCORE))
+        site = _SITE.match(text, d.end) if d.entity_type == "HOSPITAL" else None
+        if site and not all(plain(w) in _NOT_SITE for w in site["run"].split(" ")):
+            found.append(Detection(site.start("run"), site.end("run"), "LOCATION", PLACE_SCORE))
     always, names = place_words(), place_names()
     for match in _BEFORE_REGION.finditer(text, overlapped=True):
         region = plain(match["region"])

@@ -269,6 +269,7 @@ _ROLE = (
     r"|pacs[ ]admin"
     r"|clerk|ward[ ]clerk|receptionist|coordinator|co-ordinator|reg|spr|physician[ ]assistant|claimant"
     r"|adjuster|employee|injured[ ]worker|student|athlete|player|client|resident[ ]name|member[ ]name"
+    r"|van|aan|von|de|à"
     r"|maiden[ ]name|alias|aka|vorname|nachname|überweiser|zuweiser|einsender|befunder|(?:überweisende"
     r"|befundende"
     r"|behandelnde)r?[ ](?:arzt|ärztin)|arzt|ärztin|oberarzt|oberärztin|chefarzt|chefärztin|facharzt"
@@ -489,10 +490,11 @@ _STREET_SUFFIX = (
     r"|circle|cir|parkway|pkwy|highway|hwy|route|rte|trail|trl|square|sq|plaza|plz|alley|aly|crescent|cres"
     r"|close|loop|run|path|pike|turnpike|expressway|expy|freeway|fwy|row|walk|point|pt|ridge|hill|heights"
     r"|hts|park|grove|gardens|view|crossing|xing|parade|pde|wharf|mews|quay|rise|green|gate|wynd|brae|mains"
-    r"|cross|esplanade|promenade|vale|chase|approach|broadway|causeway|embankment|strand|glen|cr|crs|tce)"
+    r"|cross|esplanade|promenade|vale|chase|approach|broadway|causeway|embankment|strand|glen|cr|crs|tce|bay"
+    r"|marg|nagar|salai)"
 )
 _STREET = (
-    rf"\b\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?[ ]+(?:(?:[NSEW]|North|South|East|West|NORTH|SOUTH|EAST|W"
+    rf"\b\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,4}})?[ ]+(?:(?:[NSEW]|North|South|East|West|NORTH|SOUTH|EAST|W"
     rf"EST|NE|NW|SE"
     rf"|SW)\.?[ ]+)?(?:(?:{_CAP_WORD}|{_UPPER_WORD}|\d+(?:st|nd|rd|th))[ ]+){{1,3}}(?=\p{{Lu}})(?i"
     rf":{_STREET_SUFFIX})\b\.?"
@@ -533,7 +535,14 @@ _FACILITY_NOUN = (
     r"|ziekenhuis|sjukhus|sykehus|ospedale|policlinico|sanatorio|hospitalier|hôpital|hopital|clínica|clinica"
     r"|cl[ií]nico|universitätsklinikum|universitaetsklinikum|centre[ ]hospitalier)"
 )
-_FAC_WORD = rf"(?:{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|&)"
+_FAC_WORD = (
+    rf"(?:\p{{Lu}}\p{{Ll}}+s['’](?=[ ])|{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|ST\.?|MT\.?|&)"
+)
+#: what may close a facility's name: more name words after "&" ("Rehabilitation & Nursing"), a company form
+_FAC_TAIL = (
+    rf"(?:[ ](?:&|and|AND)[ ](?:{_CAP_WORD}|{_UPPER_WORD})(?:[ ](?:{_CAP_WORD}|{_UPPER_WORD}))?)?"
+    r"(?:,?[ ](?:P\.C\.|P\.A\.|PC|PA|L\.L\.C\.|LLC|PLLC|LLP|Inc\.?|Ltd\.?|S\.C\.)(?![\p{L}]))?"
+)
 _FAC_JOIN = r"(?:[ ](?i:of(?:[ ]the)?|and|for|de|de[ ]la|del|du|la|le|van|von|y)[ ]|[ ]|-|[ ]&[ ])"
 _FAC_NAME = rf"(?:{_FAC_WORD}(?:{_FAC_JOIN}{_FAC_WORD}){{0,6}})"
 #: facility nouns that open a name in German, French and Dutch ("Klinikum links der X", "Clinique du X")
@@ -545,7 +554,8 @@ _FOREIGN_FACILITY = (
 )
 #: one-word German and Dutch facility names ("Waldkrankenhaus", "Schlossparkklinik")
 _COMPOUND_FACILITY = (
-    r"(?:\p{Lu}\p{Ll}+(?:klinik|klinikum|kliniken|krankenhaus|spital|praxis|kliniek|ziekenhuis"
+    r"(?:(?:Sint|Sankt|St\.?|Saint|Sainte)[ -])?(?:\p{Lu}\p{Ll}+(?:klinik|klinikum|kliniken|krankenhaus"
+    r"|spital|praxis|kliniek|ziekenhuis"
     r"|ziekenhuizen))"
 )
 #: nouns that end the name of a place where a patient lives, works or studies (a school, an employer, a farm)
@@ -647,7 +657,7 @@ def location_rules() -> list[Rule]:
     facility = (
         rf"\b(?!{_GENERIC_NAME}(?i:{_FACILITY_NOUN})\b)"
         rf"(?:{_FAC_NAME}[ ](?i:{_FACILITY_NOUN})|{_LOWER_FAC}{_LOWER_FAC_NOUN})\b"
-        rf"(?:{_FAC_JOIN}(?!{_DEPARTMENT}){_FAC_NAME})?"
+        rf"(?:{_FAC_JOIN}(?!{_DEPARTMENT}){_FAC_NAME})?{_FAC_TAIL}"
     )
     facility_first = (
         rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ]of(?:[ ]the)?"
@@ -705,9 +715,18 @@ def location_rules() -> list[Rule]:
         ),
         rule(
             "LOCATION",
+            "numbered route",
+            r"\b\d{1,6}[ ]+(?:Route|ROUTE|Rte|Highway|HIGHWAY|Hwy|State[ ]Route|County[ ]Road|CR|SR"
+            r"|US)[ ]?\d{1,4}"
+            r"[A-Z]?\b",
+            0.7,
+        ),
+        rule(
+            "LOCATION",
             "unit of an address",
-            r"\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Bldg|BLDG|Building|Floor|Fl|Flat|FLAT"
-            r"|Office|Room)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?(?:/\d{1,3})?|[A-Z](?:-?\d{1,4})?)\b",
+            r"\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Bldg|BLDG|Building|Floor|Fl|Flat|FLAT|flat"
+            r"|Office|Room|Shop|SHOP|Plot|PLOT|Sector|SECTOR|Lot|Level|Block|H\.?[ ]?No\.?|Gali[ ]No\.?"
+            r"|GALI[ ]NO\.?)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?(?:/\d{1,3})?|[A-Z](?:-?\d{1,4})?)\b",
             0.6,
         ),
         rule(
@@ -944,7 +963,7 @@ def location_rules() -> list[Rule]:
             "LOCATION",
             "room or bed",
             r"(?i:\b(?:room|rm|bed|bay|ward|cubicle|cot|side[ ]room|zimmer|chambre|lit|kamer|flat)\.?[ ]*"
-            r"(?:#|no\.?|number|nr\.?)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?(?:[.-]?[A-Z0-9]{1,3})?\b"
+            r"(?:#|no\.?|number|nr\.?)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?(?:[./-]?[A-Z0-9]{1,3})?\b"
             r"(?:,?[ ]+(?i:room|rm|bed|bay|cubicle|cot|lit)\.?[ ]*(?:#|no\.?)?[ ]*:?[ ]*(?:[A-Z]{1,3}-?)?"
             r"\d{1,5}[A-Z]?\b)*",
             0.6,
@@ -963,17 +982,30 @@ def location_rules() -> list[Rule]:
         rule(
             "HOSPITAL",
             "general practice surgery",
-            rf"(?<![\p{{L}}'’-])(?:The[ ])?(?:(?!{_NOT_PRACTICE}\b){_FAC_WORD}[ ]){{1,3}}(?:Surgery"
-            rf"|SURGERY)\b",
+            rf"(?<![\p{{L}}'’-])(?:The[ ])?(?:(?!{_NOT_PRACTICE}\b){_FAC_WORD}[ ](?:(?:and|&)[ ])?){{1,3}}"
+            rf"(?:Surgery|SURGERY)\b",
             0.6,
             trigger=r"[ ](?:Surgery|SURGERY)\b",
         ),
         rule(
             "HOSPITAL",
             "capitalised facility noun",
-            rf"(?<![\p{{L}}'’-])(?!{_SPECIALTY}[ ])(?:{_FAC_NAME})[ ](?:{_CAP_FAC_NOUN})(?![\p{{L}}'’-])",
+            rf"(?<![\p{{L}}'’-])(?!{_SPECIALTY}[ ])(?:{_FAC_NAME})[ ](?:{_CAP_FAC_NOUN})(?![\p{{L}}'’-])"
+            rf"{_FAC_TAIL}",
             0.6,
             trigger=rf"[ ](?:{_CAP_FAC_NOUN})(?![\p{{L}}'’-])",
+        ),
+        rule(
+            "HOSPITAL",
+            "name before a clinic",
+            rf"(?<![\p{{L}}'’-])(?!{_SPECIALTY}[ ]|{_GENERIC}[ ])(?P<phi>(?:{_CAP_WORD}"
+            rf"|{_UPPER_WORD})(?:[ ]{_CAP_WORD})?)"
+            r"[ ](?i:fracture|orthop(?:a)?edic|ortho|physio(?:therapy)?|rheumatology|x-?ray|imaging|msk"
+            r"|pain|hand"
+            r"|knee|hip|spine|sports|minor[ ]injuries|outpatient|ed)[ ](?i:clinic|department|dept|unit|centre"
+            r"|center)\b",
+            0.55,
+            trigger=r"(?i:[ ](?:clinic|department|dept|unit|centre|center)\b)",
         ),
         rule(
             "HOSPITAL",

@@ -57,7 +57,7 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"|VI|[1-6])[ABC]?|[ABC][1-3]?)\b)",
     r"(?:Ottawa|Pittsburgh)[ ](?:ankle|knee|foot)[ ]rules?",
     r"(?:Ottawa|Pittsburgh)(?=[ ]+(?:rules?[ ])?(?:positive|negative|pos|neg)\b)",
-    r"(?-i:Rosenberg|ROSENBERG)(?=[ ]*(?:[+,(/]|views?|projections?|PA|$))",
+    r"(?-i:Rosenberg|ROSENBERG)(?![ ]*,[ ]*\p{Lu}\p{Ll})",
     r"AO/OTA(?:[ ]\d{2}[- ]?[ABC]\d?(?:\.\d)?)?",
     # implants, instruments and drugs named after people or places
     r"Oxford[ ](?:UKA|UKR|partial|knee|unicompartmental|uni|medial|lateral|mobile|phase|score|hip"

@@ -27,6 +27,8 @@ from report_deid.repeated_mentions import repeated_mentions
 from report_deid.spans import Detection, merge_overlaps
 from report_deid.text_forms import fold
 
+#: types whose spans are dropped when made only of header words ("EXAM", "Hospital No", "ORTHO CLINIC")
+_NAMED_TYPES = frozenset({"NAME", "HOSPITAL", "LOCATION"})
 NER_MAPPING = {"PERSON": "NAME", "PER": "NAME", "ORG": "HOSPITAL", "FAC": "HOSPITAL"}
 NER_SCORE = 0.6
 CHUNK_CHARS = 50_000
@@ -92,7 +94,7 @@ class DetectionEngine:
             d
             for d in found
             if d.score >= self.score_threshold
-            and not (d.entity_type == "NAME" and is_header_phrase(text[d.start : d.end]))
+            and not (d.entity_type in _NAMED_TYPES and is_header_phrase(text[d.start : d.end]))
         ]
 
     def detect(self, text: str) -> list[Detection]:

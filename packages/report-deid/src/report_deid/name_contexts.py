@@ -272,13 +272,18 @@ HEADER_WORDS: frozenset[str] = frozenset(
     dictated transcribed verified approved reported read by report impression findings history indication
     comparison technique clinical notes note addendum pending unknown none tbc tba knee surgeon station
     views view lat ap pa series study modality location loc visit order ordered requested request
+    radiologie radiologia afdeling institut service dienst imagerie médicale medicale orthopädie oberarzt
+    oberärztin chefarzt facharzt assistenzarzt interne externe huisarts trauma fracture fractures
+    physiotherapy
     """.split()
 )
 _WORD_OF_SPAN = regex.compile(r"\p{L}[\p{L}\p{Mn}'’-]*", _FLAGS)
 
 
 def is_header_phrase(span: str) -> bool:
-    """Whether every word of ``span`` is a header or field word (see :data:`HEADER_WORDS`)."""
+    """Whether ``span`` has no digit and every word of it is a header word (:data:`HEADER_WORDS`)."""
+    if any(ch.isdigit() for ch in span):  # "Ward 7B", "Bed 4" are places
+        return False
     words = _WORD_OF_SPAN.findall(span)
     return bool(words) and all(plain(w) in HEADER_WORDS for w in words)
 

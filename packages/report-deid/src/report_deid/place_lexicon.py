@@ -27,6 +27,7 @@ from pathlib import Path
 import regex
 
 from report_deid.gazetteer import place_words
+from report_deid.name_contexts import is_header_phrase
 from report_deid.spans import Detection
 from report_deid.vocabulary import fold_word, is_vocabulary, plain
 
@@ -248,11 +249,25 @@ _BEFORE_REGION = regex.compile(
 def places_beside_places(text: str, detections: list[Detection]) -> list[Detection]:
     """Towns written next to a known place, when the town holds a word no dictionary has.
 
-    After a street or ward (``14 Mill Row, Tilsby``), or before a state, province or country
-    (``Greywater, Ontario``).
+    After a street or ward (``14 Mill Row, Tilsby``), after a person, an age or a date of birth
+    (``Mrs Pearl Grigg (95), Mosgiel,``), or before a state, province or country (``Greywater, Ontario``);
+    a facility's site after a dash and its other name in brackets.
     """
     found = []
     for d in detections:
+        if d.entity_type in ("NAME", "AGE", "DATE"):
+            # a town after a person, an age or a date of birth ("Lily-Mae Trott, Little Snoring.")
+            match = _NEXT_PLACE.match(text, d.end)
+            words = match["run"].split(" ") if match else []
+            if (
+                match
+                and any(_unknown_word(w) for w in words)
+                and not is_header_phrase(match["run"])
+            ):
+                found.append(
+                    Detection(match.start("run"), match.end("run"), "LOCATION", PLACE_SCORE)
+                )
+            continue
         if d.entity_type not in ("LOCATION", "HOSPITAL"):
             continue
         match = _NEXT_PLACE.match(text, d.end)

@@ -1009,6 +1009,46 @@ def location_rules() -> list[Rule]:
         ),
         rule(
             "HOSPITAL",
+            "facility acronym after a preposition",
+            r"\b(?:at|from|to|in|via|At|From|To|In|Via|@)[ ]+(?:the[ ]+)?(?!(?:ED|GP|ICU|HDU|AMU|MAU|SAU"
+            r"|OPD|A&E|MRI|CT"
+            r"|XR|US|OR"
+            r"|PACU|ENT|MSK|NHS|OT|PT|AP|PA|RIS|PACS|ER|EMS|IR|NM|CCU|NICU|PICU|SCBU|DGH|MIU|UTC|WIC|ACL"
+            r"|PCL|MCL"
+            r"|LCL|TKA|THA|UKA|TKR|THR|ORIF|AM|PM|UK|US|USA|EU|NZ|HMO|VA|CDU|ACU|DSU|RAD)\b)"
+            r"(?P<phi>[A-Z][A-Z&]{1,5})(?=[ ]+(?:\d|on\b|ED\b|A&E|ward|fracture|clinic|radiology|x-?ray|xr\b"
+            r"|films?|imaging)|[ ]*[:;,.)]|[ ]*$)",
+            0.55,
+        ),
+        rule(
+            "HOSPITAL",
+            "named place with a lower-case facility noun",
+            rf"\b(?i:the)[ ]+(?!{_SPECIALTY}[ ]|{_GENERIC}[ ])(?P<phi>(?:{_CAP_WORD}"
+            rf"|{_UPPER_WORD})(?:[ ](?:{_CAP_WORD}"
+            r"|Rd|Ave|St))?[ ](?:centre|center|clinic|location|site|practice|surgery|office|branch"
+            r"|hospital|unit"
+            r"|campus))\b",
+            0.55,
+        ),
+        rule(
+            "LOCATION",
+            "named venue with a lower-case noun",
+            rf"(?<![\p{{L}}'’-])(?!{_PLACE_GENERIC}[ ]|{_SPECIALTY}[ ]|(?i:reading|viewing|acquisition|review"
+            rf"|nurses?|doctors?|staff|car|bus|train|police|fire)[ ])(?P<phi>(?:{_CAP_WORD}|{_UPPER_WORD})"
+            rf"(?:[ ]{_CAP_WORD}){{0,2}}[ ](?:(?:rugby|football|cricket|golf|tennis|surf|sailing|rowing"
+            rf"|boxing"
+            r"|swimming|bowls|hockey|netball|soccer|sports|social|youth|leisure)[ ])?(?:club|market|yard"
+            r"|gym|beach"
+            r"|oval|school|college|farm|site|plant|factory|depot|warehouse|mine|quarry|estate|station|pitch"
+            r"|ground|grounds|park|stadium|arena|centre|center|court|courts|pool|rink|track))\b",
+            0.55,
+            trigger=r"[ ](?:club|market|yard|gym|beach|oval|school|college|farm|site|plant|factory|depot"
+            r"|warehouse|mine|quarry|estate|station|pitch|ground|grounds|park|stadium|arena|centre|center"
+            r"|court"
+            r"|courts|pool|rink|track)\b",
+        ),
+        rule(
+            "HOSPITAL",
             "saint's",
             r"\b(?:St\.?|Saint|ST\.?|SAINT)[ ](?:\p{Lu}[\p{L}]+)['’][sS]\b",
             0.65,

@@ -116,7 +116,8 @@ _PLACE_CUE = (
     r"|parish)[ ]of"
     r"|(?:farmer|fisherman|postman|postwoman|builder|teacher|trader|labourer|laborer|worker|employee|player"
     r"|footballer|cricketer|hurler|student|pupil|resident|volunteer|coach|member|works?|working|employed"
-    r"|injured|injury|fell|fall|slipped|tripped|hurt|accident|collapsed)(?:[ ]\w+){0,2}?[ ](?:at|in|from"
+    r"|injured|injury|fell|fall|slipped|tripped|hurt|accident|collapsed|punched|kicked|assaulted|bitten"
+    r"|shift|retired|studies|studying)(?:[ ]\w+){0,2}?[ ](?:at|in|from"
     r"|for|of|on)"
     r"|(?:plays?|playing|played|club|team|signed)(?:[ ][\w-]+){0,3}?[ ](?:for|with|at)|lives"
     r"|(?:farm|house|home|flat|cottage|bungalow)[ ](?:in|near|at|outside))[ ]+(?:the[ ]+)?)"
@@ -232,6 +233,20 @@ _SITE = regex.compile(
 _ALIAS = regex.compile(
     r"[ ]*\((?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ]\p{Lu}[\p{L}'’&-]*){0,2})\)", regex.VERSION1
 )
+#: a clinician's affiliation in brackets after their name and credentials
+_AFFILIATION = regex.compile(
+    r"(?:,?[ ]*(?:MD|M\.D\.|DO|NP|PA-C|RN|FRCR|FRCS|MBBS|PhD))*[ ]*\((?P<run>\p{Lu}[\p{L}'’&-]*"
+    r"(?:[ ]\p{Lu}[\p{L}'’&-]*){0,3})\)",
+    regex.VERSION1,
+)
+#: words in brackets after a name that are a role, not a place ("(SpR)", "(Physio)", "(Patient)")
+_NOT_AFFILIATION = frozenset(
+    """
+    spr sho reg registrar consultant fellow resident physio physiotherapist patient pt mother father wife
+    husband son daughter nurse rn gp pcp chair cns anp acp path radiology radiologist ortho orthopaedics
+    interpreter tech radiographer sister brother nok carer surgeon attending np md pa ed
+    """.split()
+)
 _NOT_SITE = frozenset(
     """
     radiology imaging department dept orthopaedic orthopedic orthopaedics orthopedics emergency trauma
@@ -255,6 +270,19 @@ def places_beside_places(text: str, detections: list[Detection]) -> list[Detecti
     """
     found = []
     for d in detections:
+        if d.entity_type == "NAME":
+            # a clinician's affiliation in brackets ("Read by K. Asante, MD (Banner Desert)")
+            affiliation = _AFFILIATION.match(text, d.end)
+            if (
+                affiliation
+                and not is_header_phrase(affiliation["run"])
+                and not any(plain(w) in _NOT_AFFILIATION for w in affiliation["run"].split(" "))
+            ):
+                found.append(
+                    Detection(
+                        affiliation.start("run"), affiliation.end("run"), "HOSPITAL", PLACE_SCORE
+                    )
+                )
         if d.entity_type in ("NAME", "AGE", "DATE"):
             # a town after a person, an age or a date of birth ("Lily-Mae Trott, Little Snoring.")
             match = _NEXT_PLACE.match(text, d.end)

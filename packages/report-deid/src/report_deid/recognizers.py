@@ -540,6 +540,8 @@ _FAC_WORD = (
 )
 #: what may close a facility's name: more name words after "&" ("Rehabilitation & Nursing"), a company form
 _FAC_TAIL = (
+    r"(?:[ ](?:Care|Centre|Center|Hub|Plus|Co|Clinic|Group|Network|Partners|Practice|Services|Site|Campus"
+    r"|Unit|Suite)\b){0,2}"
     rf"(?:[ ](?:&|and|AND)[ ](?:{_CAP_WORD}|{_UPPER_WORD})(?:[ ](?:{_CAP_WORD}|{_UPPER_WORD}))?)?"
     r"(?:,?[ ](?:P\.C\.|P\.A\.|PC|PA|L\.L\.C\.|LLC|PLLC|LLP|Inc\.?|Ltd\.?|S\.C\.)(?![\p{L}]))?"
 )
@@ -550,13 +552,13 @@ _FOREIGN_FACILITY = (
     r"(?:Klinikum|KLINIKUM|Klinik|Krankenhaus|Praxis|(?:Radiologische[ ])?Gemeinschaftspraxis|Radiologie"
     r"|Radiologische[ ]Praxis|MVZ|Zentrum|Clinique|CLINIQUE|Polyclinique|Cabinet(?:[ ]de[ ]radiologie)?"
     r"|Centre(?:[ ]d['’]imagerie(?:[ ]m[ée]dicale)?)?|Imagerie|Institut|Ziekenhuis|Kliniek|Diakonie|Spital"
-    r"|Ospedale|Casa[ ]di[ ]Cura|Groupe[ ]Hospitalier)"
+    r"|Ospedale|Casa[ ]di[ ]Cura|Groupe[ ]Hospitalier|EHPAD|CLSC|CHSLD|CHU|CHR|CHRU|GHU|BG|MVZ)"
 )
 #: one-word German and Dutch facility names ("Waldkrankenhaus", "Schlossparkklinik")
 _COMPOUND_FACILITY = (
     r"(?:(?:Sint|Sankt|St\.?|Saint|Sainte)[ -])?(?:\p{Lu}\p{Ll}+(?:klinik|klinikum|kliniken|krankenhaus"
     r"|spital|praxis|kliniek|ziekenhuis"
-    r"|ziekenhuizen))"
+    r"|ziekenhuizen|centrum|praktijk|unfallklinik))"
 )
 #: nouns that end the name of a place where a patient lives, works or studies (a school, an employer, a farm)
 _PLACE_NOUN = (
@@ -564,7 +566,9 @@ _PLACE_NOUN = (
     r"|Works|Store|Stores|Shop|Market|Church|Chapel|Mosque|Temple|Synagogue|Stadium|Hotel|Inn|Restaurant"
     r"|Bakery|Garage|Depot|Warehouse|Station|Airport|Prison|Barracks|Estate|Manor|Lodge|Cottage|Apartments"
     r"|Towers|House|Hall|Gym|Club|Marina|Quarry|Mine|Plant|Office|Library|Village|Retirement[ ]Village"
-    r"|Residence|Residences|Care[ ]Home|Nursing[ ]Home|Court|Gardens|Park)"
+    r"|Residence|Residences|Care[ ]Home|Nursing[ ]Home|Court|Gardens|Park|HS|High|Secondary|Elementary"
+    r"|Tavern|Pub|Bar|Mall|Mart|Abattoir|Brewery|Breweries|Maritime|Logistics|Builders|Packers|Meatworks"
+    r"|Transport|Haulage|Construction|Tea[ ]Room|Leisure[ ]Centre|Sports[ ]Centre|Distribution[ ]Centre)"
 )
 #: words that make "X School", "X Park" generic ("High School", "Car Park", "Post Office")
 _PLACE_GENERIC = (
@@ -593,7 +597,7 @@ _CAP_FAC_NOUN = (
     r"|Chiropractic|Podiatry|Rehabilitation|(?:Spine|Bone)[ ](?:&|and)[ ]Joint|NHS[ ](?:Foundation[ ])?Trust"
     r"|Health[ ]Board|Permanente|Diagnostic[ ]Centre|Diagnostic[ ]Center|Ortho|ORTHO|Physio|PHYSIO"
     r"|Trust|TRUST|Royal|ROYAL|MIU|UTC|Care[ ]Network|Health[ ]Network|Minor[ ]Injuries(?:[ ]Unit)?"
-    r"|Walk-in[ ]Centre|Walk-in[ ]Center"
+    r"|Walk-in[ ]Centre|Walk-in[ ]Center|DGH|UH|GH|UHB|RI|HSC|CHC|ED[ ]Campus"
     r"|Polyclinic|Sports[ ]Injury[ ]Clinic|Spine[ ]Center|Spine[ ]Centre|Gen|GEN|Hosp|HOSP|Base|Private"
     r"|Partnership|Assisted[ ]Living|LTC|Imaging[ ]Suite|Joint[ ]Replacement[ ]Cent(?:er|re)"
     r"|Orthop(?:a)?edic[ ]Unit|(?:Orthop(?:a)?edic|ORTHOP(?:A)?EDIC|Ortho|ORTHO)[ ](?:&|and|AND)[ ](?:Spine"
@@ -660,7 +664,8 @@ def location_rules() -> list[Rule]:
         rf"(?:{_FAC_JOIN}(?!{_DEPARTMENT}){_FAC_NAME})?{_FAC_TAIL}"
     )
     facility_first = (
-        rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ]of(?:[ ]the)?"
+        rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ](?:of"
+        rf"|for)(?:[ ]the)?"
         rf"|(?:hôpital|hopital|clínica|clinica|cl[ií]nico|klinikum|klinik|ospedale|policlinico|cent"
         rf"ro[ ]m[ée]dico"
         rf"|centro[ ]hospitalar|centro|instituto|policl[ií]nica|santa[ ]casa|hospital[ ]universitario"
@@ -857,7 +862,9 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "labelled place",
-            rf"(?i:\b(?:address|addr|city|town|village|county|residence|lives[ ]in|living[ ]in|resides[ ]in"
+            rf"(?i:\b(?:address|addr|city|town|village|county|residence|lives[ ]in|lives[ ]at|living[ ]in"
+            rf"|resides[ ]in"
+            rf"|(?-i:lives)|brgy\.?|barangay|purok|sitio|vill\.?|dist\.?|district|taluk|tehsil|mandal"
             rf"|home[ ]town|hometown|birthplace|place[ ]of[ ]birth|born[ ]in|moved[ ]to|moved[ ]from"
             rf"|relocated[ ]to"
             rf"|ort|wohnort|stadt|geburtsort|wohnhaft[ ]in|ville|commune|domicile|domicili[ée]e?[ ][àa]"
@@ -975,7 +982,8 @@ def location_rules() -> list[Rule]:
             "facility noun first, with connectives",
             rf"\b(?:{_FOREIGN_FACILITY})(?:[ ](?i:am|an|im|zum|zur|der|die|das|den|links|rechts|de|du|des|la"
             rf"|le"
-            rf"|les|van|het|aan|di|del|della|dei|sur|bei|auf|in|of|the|de[ ]la)){{0,3}}[ ]{_FAC_NAME}"
+            rf"|les|van|het|aan|di|del|della|dei|sur|bei|auf|in|of|the|de[ ]la)){{0,3}}[ ]"
+            rf"(?:(?:Dr\.?|Dres\.)(?:[ ]med\.)?[ ])?{_FAC_NAME}"
             rf"|\b{_COMPOUND_FACILITY}\b(?:[ ]{_FAC_NAME})?",
             0.7,
         ),
@@ -1050,7 +1058,9 @@ def location_rules() -> list[Rule]:
         rule(
             "HOSPITAL",
             "saint's",
-            r"\b(?:St\.?|Saint|ST\.?|SAINT)[ ](?:\p{Lu}[\p{L}]+)['’][sS]\b",
+            r"\b(?:(?:Mount|MOUNT|Mt\.?|MT\.?)[ ])?(?:St\.?|Saint|ST\.?|SAINT)[ ](?:\p{Lu}[\p{L}]+)['’][sS]\b"
+            r"(?:[ ](?!(?:XR|AP|PA|MRI|CT|ED|US|OR|ICU|A&E|and|AND|The|THE)\b)(?:\p{Lu}\p{Ll}+"
+            r"|\p{Lu}{3,})){0,3}",
             0.65,
         ),
         rule(

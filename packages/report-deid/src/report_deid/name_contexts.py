@@ -52,10 +52,10 @@ _OPEN_QUOTE = r"[\"'‘“]"
 _CLOSE_QUOTE = r"[\"'’”]"
 
 #: a quote opening a word after a space: nicknames need one
-_QUOTE_HINT = regex.compile(r"[ ][\"'‘“]\p{L}", regex.VERSION1)
+_QUOTE_HINT = regex.compile(r"(?:^|[ \t])[\"'‘“(]\p{L}", regex.VERSION1 | regex.MULTILINE)
 _NICKNAME = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{_ANY})[ ]+{_OPEN_QUOTE}{_ANY}{_CLOSE_QUOTE}[ ]+{_PARTICLE}{{0,2}}"
-    rf"(?P<last>{_ANY})(?![\p{{L}}\d'’-])",
+    rf"(?:\b(?<![\p{{L}}\d'’-])(?P<first>{_ANY})[ ]+)?(?:{_OPEN_QUOTE}{_ANY}(?:[ ]{_ANY})?{_CLOSE_QUOTE}"
+    rf"|\({_ANY}\))[ ]+{_PARTICLE}{{0,2}}(?P<last>{_ANY})(?![\p{{L}}\d'’-])",
     _FLAGS,
 )
 #: a lower-case name after a patient or copy cue ("pt tamsin pascoe", "cc will carrington")
@@ -80,7 +80,7 @@ ROLE_NOUNS: tuple[str, ...] = tuple(
     clerk receptionist manager coordinator co-ordinator porter hca rn lpn np physio physiotherapist therapist
     sonographer radiographer tech technologist reg registrar sho fy1 fy2 intern resident fellow student
     midwife matron chaperone interpreter translator dietitian pharmacist ot slt nurse kiné kine fysio
-    fysiotherapeut admin administrator coach huisarts
+    fysiotherapeut admin administrator coach huisarts aide rep supervisor foreman boss colleague
     """.split()
 )
 ROLE_NOUNS = (*ROLE_NOUNS, "social worker", "key worker", "case manager")
@@ -90,7 +90,7 @@ _ROLE_NOUN = (
 #: first words of the role nouns: the role rule is tried only where one of them starts
 _ROLE_FIRST_WORDS = frozenset(r.split()[0] for r in ROLE_NOUNS)
 _AFTER_ROLE = regex.compile(
-    rf"{_ROLE_NOUN}[ ]+\(?(?P<first>{_CAP}|{_LOW})(?:[ ](?P<last>{_CAP}))?"
+    rf"{_ROLE_NOUN},?[ ]+\(?(?P<first>{_CAP}|{_LOW})(?:[ ](?P<last>{_CAP}))?"
     rf"(?![\p{{L}}\d'’-])",
     _FLAGS,
 )
@@ -104,7 +104,7 @@ _AGE_SUFFIX = regex.compile(
     _FLAGS,
 )
 _NAME_THEN_AGE = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’.-])(?P<name>{_CAP}(?:[ ]{_PARTICLE}{{0,3}}{_CAP}){{0,3}})$",
+    rf"\b(?<![\p{{L}}\d'’.-])(?P<name>(?:{_CAP},[ ])?{_CAP}(?:[ ]{_PARTICLE}{{0,3}}{_CAP}){{0,3}})$",
     _FLAGS,
 )
 #: a capitalised double-barrelled word ("Okonkwo-Bishop")
@@ -138,10 +138,11 @@ _ACTION_VERB = (
 _INITIALS = tuple(
     regex.compile(pattern, _FLAGS)
     for pattern in (
-        r"(?i:\b(?:typed|transcribed|transcriptionist|trans|tx|dict|dictated|typist|sec)\b[:.]?[ ]+)"
-        r"(?P<x>[A-Za-z]{2,3})(?=[ ]+\d|[ ]*[/,;]|[ ]*$)",
+        r"(?i:\b(?:typed|transcribed|transcriptionist|trans|tx|dict|dictated|typist|sec|assigned)\b[:.]?[ ]+)"
+        r"(?P<x>[A-Za-z]{2,3})(?=[ ]+\d|[ ]*[/,;]|[ ]*$|[ ]{2})",
+        r"(?<![\p{L}\d])(?P<x>[a-z]{2,3})[ ]+\d{1,2}[.:]\d{2}[ ]*$",
         r"[ ]/(?P<x>[a-z]{2,3})[ ]*$",
-        r"(?:^|[ ])[-–—][ ]?(?P<x>[a-z]{2,3})(?=/[a-z]{2,5}\b)",
+        r"(?:^|[ ])[-–—]{1,2}[ ]?(?P<x>[a-z]{2,3})(?=/)",
         r"(?:[-–—]|\bby)[ ]+(?P<x>[A-Z]{2,3})[ ]*$",
         r"(?:^[ \t]*|[-–—][ ]?|(?i:typed|transcribed|dict|tx)\b[:.]?[ ]+(?:[\d/.]+[ ]+)?)"
         r"(?P<x>[a-z]{2,3}/[a-z]{2,3}|[A-Z]{2,3}/[A-Z]{2,3})[ ]*$",
@@ -153,8 +154,10 @@ _INITIALS = tuple(
 _NOT_INITIALS = frozenset(
     """
     ed er or ot pt gp mri ct xr us ir icu pacu ap pa lat ok nad oa ra tka tha uka mdt nwb fwb pwb wbat ae
-    aandе rad rads ortho orth reg sho cns anp acp ems opd ipd dr mr mrs ms na nil nkda the and for re cc
-    am pm hrs xray dx rx tx hx fx sx
+    rad rads ortho orth reg sho cns anp acp ems opd ipd dr mr mrs ms na nil nkda the and for re cc
+    am pm hrs xray dx rx tx hx fx sx at so in on by to of is it as an or if up no we he me my us via per
+    een het
+    de la le et und der die das
     """.split()
 )
 #: a user name right after a dash at a line start, an opening bracket or "by" ("— kbaker", "(pstreet")
@@ -170,7 +173,7 @@ _USER_NAME = regex.compile(
 #: a name word: Title case (after a particle, or "al-"), or upper case of two letters or more ("O'NEILL")
 _NAME_WORD = (
     rf"(?:{_PARTICLE}{{0,3}}(?:(?:al|el|bin|ben|abu|ibn|ould|Al|El|Abu)-)?"
-    rf"(?:{_CAP}|(?=\p{{Lu}}['’-]?\p{{Lu}})\p{{Lu}}+(?:['’-]\p{{Lu}}+)*))"
+    rf"(?:{_CAP}|(?=(?:Mc|Mac)?\p{{Lu}}['’-]?\p{{Lu}})(?:Mc|Mac)?\p{{Lu}}+(?:['’-]\p{{Lu}}+)*))"
 )
 _TABULAR_LAST_FIRST = regex.compile(
     rf"(?:^|(?<=\t|[ ]{{2}}|[–—|-][ ]))[ ]*(?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}},[ ]?"
@@ -189,7 +192,7 @@ _SIGN_OFF = regex.compile(
 )
 #: "Patient X Y" without a colon, also in brackets ("Patient (Lachlan Wood, ...)"), any case
 _PATIENT_THEN_NAME = regex.compile(
-    rf"(?<![\p{{L}}\d])(?:Patient|PATIENT|Pt|PT|Pat\.|pt|patient)[ ]+\(?(?P<name>{_NAME_WORD}"
+    rf"(?<![\p{{L}}\d])(?:Patient|PATIENT|Pt|PT|Pat\.|pt|patient|Name|NAME)[ ]+\(?(?P<name>{_NAME_WORD}"
     rf"(?:[ ](?:{_NAME_WORD}|\p{{Lu}}\.)){{1,3}})(?![\p{{L}}\d'’-])",
     _FLAGS,
 )
@@ -363,8 +366,19 @@ def context_names(text: str) -> list[Detection]:
 
     for match in _NICKNAME.finditer(text) if _QUOTE_HINT.search(text) else ():
         first, last = match["first"], match["last"]
+        if first is None:  # '"Big Mike" Okafor': the surname vouches
+            if last[0].isupper() and word_ok(last) and not is_vocabulary(last):
+                add(match.start(), match.end(), 0.7)
+            continue
         same_case = first[0].isupper() == last[0].isupper()
-        if same_case and given(first, word_like=first[0].isupper()) and len(last) >= 2:
+        bracketed = "(" in match[0]
+        if (
+            same_case
+            and given(first, word_like=first[0].isupper())
+            and len(last) >= 2
+            and (first[0].isupper() or plain(first) in first_names)
+            and not (bracketed and first[0].islower())
+        ):
             add(match.start(), match.end(), 0.75)
     for match in _LOWER_AFTER_PATIENT.finditer(text):
         first, last = plain(match["first"]), plain(match["last"])
@@ -390,6 +404,8 @@ def context_names(text: str) -> list[Detection]:
             add(match.start("first"), end)
     for match in _starting_at(text, _AFTER_ROLE, _ROLE_FIRST_WORDS):
         first, last = match["first"], match["last"]
+        if first[0].islower() and "," in text[match.start() : match.start("first")]:
+            continue  # "ED reg, bleep 2290": only a capitalised name follows a role and a comma
         known_last = bool(last) and word_ok(last) and not is_vocabulary(last)
         if (
             first[0].islower()

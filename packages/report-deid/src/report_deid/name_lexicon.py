@@ -188,8 +188,10 @@ _SLOT_REACH = 24
 #: a single capitalised word after a word that names a person next ("told X", "thanks X", "ask X to")
 _SINGLE_AFTER_CUE = regex.compile(
     rf"\b(?<=\b(?i:told|asked|ask|tell|thanks|thank[ ]you|cheers|informed|inform|handed[ ]over[ ]to"
-    rf"|spoke[ ]to|report[ ](?:given|phoned|called)[ ]to|per)[ ,]{{1,2}})(?P<first>{_TITLE_WORD})"
-    rf"(?![\p{{L}}'’-])",
+    rf"|spoke[ ]to|report[ ](?:given|phoned|called)[ ]to|per|referring|reviewed|examined|saw"
+    rf"|seeing)[ ,]{{1,2}})"
+    rf"(?P<first>{_TITLE_WORD})(?![\p{{L}}'’-])(?=[ ]*(?:[,.;:]|$)|[ ]+(?:today|yesterday|in|at|on|who|with"
+    rf"|for|again|and|to|about|that|re|over|by|from|this|last|earlier)\b)",
     regex.VERSION1,
 )
 #: census first names that are also where results are called to ("conveyed to ward")
@@ -357,7 +359,12 @@ def lexicon_names(text: str) -> list[Detection]:
         ):
             found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     for match in _SINGLE_AFTER_CUE.finditer(text):
-        if unknown(match["first"]) or first_ok(match["first"]):
+        word = match["first"]
+        if (
+            unknown(word)
+            or first_ok(word)
+            or (_plain(word) in first_names and _plain(word) in NAME_LIKE_WORDS)
+        ):
             found.append(Detection(match.start(), match.end(), "NAME", 0.5))
     for match in _LOWER_AFTER_COMMUNICATION.finditer(text):
         first, last = match["first"], match["last"]

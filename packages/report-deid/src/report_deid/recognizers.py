@@ -157,7 +157,7 @@ _CAP_WORD = (
 #: an upper-case name word (HOWARD, O'NEIL, SMITH-JONES, NUÑEZ)
 _UPPER_WORD = rf"(?:(?:Mc|Mac)?{_UP}(?:[{_APOS}-]?{_UP}){{1,}})"
 #: an initial: ``J.``, ``J.S.``, or a bare capital before a space, comma, caret or the end of the line
-_INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ,^|]|$))"
+_INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ,^|\t]|$))"
 _PARTICLE = (
     r"(?:(?<![\p{L}'’-])(?i:de|del|della|der|den|di|da|du|dos|das|la|le|van|von|ten|ter|bin|ibn|al|"
     r"el|st\.?|y|ap|ó|ní|nic|mac|van[ ]'t|van[ ]der|van[ ]den)(?:[ ]|-))"
@@ -172,7 +172,7 @@ _CRED_END = r"(?:\.|(?![\p{L}\d]))"
 _SAFE_CREDENTIALS = (
     r"(?:M\.D|MD|D\.O|Ph\.?D|PA-C|NP|FNP(?:-C)?|APRN|CNP|CRNP|RN|LPN|RT(?:\([A-Z]{1,3}\))+|R\.T\.(?"
     r":\([A-Z]\))?"
-    r"|ARRT|RDMS|RVT|FRCR|FRCPC|MBBS|MBChB|FACR|DPM|PharmD|RPA|RRA)"
+    r"|ARRT|RDMS|RVT|FRCR|FRCPC|MBBS|MBChB|FACR|DPM|PharmD|RPA|RRA|RGN|RMN|RSCN|SRN|ANP|ENP|HCPC)"
 )
 #: technologist and nurse credentials that may stand before a name ("RT(R) Jane Doe")
 _TECH_CREDENTIALS = (

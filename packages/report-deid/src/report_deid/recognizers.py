@@ -54,6 +54,10 @@ class Rule:
         score: confidence used when overlapping spans of different types are merged.
         strong: the context is unambiguous (a title or label), so the allow-list does not veto the span
             ("Dr. Segond" is a person even though "Segond" is an allow-listed eponym).
+        trigger: a cheap expression every match contains (the pattern runs only in windows around it).
+        anchor: a case-sensitive expression, run on the lower-cased text, that every match starts with (a
+            label word): the pattern is tried only where it hits. A case-insensitive alternation of label
+            words costs about three times a case-sensitive one on lower-cased text.
     """
 
     entity: str
@@ -62,8 +66,9 @@ class Rule:
     score: float
     strong: bool = False
     trigger: regex.Pattern[str] | None = None
+    anchor: regex.Pattern[str] | None = None
 
-    def find(self, text: str) -> Iterator[Detection]:
+    def find(self, text: str) -> list[Detection]:
         """Every match in ``text`` as a detection (the ``phi`` group's span when the pattern has one).
 
         A rule with a ``trigger`` (a cheap expression every match must contain, such as a credential or a
@@ -71,13 +76,37 @@ class Rule:
         hits, cut at line breaks and spaces, so costly patterns cost nothing on reports without the trigger.
         """
         has_group = "phi" in self.pattern.groupindex
+        if self.anchor is not None:
+            return list(self._anchored(text, has_group))
+        entity, score, strong = self.entity, self.score, self.strong
+        if self.trigger is None:
+            if has_group:
+                spans = (m.span("phi") for m in self.pattern.finditer(text))
+            else:
+                spans = (m.span() for m in self.pattern.finditer(text))
+            return [Detection(a, b, entity, score, strong) for a, b in spans if b > a]
+        found = []
         for offset, piece in self._pieces(text):
             for match in self.pattern.finditer(piece):
                 start, end = match.span("phi") if has_group else match.span()
                 if end > start:
-                    yield Detection(
-                        offset + start, offset + end, self.entity, self.score, self.strong
-                    )
+                    found.append(Detection(offset + start, offset + end, entity, score, strong))
+        return found
+
+    def _anchored(self, text: str, has_group: bool) -> Iterator[Detection]:
+        """Matches tried only where :attr:`anchor` hits the lower-cased text (non-overlapping)."""
+        assert self.anchor is not None
+        end = -1
+        for hit in self.anchor.finditer(lowered(text)):
+            if hit.start() < end:
+                continue
+            match = self.pattern.match(text, hit.start())
+            if match is None:
+                continue
+            end = match.end()
+            start, stop = match.span("phi") if has_group else match.span()
+            if stop > start:
+                yield Detection(start, stop, self.entity, self.score, self.strong)
 
     def _pieces(self, text: str) -> Iterator[tuple[int, str]]:
         if self.trigger is None:
@@ -85,6 +114,22 @@ class Rule:
             return
         for start, end in trigger_windows(self.trigger, text):
             yield start, text[start:end]
+
+
+_LOWERED: list[str] = ["", ""]
+
+
+def lowered(text: str) -> str:
+    """``text`` lower-cased, character for character (offsets kept); the last text's is cached.
+
+    A character whose lower case is longer (Turkish dotted I) is left as it is, so offsets never move.
+    """
+    if _LOWERED[0] is not text:
+        low = text.lower()
+        if len(low) != len(text):
+            low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+        _LOWERED[0], _LOWERED[1] = text, low
+    return _LOWERED[1]
 
 
 #: the windows of the last text per trigger expression (rules that share a trigger compute them once)
@@ -139,10 +184,23 @@ def rule(
     flags: int = CASE,
     strong: bool = False,
     trigger: str | None = None,
+    anchor: str | None = None,
 ) -> Rule:
-    """Compile ``pattern`` (and its optional ``trigger``, with the same flags) into a :class:`Rule`."""
+    """Compile ``pattern`` and its optional ``trigger`` (same flags) and ``anchor`` into a :class:`Rule`.
+
+    The anchor is compiled case-sensitively: it runs on lower-cased text.
+    """
     compiled_trigger = regex.compile(trigger, flags) if trigger is not None else None
-    return Rule(entity, name, regex.compile(pattern, flags), score, strong, compiled_trigger)
+    compiled_anchor = regex.compile(anchor, CASE) if anchor is not None else None
+    return Rule(
+        entity,
+        name,
+        regex.compile(pattern, flags),
+        score,
+        strong,
+        compiled_trigger,
+        compiled_anchor,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- names
@@ -914,6 +972,7 @@ def location_rules() -> list[Rule]:
             r"(?P<phi>(?:\d{1,2}[ ]?(?:West|East|North|South|WEST|EAST|NORTH|SOUTH)|\d{1,2}[A-Z])\b"
             r"(?:[ ](?:Rm|Room|Bed|Bay)[ ]?\d{1,4}[A-Z]?\b)?)",
             0.6,
+            trigger=r"\b\d{1,2}[ ]?(?:West|East|North|South|WEST|EAST|NORTH|SOUTH|[A-Z])\b",
         ),
         rule(
             "LOCATION",
@@ -936,6 +995,8 @@ def location_rules() -> list[Rule]:
             r"(?:[ ](?:(?:of|the|and|&|de|la)[ ])?\p{Lu}[\p{L}'’&.-]*){0,5}(?:,[ ]\p{Lu}[\p{L}'’-]*"
             r"(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})?)",
             0.65,
+            anchor=r"\b(?:employer|company|workplace|place[ ]of[ ]work|school|college|club|team|sports[ ]club"
+            r"|occupation[ ]at|works[ ]at|works[ ]for)\b",
         ),
         rule(
             "LOCATION",
@@ -959,6 +1020,8 @@ def location_rules() -> list[Rule]:
             r"(?P<phi>[a-z][a-z'-]{2,}(?:[ ][a-z][a-z'-]{2,})?[ ](?:ave|avenue|st|street|rd|road|blvd|lane|ln"
             r"|drive|dr|pde|parade|cres|crescent|terrace|tce)\b\.?)",
             0.55,
+            trigger=r"[ ](?:ave|avenue|st|street|rd|road|blvd|lane|ln|drive|dr|pde|parade|cres|crescent"
+            r"|terrace|tce)\b",
         ),
         rule(
             "HOSPITAL",
@@ -1037,6 +1100,8 @@ def location_rules() -> list[Rule]:
             r"|hospital|unit"
             r"|campus))\b",
             0.55,
+            trigger=r"[ ](?:centre|center|clinic|location|site|practice|surgery|office|branch|hospital|unit"
+            r"|campus)\b",
         ),
         rule(
             "LOCATION",
@@ -1236,6 +1301,7 @@ def date_rules() -> list[Rule]:
             rf"|{_DAY}[ ]+{MONTH}\b\.?)",
             0.7,
             flags=NOCASE,
+            anchor=r"\b(?:mon|tue|wed|thu|fri|sat|sun)",
         ),
         rule(
             "DATE",
@@ -1505,6 +1571,9 @@ def identifier_rules() -> list[Rule]:
             r"|#|num"
             r"|n°))?)[ ]*[:#]?[ ]*(?P<phi>[A-Z]{0,3}[ ]?\d(?:[ -]?[0-9A-Z]){5,18})\b",
             0.75,
+            anchor=r"\b(?:nhs|chi|bsn|nir|insee|pps|sin|sozial|svnr|versicherten|kvnr|kranken|personnummer|henkil"
+            r"|codice|dni|nie|burgerservicenummer|n°|no|num|de|s[ée]curit|national|ni|health|medicare|ihi"
+            r"|nhi)",
         ),
         rule(
             "SSN",
@@ -1540,6 +1609,7 @@ def identifier_rules() -> list[Rule]:
             rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|nr|n°|#)\.?)?[ ]*[:#=|]?[ ]*#?[ ]*"
             rf"(?P<phi>(?i:{_ID_VALUE}))",
             0.85,
+            anchor=rf"\b{_ID_LABEL}(?![a-z])",
         ),
         rule(
             "ID",
@@ -1755,6 +1825,7 @@ def age_rules() -> list[Rule]:
             # "Mr Jack Penhaligon, 93, from ...", "Mrs Pearl Grigg (95), ..."
             rf"\p{{L}}(?:,[ ]|[ ]\()(?P<phi>{old})(?=,|\)|[ ](?:from|with|and|who|lives|living|years)\b)",
             0.6,
+            trigger=r"\b(?:0?9\d|1[0-2]\d)\b",
         ),
         rule(
             "AGE",
@@ -1763,6 +1834,7 @@ def age_rules() -> list[Rule]:
             rf"|will[ ]be))[ ]+(?P<phi>{old})\b"
             rf"(?![ ]?(?:mm|cm|kg|%|°|degrees?|percent|mg|ml|minutes?|hours?|days?|weeks?|months?))",
             0.6,
+            trigger=r"\b(?:0?9\d|1[0-2]\d)\b",
         ),
     ]
 

@@ -220,7 +220,8 @@ def service_providers(text: str) -> list[Detection]:
 
 
 _NEXT_PLACE = regex.compile(
-    r",[ ]+(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})(?=[ ]*(?:$|[,.;)\n]|[ ]\p{Lu}{1,2}\d))",
+    r"\)?,[ ]+(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})"
+    r"(?=[ ]*(?:$|[,.;)\n]|[ ]\p{Lu}{1,2}\d)|[ ][-–][ ]|[ ]{2})",
     regex.VERSION1 | regex.MULTILINE,
 )
 #: the site of a facility after a dash ("Beth Israel Lahey - Burlington", "St. Luke's Medical Center - Global

@@ -1445,7 +1445,7 @@ def date_rules() -> list[Rule]:
             "DATE",
             "date with a foreign month",
             rf"\b{_DAY}{_ORD}\.?[ ]?(?:de[ ]+)?{FOREIGN_MONTH}\.?(?:,?[ ]+(?:de[ ]+)?(?:{_YEAR}"
-            rf"|'?\d{{2}}))?\b"
+            rf"|'?\d{{2}}))?\b|\b{_DAY}-{FOREIGN_MONTH}-(?:{_YEAR}|\d{{2}})\b"
             rf"|\b{FOREIGN_MONTH}\.?[ ]+(?:{_YEAR}|{_DAY}(?:,?[ ]+{_YEAR})?)\b",
             0.7,
             flags=NOCASE,

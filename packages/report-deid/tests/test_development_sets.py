@@ -1,0 +1,40 @@
+"""Floors on the hand-written development sets (``development/README.md``: tuned on, not independent).
+
+A floor a little below the measured score per file: a rule change that breaks a family these sets hold
+fails here. Only aggregate numbers appear in assertion messages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from report_deid import Scrubber
+from report_deid.evaluation import evaluate, keep_survival
+
+HERE = Path(__file__).parent / "development"
+#: file -> (span recall floor, precision floor, keep-term survival floor), measured for 0.6.0 minus a margin
+FLOORS = {
+    "devA.jsonl": (0.93, 0.955, 0.96),
+    "devB.jsonl": (0.915, 0.97, 0.96),
+    "devC.jsonl": (0.91, 0.96, 0.97),
+    "devD.jsonl": (0.885, 0.96, 0.96),
+    "devE.jsonl": (0.865, 0.945, 0.96),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_development_set_floor(scrubber: Scrubber, name: str) -> None:
+    records = [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines()]
+
+    def detect(text: str) -> list[tuple[int, int, str]]:
+        return [(d.start, d.end, d.entity_type) for d in scrubber.detect(text)]
+
+    result = evaluate(records, detect, n_bootstrap=0)
+    keep = keep_survival(records, detect)["keep_survival"]
+    recall_floor, precision_floor, keep_floor = FLOORS[name]
+    scores = f"recall {result['span_recall']:.4f}, precision {result['span_precision']:.4f}, keep {keep:.4f}"
+    assert result["span_recall"] >= recall_floor, scores
+    assert result["span_precision"] >= precision_floor, scores
+    assert keep >= keep_floor, scores

@@ -104,7 +104,7 @@ _AGE_SUFFIX = regex.compile(
     _FLAGS,
 )
 _NAME_THEN_AGE = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’.-])(?P<name>(?:{_CAP},[ ])?{_CAP}(?:[ ]{_PARTICLE}{{0,3}}{_CAP}){{0,3}})$",
+    rf"\b(?<![\p{{L}}\d'’.-])(?P<name>(?:{_CAP},[ ])?{_CAP}(?:[ ]{_PARTICLE}{{0,3}}{_CAP}){{0,3}})\Z",
     _FLAGS,
 )
 #: a capitalised double-barrelled word ("Okonkwo-Bishop")
@@ -183,7 +183,7 @@ _TABULAR_LAST_FIRST = regex.compile(
 )
 #: a given name and an initial in a table or list ("Priya D.", "Tom K.")
 _INITIAL_SUFFIX = regex.compile(r"[ ]\p{Lu}\.(?=\t|[ ]{2}|[ ]*[,;)]|[ ]*$)", _FLAGS)
-_FIRST_INITIAL = regex.compile(rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_CAP})$", _FLAGS)
+_FIRST_INITIAL = regex.compile(rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_CAP})\Z", _FLAGS)
 #: a closing word and a single name ending the line ("thanks, bev", "Groet, Sjoerd"), or a dash and a name
 _SIGN_OFF = regex.compile(
     r"(?:(?i:\b(?:thanks|thank[ ]you|cheers|regards|groet|groeten|bye|ta|love|best|merci|danke|gracias|kr)"
@@ -205,7 +205,7 @@ _BIRTH_OR_RECORD = regex.compile(
 #: a name run that ends where a date of birth or record number starts (searched backwards from that label)
 _NAME_BEFORE_DOB = regex.compile(
     rf"\b(?<![\p{{L}}\d'’-])(?P<name>(?:{_NAME_WORD}|\p{{Ll}}+)(?:[ ](?:{_NAME_WORD}|\p{{Ll}}[\p{{Ll}}'’-]+"
-    rf"|\p{{Lu}}\.)){{1,3}})(?:[ ]*,[ ]*|[ ]+|[ ]*\()\(?$",
+    rf"|\p{{Lu}}\.)){{1,3}})(?:[ ]*,[ ]*|[ ]+|[ ]*\()\(?\Z",
     _FLAGS,
 )
 #: a name and, after a comma, a role ("Isla Grant, MSK Advanced Practitioner Physio")
@@ -217,7 +217,7 @@ _ROLE_SUFFIX = regex.compile(
     _FLAGS,
 )
 _NAME_THEN_ROLE = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’-])(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{1,2}})$",
+    rf"\b(?<![\p{{L}}\d'’-])(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{1,2}})\Z",
     _FLAGS,
 )
 #: a numbered or bulleted list item that opens with a name ("3) Kees de Wit – enchondroma")
@@ -252,7 +252,7 @@ _DUTY_SUFFIX = regex.compile(
     r"|radiographer)\b",
     _FLAGS,
 )
-_FIRST_THEN_DUTY = regex.compile(rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_CAP})$", _FLAGS)
+_FIRST_THEN_DUTY = regex.compile(rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_CAP})\Z", _FLAGS)
 #: how far back from a suffix a name may start
 _NAME_REACH = 72
 #: a lower-case given name after a short cue, ending its clause ("tel consult w/ gemma re mum")
@@ -486,27 +486,24 @@ def context_names(text: str) -> list[Detection]:
             first[0].isupper() and given(first, word_like=False)
         ):
             add(match.start("first"), match.end("first"), 0.55)
-    for pattern, matches in (
-        (_PATIENT_THEN_NAME, _PATIENT_THEN_NAME.finditer(text)),
-        (_NAME_BEFORE_DOB, _before(text, _BIRTH_OR_RECORD, _NAME_BEFORE_DOB)),
-        (_NAME_THEN_ROLE, _before(text, _ROLE_SUFFIX, _NAME_THEN_ROLE)),
-        (_LIST_ITEM_NAME, _LIST_ITEM_NAME.finditer(text)),
+    for matches in (
+        _PATIENT_THEN_NAME.finditer(text),
+        _before(text, _BIRTH_OR_RECORD, _NAME_BEFORE_DOB),
+        _before(text, _ROLE_SUFFIX, _NAME_THEN_ROLE),
+        _LIST_ITEM_NAME.finditer(text),
     ):
         for match in matches:
+            start, end = match.span("name")
             words = regex.findall(r"\p{L}[\p{L}\p{Mn}'’-]+", match["name"])
+            # "images of Pieter du Toit (DOB": lower-case words that are no given name open no name
+            while len(words) > 1 and words[0][0].islower() and plain(words[0]) not in first_names:
+                start = text.index(words[1], start + len(words[0]))
+                words = words[1:]
             head = plain(words[0]) if words else ""
-            if (
-                len(words) >= 1
-                and any_name(words)
-                and (head in first_names or word_ok(words[0]) or len(words) >= 2)
-            ):
-                if (
-                    pattern is _NAME_BEFORE_DOB
-                    and words[0][0].islower()
-                    and head not in first_names
-                ):
-                    continue
-                add(match.start("name"), match.end("name"))
+            if words and words[0][0].islower() and head not in first_names:
+                continue
+            if any_name(words) and (head in first_names or word_ok(words[0]) or len(words) >= 2):
+                add(start, end)
     for match in _SELF_INTRO.finditer(text):
         first, last = match["first"], match["last"]
         if given(first, word_like=first[0].isupper()) and len(first) >= 3:

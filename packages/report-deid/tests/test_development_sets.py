@@ -1,4 +1,4 @@
-"""Floors on the hand-written development sets (``development/README.md``: tuned on, not independent).
+"""Floors on the hand-written development sets (``development/README.md``: A-E tuned on, F-G held out).
 
 A floor a little below the measured score per file: a rule change that breaks a family these sets hold
 fails here. Only aggregate numbers appear in assertion messages.
@@ -21,6 +21,8 @@ FLOORS = {
     "devC.jsonl": (0.91, 0.96, 0.97),
     "devD.jsonl": (0.885, 0.96, 0.96),
     "devE.jsonl": (0.865, 0.945, 0.96),
+    "devF.jsonl": (0.87, 0.945, 0.93),  # held out: never tuned on
+    "devG.jsonl": (0.875, 0.935, 0.97),  # held out: never tuned on
 }
 
 

@@ -1088,7 +1088,7 @@ def location_rules() -> list[Rule]:
             r"|PCL|MCL"
             r"|LCL|TKA|THA|UKA|TKR|THR|ORIF|AM|PM|UK|US|USA|EU|NZ|HMO|VA|CDU|ACU|DSU|RAD)\b)"
             r"(?P<phi>[A-Z][A-Z&]{1,5})(?=[ ]+(?:\d|on\b|ED\b|A&E|ward|fracture|clinic|radiology|x-?ray|xr\b"
-            r"|films?|imaging)|[ ]*[:;,.)]|[ ]*$)",
+            r"|films?|imaging))",
             0.55,
         ),
         rule(

@@ -107,21 +107,18 @@ class DetectionEngine:
             if d.strong or not inside_allowed(d.start, d.end, allowed)
         ]
         merged = merge_overlaps(kept)
-        if self.use_lexicon:
-            beside = [
+        # second passes that read the spans found so far: towns beside places, repeated mentions
+        passes = (
+            (places_beside_places, repeated_mentions) if self.use_lexicon else (repeated_mentions,)
+        )
+        for second_pass in passes:
+            extra = [
                 d
-                for d in places_beside_places(folded, merged)
+                for d in second_pass(folded, merged)
                 if not inside_allowed(d.start, d.end, allowed)
             ]
-            if beside:
-                merged = merge_overlaps([*merged, *beside])
-        mentions = [
-            d
-            for d in repeated_mentions(folded, merged)
-            if not inside_allowed(d.start, d.end, allowed)
-        ]
-        if mentions:
-            merged = merge_overlaps([*merged, *mentions])
+            if extra:
+                merged = merge_overlaps([*merged, *extra])
         return bridge_places(folded, merged)
 
     def _entities(self, text: str) -> list[Detection]:

@@ -31,17 +31,19 @@ from collections.abc import Iterator
 
 import regex
 
-from report_deid.name_lexicon import COMMON_WORDS, EPONYM_NOUNS, NAME_LIKE_WORDS, census_names
+from report_deid.name_lexicon import (
+    COMMON_WORDS,
+    EPONYM_NOUNS,
+    NAME_LIKE_WORDS,
+    TITLE_NAME,
+    census_names,
+)
 from report_deid.spans import Detection
 from report_deid.vocabulary import is_vocabulary, plain
 
 CONTEXT_SCORE = 0.6
 _FLAGS = regex.VERSION1 | regex.MULTILINE
-#: a capitalised name word, also with an inner capital after Mc, Mac, Di, De, La, Le, O' ("McAllister")
-_CAP = (
-    r"(?:(?:Mc|Mac|Di|De|Da|Du|La|Le|Fitz|O['’]|D['’])(?=\p{Lu}))?\p{Lu}[\p{Ll}\p{Mn}]+"
-    r"(?:['’-](?:Mc|Mac|O['’])?\p{L}[\p{Ll}\p{Mn}]*)*"
-)
+_CAP = TITLE_NAME
 _LOW = r"\p{Ll}[\p{Ll}\p{Mn}]+(?:['’-]\p{Ll}[\p{Ll}\p{Mn}]*)*"
 _ANY = r"\p{L}[\p{L}\p{Mn}]*(?:['’-]\p{L}[\p{L}\p{Mn}]*)*"
 _PARTICLE = (
@@ -71,8 +73,8 @@ _LOWER_AFTER_DOCTOR = regex.compile(
     _FLAGS,
 )
 #: relatives and staff named by their role, with no article ("Son Pieter", "secretary Lorraine")
-ROLE_NOUNS: tuple[str, ...] = tuple(
-    """
+ROLE_NOUNS: tuple[str, ...] = (
+    *"""
     son daughter wife husband partner mother father mum mom mam mammy mummy dad daddy stepdad stepmum stepmom
     stepfather stepmother sister brother niece nephew aunt auntie uncle cousin nana nan nanna granny gran
     grandma grandpa grandad granddad grandson granddaughter grandmother grandfather friend carer caregiver
@@ -81,9 +83,11 @@ ROLE_NOUNS: tuple[str, ...] = tuple(
     sonographer radiographer tech technologist reg registrar sho fy1 fy2 intern resident fellow student
     midwife matron chaperone interpreter translator dietitian pharmacist ot slt nurse kiné kine fysio
     fysiotherapeut admin administrator coach huisarts aide rep supervisor foreman boss colleague
-    """.split()
+    """.split(),
+    "social worker",
+    "key worker",
+    "case manager",
 )
-ROLE_NOUNS = (*ROLE_NOUNS, "social worker", "key worker", "case manager")
 _ROLE_NOUN = (
     "(?i:" + "|".join(sorted((regex.escape(r) for r in ROLE_NOUNS), key=len, reverse=True)) + ")"
 )
@@ -398,8 +402,7 @@ def context_names(text: str) -> list[Detection]:
         ):
             add(match.start("first"), match.end())
     for match in _LOWER_AFTER_DOCTOR.finditer(text):
-        words = [w for w in (match["first"], match["last"]) if w]
-        if all(word_ok(w) and not is_vocabulary(w) for w in words[:1]):
+        if word_ok(match["first"]) and not is_vocabulary(match["first"]):
             end = match.end() if match["last"] and word_ok(match["last"]) else match.end("first")
             add(match.start("first"), end)
     for match in _starting_at(text, _AFTER_ROLE, _ROLE_FIRST_WORDS):

@@ -84,7 +84,8 @@ EPONYM_NOUNS = (
     r"|operation|technique|type|stage|node|nodes|sarcoma|tumor|tumour|lines|calcification|changes?|phenomenon"
     r"|effect|law|point|triangle|space|canal|notch|nerve|artery|vein|muscle|tendon|bone|joint|knee)"
 )
-_TITLE_WORD = (
+#: a capitalised name word, also with an inner capital after Mc, Mac, Di, De, La, Le, O' ("McAllister")
+TITLE_NAME = (
     r"(?:(?:Mc|Mac|Di|De|Da|Du|La|Le|Fitz|O['’]|D['’])(?=\p{Lu}))?\p{Lu}[\p{Ll}\p{Mn}]+"
     r"(?:['’-](?:Mc|Mac|O['’])?\p{L}[\p{Ll}\p{Mn}]*)*"
 )
@@ -96,8 +97,8 @@ _PARTICLES = (
     r"0,2}"
 )
 _FIRST_LAST = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\.?|[ ]{_TITLE_WORD})?[ ]{_PARTICLES}"
-    rf"(?P<last>{_TITLE_WORD}){_AFTER}",
+    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{TITLE_NAME})(?:[ ]\p{{Lu}}\.?|[ ]{TITLE_NAME})?[ ]{_PARTICLES}"
+    rf"(?P<last>{TITLE_NAME}){_AFTER}",
     regex.VERSION1,
 )
 _UPPER_PAIR = regex.compile(
@@ -105,7 +106,7 @@ _UPPER_PAIR = regex.compile(
     regex.VERSION1,
 )
 _LAST_COMMA_FIRST = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’-])(?P<last>{_TITLE_WORD}),[ ](?P<first>{_TITLE_WORD})(?:[ ]\p{{Lu}}\b\.?)?"
+    rf"\b(?<![\p{{L}}\d'’-])(?P<last>{TITLE_NAME}),[ ](?P<first>{TITLE_NAME})(?:[ ]\p{{Lu}}\b\.?)?"
     rf"(?![\p{{L}}\d'’-])",
     regex.VERSION1,
 )
@@ -120,7 +121,7 @@ _LOWER_PAIR = regex.compile(
     regex.VERSION1,
 )
 _ACCENTED_PAIR = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{_TITLE_WORD})[ ]{_PARTICLES}(?P<last>{_TITLE_WORD}){_AFTER}",
+    rf"\b(?<![\p{{L}}\d'’-])(?P<first>{TITLE_NAME})[ ]{_PARTICLES}(?P<last>{TITLE_NAME}){_AFTER}",
     regex.VERSION1,
 )
 #: a capitalised census surname inside a sentence (after a lower-case word or a comma)
@@ -129,7 +130,7 @@ _PERSON_CUE = (
     r"|thanked|spoke|cc|attn|via|patient|pt|mr|mrs|ms|dr)"
 )
 _MID_SENTENCE_SURNAME = regex.compile(
-    rf"\b(?<=\b{_PERSON_CUE}\.?[ ])(?P<last>{_TITLE_WORD})(?![\p{{L}}'’-]){_AFTER}(?![ ]\p{{Lu}})",
+    rf"\b(?<=\b{_PERSON_CUE}\.?[ ])(?P<last>{TITLE_NAME})(?![\p{{L}}'’-]){_AFTER}(?![ ]\p{{Lu}})",
     regex.VERSION1,
 )
 #: what a person does in a report, right after their name ("Kemi Oduya is ...", "... attended today")
@@ -144,18 +145,18 @@ _PERSON_VERB = regex.compile(
 )
 #: an initial and a surname ("K. Wells", "R Gibbs,"): the surname is checked against the lexicon
 _INITIAL_SURNAME = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’.-])\p{{Lu}}\.?[ ](?P<last>{_TITLE_WORD})(?![\p{{L}}\d'’-]){_AFTER}",
+    rf"\b(?<![\p{{L}}\d'’.-])\p{{Lu}}\.?[ ](?P<last>{TITLE_NAME})(?![\p{{L}}\d'’-]){_AFTER}",
     regex.VERSION1,
 )
 #: ``SURNAME Given`` (upper-case family name first, as in ward lists)
 _UPPER_THEN_TITLE = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’-])(?P<last>{_UPPER})[ ](?P<first>{_TITLE_WORD})(?![\p{{L}}\d'’-])",
+    rf"\b(?<![\p{{L}}\d'’-])(?P<last>{_UPPER})[ ](?P<first>{TITLE_NAME})(?![\p{{L}}\d'’-])",
     regex.VERSION1,
 )
 #: a capitalised word and a person's verb, a possessive before a body part or a relative ("Orla's knee"), an
 #: age and sex or a role in brackets ("Okorie (57M)", "Siobhan (ANP)"), or an age between commas
 _SINGLE_BEFORE_VERB = regex.compile(
-    rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_TITLE_WORD})(?=[ ]+(?:says|said|fell|tripped|slipped|twisted|reports"
+    rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{TITLE_NAME})(?=[ ]+(?:says|said|fell|tripped|slipped|twisted|reports"
     rf"|reported|states|stated|denies|denied|complains|complained|attended|presented|describes|feels|felt"
     rf"|recalls|mentions|thinks|wants|prefers|explains|explained|noticed|walks|plays|works|lives|went"
     rf"|landed|injured|hurt|jumped|kicked|ran|came|arrived|returns|returned|mentioned|calling|rang|phoned"
@@ -190,7 +191,7 @@ _SINGLE_AFTER_CUE = regex.compile(
     rf"\b(?<=\b(?i:told|asked|ask|tell|thanks|thank[ ]you|cheers|informed|inform|handed[ ]over[ ]to"
     rf"|spoke[ ]to|report[ ](?:given|phoned|called)[ ]to|per|referring|reviewed|examined|saw"
     rf"|seeing)[ ,]{{1,2}})"
-    rf"(?P<first>{_TITLE_WORD})(?![\p{{L}}'’-])(?=[ ]*(?:[,.;:]|$)|[ ]+(?:today|yesterday|in|at|on|who|with"
+    rf"(?P<first>{TITLE_NAME})(?![\p{{L}}'’-])(?=[ ]*(?:[,.;:]|$)|[ ]+(?:today|yesterday|in|at|on|who|with"
     rf"|for|again|and|to|about|that|re|over|by|from|this|last|earlier)\b)",
     regex.VERSION1,
 )

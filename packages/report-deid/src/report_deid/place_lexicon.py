@@ -28,6 +28,7 @@ import regex
 
 from report_deid.gazetteer import place_words
 from report_deid.name_contexts import is_header_phrase
+from report_deid.name_lexicon import COMMON_WORDS, EPONYM_NOUNS
 from report_deid.spans import Detection
 from report_deid.vocabulary import fold_word, is_vocabulary, plain
 
@@ -90,8 +91,6 @@ def place_names() -> frozenset[str]:
 
 
 def _ordinary(words: list[str]) -> bool:
-    from report_deid.name_lexicon import COMMON_WORDS
-
     return all(is_vocabulary(w) or plain(w).strip(".") in COMMON_WORDS for w in words)
 
 
@@ -143,8 +142,6 @@ _NOT_PLACE_START = frozenset(
 
 @cache
 def _eponym_after() -> regex.Pattern[str]:
-    from report_deid.name_lexicon import EPONYM_NOUNS
-
     return regex.compile(
         rf"(?:['’]s)?[ ]+(?i:{EPONYM_NOUNS}|rules?|criteria|protocol|prosthes[ie]s|implants?"
         rf"|components?|system|cement|brace|splint|scale|questionnaire)\b"
@@ -153,8 +150,6 @@ def _eponym_after() -> regex.Pattern[str]:
 
 def _unknown_word(word: str) -> bool:
     """A capitalised word (with a lower-case letter) that is neither English vocabulary nor a common word."""
-    from report_deid.name_lexicon import COMMON_WORDS
-
     core = word.strip(".,'’&-")
     return (
         len(core) >= 3

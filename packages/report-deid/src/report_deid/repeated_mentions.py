@@ -75,7 +75,7 @@ def _possessive_base(word: str) -> str:
 def _travelling_words(
     text: str, detections: list[Detection]
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """``(any_case, same_case)``: spellings matched in any case -> type, exact spellings -> type."""
+    """``(any_case, same_case)``: folded words matched in any case -> type, exact spellings -> type."""
     first_names, surnames = census_names()
     any_case: dict[str, str] = {}
     same_case: dict[str, str] = {}
@@ -93,7 +93,7 @@ def _travelling_words(
                 common = low in COMMON_WORDS or is_vocabulary(part) or low in _FACILITY_WORDS
                 if not common:
                     if d.entity_type == "NAME":
-                        any_case.setdefault(part, "NAME")
+                        any_case.setdefault(low, "NAME")
                     elif len(low) >= 3 and part[0].isupper():
                         same_case.setdefault(part, d.entity_type)
                         same_case.setdefault(part.upper(), d.entity_type)
@@ -118,13 +118,12 @@ def repeated_mentions(text: str, detections: list[Detection]) -> list[Detection]
     any_case, same_case = _travelling_words(text, detections)
     if not any_case and not same_case:
         return []
-    folded = {plain(word): kind for word, kind in any_case.items()}
     starts = sorted(d.start for d in detections)
     ends = {d.start: d.end for d in detections}
     found = []
     for match in _MENTION_WORD.finditer(text):
         word = match[0]
-        kind = folded.get(plain(word))
+        kind = any_case.get(plain(word))
         if kind is None:
             kind = same_case.get(word)
             if kind is None:

@@ -1,4 +1,4 @@
-"""Development set for 0.5.0 and 0.6.0: names, places, dates and numbers written as clinicians write them.
+"""Development set for 0.5.0 to 0.7.0: names, places, dates and numbers written as clinicians write them.
 
 Letters, addenda, labels and free prose: names that are also English words next to a census name ("Rose
 Baker"), names in a person's slot with no dictionary word, initials with surnames, towns under any gazetteer's
@@ -177,6 +177,31 @@ FAMILIES: list[tuple[str, tuple[str, ...]]] = [
     ("called 0940 11/21.", ("11/21",)),
     ("prior from 14-mrt-2024", ("14-mrt-2024",)),
     ("she's 91 and lives alone", ("91",)),
+    # 0.7.0: chat speakers, sign-offs, day-of-month ordinals, routes, postcodes, licence labels
+    ("08:41 Tamsin: can you check bay 3?\n08:42 rafe: on it", ("Tamsin", "rafe")),
+    ("[14:05] Oyelowo: films are up", ("Oyelowo",)),
+    ("will do - thx Bronagh x4471", ("Bronagh",)),
+    ("no change since last year. - Pat (ext 3310)", ("Pat",)),
+    ("thanks kerensa", ("kerensa",)),
+    ("Films returned 15.10 by Quilliam", ("Quilliam",)),
+    ("F/u DEXA. -RB", ("RB",)),
+    ("SPOKE W/ DELPHINE ON THE WARD.", ("DELPHINE",)),
+    ("Scrub: Eoghan\nProcedure: TKA", ("Eoghan",)),
+    ("had her films done on the 22nd. The report", ("the 22nd",)),
+    ("she is away till the 20th?? back after", ("the 20th",)),
+    ("x-rayed in Tarbert on the fourth and they said", ("the fourth",)),
+    ("lives out on County Road 14 with her son", ("County Road 14",)),
+    ("rear-ended on Hwy 17 (his truck)", ("Hwy 17",)),
+    ("FOUND IN BARN, RR 3 BOX 41, ELMDALE.", ("RR 3 BOX 41",)),
+    ("2 Mill Walk\nLittle Ashby\nDE12 7QX", ("Little Ashby", "DE12 7QX")),
+    ("44 Lakeshore Dr, Sault Ste. Marie ON P6A 2B1", ("Sault Ste. Marie", "P6A 2B1")),
+    ("at 9 Rata Street, Otaki 5512; best contact", ("Otaki 5512",)),
+    ("Dr M. Okoye, GMC 7012345", ("7012345",)),
+    ("Dr. L. Brandt CCFP, CPSO #77120", ("77120",)),
+    ("We're over in Kettleby-on-Wreake so it's a drive", ("Kettleby-on-Wreake",)),
+    ("Your lady from Achnasheen, Morag, fell", ("Achnasheen",)),
+    ("(0008,0050) SH [QRX25B004417]   #  12, 1 AccessionNumber", ("QRX25B004417",)),
+    ("(0008,0081) ST [Lindenweg 4 80805 München]   #  26, 1 InstitutionAddress", ("Lindenweg 4",)),
 ]
 KEEP = [
     "Grade 2/3 chondral loss.",
@@ -209,6 +234,10 @@ KEEP = [
     "Patient tolerated the procedure.",
     "The lady said the report was ready.",
     "Discussed with the ED reg, who agreed.",
+    # 0.7.0
+    "Fracture of the base of the 5th metatarsal on the 2nd view.",
+    "Pain since the fall, worse on the stairs.",
+    "Route of administration: oral.",
 ]
 
 

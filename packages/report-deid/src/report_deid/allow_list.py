@@ -49,14 +49,18 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"|Risser|Wiberg|T[öo]nnis|Crowe|Brooker|Gruen|Paprosky|Vancouver|Ahlb[äa]ck|Fairbank|Outerbridge"
     r"|Kellgren|Merchant|Rosenberg|Laurin|Judet|Lauenstein|Dunn|Ferguson|Harris|Lachman|McMurray|Thessaly"
     r"|Apley|Beighton|Trendelenburg|Thomas|Ottawa|Pittsburgh|Hardinge|Kocher|Thompson|Austin[ ]Moore)"
-    r"(?:['’]s)?[ ](?:type[ ]|class[ ]|classification[ ]|grade[ ]|stage[ ])?(?:fractures?"
+    r"(?:['’]s)?[ -](?:type[ ]|class[ ]|classification[ ]|grade[ ]|stage[ ])?(?:fractures?|fractuur|fraktur"
+    r"|frakturen|verkalkung|stadium|stadien|klassifikation|zeichen|läsion|teken|classificatie|graad"
     r"|fracture[- ]dislocation"
     r"|lesions?|disease|syndrome|sign|deformity|triangle|abscess|sarcoma|contracture|neuroma|nodes?"
     r"|classification|class|type|grade|stage|angle|zones?|view|views|projection|rules?|criteria|test|approach"
     r"|prosthesis|hemiarthroplasty|stem|score|index|ratio|line|ligament|injury|avulsion|(?-i:(?:I{1,3}V?|IV|V"
     r"|VI|[1-6])[ABC]?|[ABC][1-3]?)\b)",
     r"(?:Ottawa|Pittsburgh)[ ](?:ankle|knee|foot)[ ]rules?",
-    r"(?:Ottawa|Pittsburgh)(?=[ ]+(?:rules?[ ])?(?:positive|negative|pos|neg)\b)",
+    r"(?:Ottawa|Pittsburgh)(?=[ ]+(?:rules?[ ]|regels[ ]|regeln[ ])?(?:positive|negative|pos|neg|positief"
+    r"|negatief|positiv|negativ|positif|négatif)\b)",
+    # radiology and hospital information systems
+    r"Epic(?:[ ](?:Interconnect|Radiant|Hyperspace|Bridges))?|Cerner|Meditech|PowerScribe|Sectra",
     r"(?-i:Rosenberg|ROSENBERG)(?![ ]*,[ ]*\p{Lu}\p{Ll})",
     r"AO/OTA(?:[ ]\d{2}[- ]?[ABC]\d?(?:\.\d)?)?",
     # implants, instruments and drugs named after people or places

@@ -19,12 +19,14 @@ from typing import Any
 
 from report_deid.allow_list import allowed_spans, inside_allowed
 from report_deid.errors import ModelNotFoundError
+from report_deid.hl7_fields import hl7_fields
 from report_deid.name_contexts import context_names, is_header_phrase
 from report_deid.name_lexicon import lexicon_names
 from report_deid.place_lexicon import lexicon_places, places_beside_places
 from report_deid.recognizers import Rule, radiology_rules
 from report_deid.repeated_mentions import repeated_mentions
 from report_deid.spans import Detection, merge_overlaps
+from report_deid.table_columns import table_columns
 from report_deid.text_forms import fold
 
 #: types whose spans are dropped when made only of header words ("EXAM", "Hospital No", "ORTHO CLINIC")
@@ -84,6 +86,8 @@ class DetectionEngine:
     def _candidates(self, text: str) -> list[Detection]:
         """:meth:`candidates` of already folded text."""
         found = [d for r in self.rules for d in r.find(text)]
+        found.extend(hl7_fields(text))
+        found.extend(table_columns(text))
         if self.use_lexicon:
             found.extend(lexicon_names(text))
             found.extend(context_names(text))

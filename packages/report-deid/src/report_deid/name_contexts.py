@@ -147,7 +147,7 @@ _INITIALS = tuple(
         r"(?<![\p{L}\d])(?P<x>[a-z]{2,3})[ ]+\d{1,2}[.:]\d{2}[ ]*$",
         r"[ ]/(?P<x>[a-z]{2,3})[ ]*$",
         r"(?:^|[ ])[-–—]{1,2}[ ]?(?P<x>[a-z]{2,3})(?=/)",
-        r"(?:[-–—]|\bby)[ ]+(?P<x>[A-Z]{2,3})[ ]*$",
+        r"(?:(?<!\S)[-–—]|\bby)[ ]*(?P<x>[A-Z]{2,3})[ ]*$",
         r"(?:^[ \t]*|[-–—][ ]?|(?i:typed|transcribed|dict|tx)\b[:.]?[ ]+(?:[\d/.]+[ ]+)?)"
         r"(?P<x>[a-z]{2,3}/[a-z]{2,3}|[A-Z]{2,3}/[A-Z]{2,3})[ ]*$",
         r"[-–—][ ]?(?P<x>[a-z]{2,3})[ ]*$",
@@ -190,8 +190,15 @@ _INITIAL_SUFFIX = regex.compile(r"[ ]\p{Lu}\.(?=\t|[ ]{2}|[ ]*[,;)]|[ ]*$)", _FL
 _FIRST_INITIAL = regex.compile(rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_CAP})\Z", _FLAGS)
 #: a closing word and a single name ending the line ("thanks, bev", "Groet, Sjoerd"), or a dash and a name
 _SIGN_OFF = regex.compile(
-    r"(?:(?i:\b(?:thanks|thank[ ]you|cheers|regards|groet|groeten|bye|ta|love|best|merci|danke|gracias|kr)"
-    r"[,!.]?[ ]+)|^[ \t]*[-–—~][ ]*)(?P<first>\p{L}[\p{L}\p{Mn}'’-]+)(?=[ ]*$|[ ]*\(|,)",
+    r"(?:(?P<thanks>(?i:\b(?:thanks|thank[ ]you|thx|thnx|cheers|regards|groet|groeten|bye|ta|love|best|merci"
+    r"|danke|gracias|kr))[,!.]?[ ]+)|(?:^[ \t]*|(?<=[.!?)][ ]+))[-–—~][ ]*|\bby[ ]+)"
+    r"(?P<first>\p{L}[\p{L}\p{Mn}'’-]+)(?=[ ]*$|[ ]*\(|,|[ ]+x\d)",
+    _FLAGS,
+)
+#: who speaks on a chat or log line: a time (and date), then a name and a colon ("07:13 Priya: ya till 8")
+_CHAT_SPEAKER = regex.compile(
+    r"^[ \t]*\[?(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?,?[ ]+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:[ ]?[apAP][mM])?\]?"
+    r"[ ]*[-–]?[ ]*(?P<name>\p{L}[\p{L}\p{Mn}'’-]+(?:[ ]\p{L}[\p{L}\p{Mn}'’-]+)?):[ ]",
     _FLAGS,
 )
 #: "Patient X Y" without a colon, also in brackets ("Patient (Lachlan Wood, ...)"), any case
@@ -485,10 +492,18 @@ def context_names(text: str) -> list[Detection]:
     for match in _SIGN_OFF.finditer(text):
         first = match["first"]
         low = plain(first)
+        # after "thanks" a lower-case word no dictionary has is a name too ("thanks kirra")
         if (low in first_names and (low not in COMMON_WORDS or low in NAME_LIKE_WORDS)) or (
-            first[0].isupper() and given(first, word_like=False)
+            (first[0].isupper() or match["thanks"]) and given(first, word_like=False)
         ):
             add(match.start("first"), match.end("first"), 0.55)
+    for match in _CHAT_SPEAKER.finditer(text):
+        words = match["name"].split()
+        if not is_header_phrase(match["name"]) and (
+            any(word_ok(w) and not is_vocabulary(w) for w in words)
+            or plain(words[0]) in first_names
+        ):
+            add(match.start("name"), match.end("name"))
     for matches in (
         _PATIENT_THEN_NAME.finditer(text),
         _before(text, _BIRTH_OR_RECORD, _NAME_BEFORE_DOB),
@@ -505,6 +520,8 @@ def context_names(text: str) -> list[Detection]:
             head = plain(words[0]) if words else ""
             if words and words[0][0].islower() and head not in first_names:
                 continue
+            if is_vocabulary(words[0]) and head not in first_names and head not in surnames:
+                continue  # "PT HAS BAKER'S CYST": a name opens on a name word
             if any_name(words) and (head in first_names or word_ok(words[0]) or len(words) >= 2):
                 add(start, end)
     for match in _SELF_INTRO.finditer(text):

@@ -109,12 +109,15 @@ _PLACE_CUE = (
     r"|employed|stays?|staying|holiday(?:ing|ed)?|vacation(?:ing|ed)?|moved|relocated|originally|came|comes"
     r"|drove|driven|travell?ed|transferred|referred|sent|seen|treated|admitted|done|performed|obtained"
     r"|imaged|scanned|x-?rayed|injured|fell|followed[ ]up|attended|presented|returned|flew|walked|arrived"
-    r"|brought[ ]in|studies|study|films?|images?|radiographs?|x-?rays?|scans?|mri|ct|report|imaging)"
-    r"(?:[ ](?:here|over|back|up|down|locally|previously|originally|initially))?(?:[ ]in)?[ ]"
-    r"(?:in|at|from|to|near|outside|into|by)|near|nr\.?|outside|(?:town|village|city|hamlet|outskirts"
+    r"|brought[ ]in|studies|study|films?|images?|radiographs?|x-?rays?|scans?|mri|ct|report|imaging|walking"
+    r"|walks?|walked|going|goes|went|heading|headed|driving|drives?|commutes?|commuting|visiting|visited"
+    r"|home|back|over)"
+    r"(?:[ ](?:here|over|back|up|down|out|locally|previously|originally|initially))?(?:[ ]in)?[ ]"
+    r"(?:in|at|from|to|near|outside|into|by|past)|near|nr\.?|outside|(?:town|village|city|hamlet|outskirts"
     r"|parish)[ ]of"
     r"|(?:farmer|fisherman|postman|postwoman|builder|teacher|trader|labourer|laborer|worker|employee|player"
     r"|footballer|cricketer|hurler|student|pupil|resident|volunteer|coach|member|works?|working|employed"
+    r"|lady|man|woman|gentleman|gent|chap|lad|lass|fella|bloke|family|folks|couple"
     r"|injured|injury|fell|fall|slipped|tripped|hurt|accident|collapsed|punched|kicked|assaulted|bitten"
     r"|shift|retired|studies|studying)(?:[ ]\w+){0,2}?[ ](?:at|in|from"
     r"|for|of|on)"
@@ -123,7 +126,7 @@ _PLACE_CUE = (
 )
 #: a preposition and a capitalised run: the candidates; the cue before the preposition is checked after
 _PREP_RUN = regex.compile(
-    r"(?i:\b(?:in|at|from|to|near|outside|into|by|of|for|with|lives))[ ]+(?:(?i:the)[ ]+)?"
+    r"(?i:\b(?:in|at|from|to|near|outside|into|by|of|for|with|lives|past))[ ]+(?:(?i:the)[ ]+)?"
     r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:(?:of|on|upon|under|le|la|de|in|by|the)[ ])?"
     r"\p{Lu}[\p{L}'’&-]*){0,3})",
     regex.VERSION1,

@@ -58,6 +58,11 @@ class Rule:
         anchor: a case-sensitive expression, run on the lower-cased text, that every match starts with (a
             label word): the pattern is tried only where it hits. A case-insensitive alternation of label
             words costs about three times a case-sensitive one on lower-cased text.
+        lowered_trigger: the trigger is written in lower case and runs on the lower-cased text, for the
+            same reason.
+        on_lowered: the pattern runs case-sensitively on the lower-cased text. :func:`rule` sets it for a
+            case-insensitive pattern with no upper-case letter or case class (:func:`case_free`): a
+            case-insensitive scan costs the ``regex`` module two to seven times a case-sensitive one.
     """
 
     entity: str
@@ -67,6 +72,8 @@ class Rule:
     strong: bool = False
     trigger: regex.Pattern[str] | None = None
     anchor: regex.Pattern[str] | None = None
+    lowered_trigger: bool = False
+    on_lowered: bool = False
 
     def find(self, text: str) -> list[Detection]:
         """Every match in ``text`` as a detection (the ``phi`` group's span when the pattern has one).
@@ -76,44 +83,38 @@ class Rule:
         hits, cut at line breaks and spaces, so costly patterns cost nothing on reports without the trigger.
         """
         has_group = "phi" in self.pattern.groupindex
+        subject = lowered(text) if self.on_lowered else text
         if self.anchor is not None:
-            return list(self._anchored(text, has_group))
+            return list(self._anchored(text, subject, has_group))
         entity, score, strong = self.entity, self.score, self.strong
         if self.trigger is None:
             if has_group:
-                spans = (m.span("phi") for m in self.pattern.finditer(text))
+                spans = (m.span("phi") for m in self.pattern.finditer(subject))
             else:
-                spans = (m.span() for m in self.pattern.finditer(text))
+                spans = (m.span() for m in self.pattern.finditer(subject))
             return [Detection(a, b, entity, score, strong) for a, b in spans if b > a]
         found = []
-        for offset, piece in self._pieces(text):
-            for match in self.pattern.finditer(piece):
-                start, end = match.span("phi") if has_group else match.span()
-                if end > start:
-                    found.append(Detection(offset + start, offset + end, entity, score, strong))
+        for start, end in trigger_windows(self.trigger, text, lower=self.lowered_trigger):
+            for match in self.pattern.finditer(subject[start:end]):
+                a, b = match.span("phi") if has_group else match.span()
+                if b > a:
+                    found.append(Detection(start + a, start + b, entity, score, strong))
         return found
 
-    def _anchored(self, text: str, has_group: bool) -> Iterator[Detection]:
-        """Matches tried only where :attr:`anchor` hits the lower-cased text (non-overlapping)."""
+    def _anchored(self, text: str, subject: str, has_group: bool) -> Iterator[Detection]:
+        """Matches in ``subject`` tried only where :attr:`anchor` hits the lower-cased ``text``."""
         assert self.anchor is not None
         end = -1
         for hit in self.anchor.finditer(lowered(text)):
             if hit.start() < end:
                 continue
-            match = self.pattern.match(text, hit.start())
+            match = self.pattern.match(subject, hit.start())
             if match is None:
                 continue
             end = match.end()
             start, stop = match.span("phi") if has_group else match.span()
             if stop > start:
                 yield Detection(start, stop, self.entity, self.score, self.strong)
-
-    def _pieces(self, text: str) -> Iterator[tuple[int, str]]:
-        if self.trigger is None:
-            yield 0, text
-            return
-        for start, end in trigger_windows(self.trigger, text):
-            yield start, text[start:end]
 
 
 _LOWERED: list[str] = ["", ""]
@@ -133,21 +134,24 @@ def lowered(text: str) -> str:
 
 
 #: the windows of the last text per trigger expression (rules that share a trigger compute them once)
-_WINDOW_CACHE: dict[tuple[str, int], tuple[str, list[tuple[int, int]]]] = {}
+_WINDOW_CACHE: dict[tuple[str, int, bool], tuple[str, list[tuple[int, int]]]] = {}
 
 
-def trigger_windows(trigger: regex.Pattern[str], text: str) -> list[tuple[int, int]]:
+def trigger_windows(
+    trigger: regex.Pattern[str], text: str, *, lower: bool = False
+) -> list[tuple[int, int]]:
     """``[start, end)`` windows of ``text`` around the hits of ``trigger``, merged where they touch.
 
     A window reaches :data:`WINDOW` characters on either side of a hit, stops at line breaks and starts at a
-    word. The windows of the most recent text are kept per trigger expression.
+    word. With ``lower`` the trigger runs on :func:`lowered` text (same offsets). The windows of the most
+    recent text are kept per trigger expression.
     """
-    key = (trigger.pattern, trigger.flags)
+    key = (trigger.pattern, trigger.flags, lower)
     cached = _WINDOW_CACHE.get(key)
     if cached is not None and cached[0] is text:
         return cached[1]
     windows: list[list[int]] = []
-    for hit in trigger.finditer(text):
+    for hit in trigger.finditer(lowered(text) if lower else text):
         hit_start, hit_end = hit.span()
         if windows and hit_start <= windows[-1][1]:
             # the window of this hit starts before the current one ends: only its end can move
@@ -184,14 +188,26 @@ def rule(
     flags: int = CASE,
     strong: bool = False,
     trigger: str | None = None,
+    lowered_trigger: str | None = None,
     anchor: str | None = None,
 ) -> Rule:
     """Compile ``pattern`` and its optional ``trigger`` (same flags) and ``anchor`` into a :class:`Rule`.
 
-    The anchor is compiled case-sensitively: it runs on lower-cased text.
+    The anchor and a ``lowered_trigger`` (a trigger written in lower case, given instead of ``trigger``) are
+    compiled case-sensitively: they run on lower-cased text.
     """
-    compiled_trigger = regex.compile(trigger, flags) if trigger is not None else None
+    if trigger is not None and lowered_trigger is not None:
+        raise ValueError(f"rule {name!r}: give a trigger or a lowered trigger, not both")
+    if lowered_trigger is not None:
+        compiled_trigger = regex.compile(lowered_trigger, CASE)
+    else:
+        compiled_trigger = regex.compile(trigger, flags) if trigger is not None else None
     compiled_anchor = regex.compile(anchor, CASE) if anchor is not None else None
+    on_lowered = (bool(flags & regex.IGNORECASE) or not cased_letters(pattern)) and case_free(
+        pattern
+    )
+    if on_lowered:
+        pattern, flags = _INLINE_NOCASE.sub("(?:", pattern), flags & ~regex.IGNORECASE
     return Rule(
         entity,
         name,
@@ -200,7 +216,100 @@ def rule(
         strong,
         compiled_trigger,
         compiled_anchor,
+        lowered_trigger is not None,
+        on_lowered,
     )
+
+
+#: what makes a pattern case-dependent: an upper-case letter outside an escape, a case class, ``(?-i``
+_CASED = regex.compile(
+    r"(?<!\\)(?:\\\\)*\\(?:[pP]\{(?:Lu|Ll|Lt|LC|L&|Upper|Lower|Uppercase|Lowercase|Cased)\}"
+    r"|[pP](?:Lu|Ll|Lt))|\(\?[a-zA-Z]*-[a-zA-Z]*i|\[:(?:upper|lower):\]"
+)
+_ESCAPE = regex.compile(r"\\(?:[pPN]\{[^}]*\}|x\{[^}]*\}|.)", regex.DOTALL)
+#: the syntax that opens a group: ``(?:``, ``(?i:``, ``(?-i:``, ``(?P<name>``, ``(?<!``, ``(?P=name)``, ...
+_GROUP_HEADER = regex.compile(
+    r"\((?:\?(?:P?<[A-Za-z_]\w*>|P[=>][A-Za-z_]\w*\)|&\w+\)|[a-zA-Z]*-?[a-zA-Z]*:|<?[=!]|>|\|))?"
+)
+_GROUP_NAME = regex.compile(r"\(\?P?(?:<[A-Za-z_]\w*>|[=>&][A-Za-z_]\w*\))")
+#: an inline case-insensitive group opening that is not escaped
+_INLINE_NOCASE = regex.compile(r"(?<!\\)(?:\\\\)*\K\(\?i:")
+
+
+def cased_letters(pattern: str) -> bool:
+    r"""Whether ``pattern`` has a letter to match outside its ``(?i:...)`` groups.
+
+    A pattern without one matches the same with or without ``IGNORECASE``. Escapes (``\d``, ``\p{L}``),
+    group syntax (``(?P<phi>``, ``(?<!``) and backreferences hold no letter to match.
+    """
+    nocase: list[bool] = []  # per open group: inside a case-insensitive group
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            escape = _ESCAPE.match(pattern, index)
+            index = escape.end() if escape is not None else index + 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 2 if pattern.startswith("[^]", index) or pattern.startswith("[]", index) else 0
+        elif char == "(":
+            header = _GROUP_HEADER.match(pattern, index)
+            end = header.end() if header is not None else index + 1
+            syntax = pattern[index:end]
+            if syntax.startswith("(?P=") or syntax.startswith("(?P>") or syntax.startswith("(?&"):
+                index = end
+                continue
+            inherited = bool(nocase) and nocase[-1]
+            nocase.append(syntax == "(?i:" or (inherited and "-i" not in syntax))
+            index = end
+            continue
+        elif char == ")" and nocase:
+            nocase.pop()
+        if char.isalpha() and not (nocase and nocase[-1]):
+            return True
+        index += 1
+    return False
+
+
+def case_free(pattern: str) -> bool:
+    r"""Whether ``pattern``, matched case-insensitively, finds on lower-cased text what it finds on text.
+
+    True when it has no upper-case letter outside escapes and group names, no case class (``\p{Lu}``) and
+    no ``(?-i:...)`` group. ``lowered`` keeps offsets, so the spans are the same.
+    """
+    if _CASED.search(pattern):
+        return False
+    bare = _GROUP_NAME.sub("(", _ESCAPE.sub("", pattern))
+    return not any(ch.isupper() for ch in bare)
+
+
+def word_start(words: str) -> str:
+    r"""An anchor: ``\b`` and any of the space-separated lower-case ``words``, as one prefix tree.
+
+    ``"bed bay"`` gives ``\b(?:b(?:ay|ed))``: the engine compares each character once instead of trying
+    every word in turn (a long flat alternation of words costs up to twice as much to scan).
+    """
+    tree: dict[str, dict] = {}
+    for word in words.split():
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return r"\b" + _alternation(tree)
+
+
+def _alternation(node: dict[str, dict]) -> str:
+    """The expression of a prefix tree (``""`` marks a word's end)."""
+    branches = [
+        regex.escape(char) + _alternation(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 # ---------------------------------------------------------------------------------------------- names
@@ -321,7 +430,8 @@ _ROLE = (
     r"|reporting[ ]radiographer|reporter|operator|operators?[ ]?name|(?:performing|referring|reading"
     r"|requesting)"
     r"[ ]?physicians?[ ]?name|physicians?[ ]of[ ]record|signer|signatory|chaperone|escort|carer|assistant"
-    r"|scrub[ ]nurse|an(?:a)?esthetist|anesthesiologist|physio(?:therapist)?|therapist|midwife|supervisor"
+    r"|scrub[ ]nurse|scrub|assist|circulating|circulator|porter|aide|hca|an(?:a)?esthetist|anesthesiologist"
+    r"|physio(?:therapist)?|therapist|midwife|supervisor"
     r"|locum|patient['’]?s[ ]?name|last[ ]name|first[ ]name|surname|given[ ]names?|family[ ]name|forenames?"
     r"|secretary|medical[ ]secretary|backup|cover|covering|on-?call|assigned(?:[ ]to)?|owner|admin"
     r"|pacs[ ]admin"
@@ -364,8 +474,8 @@ COMMUNICATION_CUE = (
     r"(?i:\b(?:discussed|reviewed|communicated|conveyed|called|relayed|given|faxed|sent|reported|paged|texted"
     r"|notified|informed|telephoned|spoke|handed[ ]over|emailed|e-mailed|messaged|escalated|explained)"
     r"(?:[ ](?:the[ ])?(?:findings|results|report|case))?(?:[ ](?:directly|by[ ]telephone|by[ ]phone|via[ ]"
-    r"phone|in[ ]person))?[ ](?:with|to)|\b(?:spoke|talked|conversation)[ ]with|\bd/w|\bbesprochen[ ]mit"
-    r"|\bdiscut[ée]e?[ ]avec|\bbesproken[ ]met)[ ]+"
+    r"phone|in[ ]person))?[ ](?:with|to|w/)|\b(?:spoke|talked|conversation)[ ](?:with|w/)|\bd/w"
+    r"|\bbesprochen[ ]mit|\bdiscut[ée]e?[ ]avec|\bbesproken[ ]met)[ ]+"
 )
 _COMMUNICATION = (
     COMMUNICATION_CUE
@@ -385,6 +495,24 @@ _SALUTATION = (
     r"|sehr[ ]geehrte[r]?|cher|ch[èe]re|beste|geachte|gentile|estimad[oa]))[ ]+"
     rf"(?:{_TITLE})?(?!(?i:colleagues?|sirs?|madam|sir/madam|all|team|doctor|doctors"
     rf"|friends?|parents?|patient|partner|provider)\b)"
+)
+#: the first word of every communication cue, closing and greeting, lower case (the rules' anchors: a rule is
+#: tried only where one starts; ``test_prefilters_change_nothing`` checks that no match is lost)
+COMMUNICATION_ANCHOR = word_start(
+    "discussed reviewed communicated conveyed called relayed given faxed sent reported paged texted notified"
+    " informed telephoned spoke handed emailed e-mailed messaged escalated explained talked conversation d/w"
+    " besprochen discut besproken"
+)
+_CLOSING_ANCHOR = word_start(
+    "sincerely regards best kind warm respectfully thank thanks yours cordially with many mit freundliche"
+    " cordialement bien met cordiali atentamente"
+)
+_SALUTATION_ANCHOR = word_start(
+    "dear hi hello hey good bonjour hallo guten liebe sehr cher chère chere beste geachte gentile estimad"
+)
+_ROLE_NOUN_ANCHOR = word_start(
+    "tech technologist radiographer radiologist resident fellow registrar pcp gp chaperone interpreter"
+    " emergency next nurse physio sonographer scribe consultant attending surgeon referrer guardian"
 )
 #: a relative or companion named after their relation ("her daughter, Ana", "his wife Mary Jones")
 #: people a patient comes with or is named with ("husband Declan", "Daughter (Ines)")
@@ -422,7 +550,14 @@ def name_rules() -> list[Rule]:
     """People's names from their context (see the module docstring)."""
     return [
         rule("NAME", "after title", rf"{_SHORT_TITLE}(?P<phi>{LOOSE_BODY})", 0.85, strong=True),
-        rule("NAME", "after title word", rf"{_TITLE}(?P<phi>{NAME_BODY})", 0.85, strong=True),
+        rule(
+            "NAME",
+            "after title word",
+            rf"{_TITLE}(?P<phi>{NAME_BODY})",
+            0.85,
+            strong=True,
+            anchor=rf"\b{_TITLE_WORD}",
+        ),
         rule(
             "NAME",
             "after label, last-first",
@@ -453,7 +588,13 @@ def name_rules() -> list[Rule]:
             0.75,
             trigger=_BY_TRIGGER,
         ),
-        rule("NAME", "after communication", rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{_PERSON})", 0.75),
+        rule(
+            "NAME",
+            "after communication",
+            rf"{_COMMUNICATION}{_NOT_ORG}(?P<phi>{_PERSON})",
+            0.75,
+            anchor=COMMUNICATION_ANCHOR,
+        ),
         rule(
             "NAME",
             "before credential",
@@ -476,8 +617,16 @@ def name_rules() -> list[Rule]:
             rf"{_CLOSING}(?P<phi>{_LAST_FIRST}|{LOOSE_BODY})",
             0.8,
             strong=True,
+            anchor=_CLOSING_ANCHOR,
         ),
-        rule("NAME", "salutation", rf"{_SALUTATION}(?P<phi>{_PERSON})", 0.8, strong=True),
+        rule(
+            "NAME",
+            "salutation",
+            rf"{_SALUTATION}(?P<phi>{_PERSON})",
+            0.8,
+            strong=True,
+            anchor=_SALUTATION_ANCHOR,
+        ),
         rule("NAME", "after a relation", rf"{_KIN}{_NOT_ORG}(?P<phi>{_PERSON})", 0.7),
         rule(
             "NAME",
@@ -503,6 +652,7 @@ def name_rules() -> list[Rule]:
             rf"|attending|surgeon|referrer|guardian))[ ]+{_NOT_ORG}(?P<phi>{_CAP_WORD}(?:[ ](?:{_CAP_WORD}"
             rf"|{_INITIAL})){{0,2}})(?=[ ]+\p{{Ll}}|[ ]*[,.;(\n]|[ ]+\d|$)",
             0.6,
+            anchor=_ROLE_NOUN_ANCHOR,
         ),
         rule(
             "NAME",
@@ -713,6 +863,19 @@ _NOT_PRACTICE = (
     r"|cardiac|vascular|breast|transplant|urgent|emergency|unplanned|planned|further|prior|post|pre))"
 )
 
+#: first words of the place labels and of the leading facility nouns, lower case (anchors)
+_PLACE_LABEL_ANCHOR = word_start(
+    "address addr city town village county residence lives living resides brgy barangay purok sitio vill"
+    " dist district taluk tehsil mandal home hometown birthplace place born moved relocated ort wohnort"
+    " stadt geburtsort wohnhaft ville commune domicile domicili né woonplaats wonend città residente ciudad"
+    " localidad municipio"
+)
+_FACILITY_FIRST_ANCHOR = word_start(
+    "university hospital clinic medical infirmary institute hôpital hopital clínica clinica clínico clinico"
+    " clinico klinikum klinik ospedale policlinico centro instituto policlínica policlinica santa sanatorio"
+    " centre chu hôtel-dieu hotel-dieu"
+)
+
 
 def location_rules() -> list[Rule]:
     """Street addresses, city/state/ZIP lines, facility names and cities after facilities."""
@@ -775,6 +938,16 @@ def location_rules() -> list[Rule]:
             r"ses?|Views?"
             r"|Images?|Units?|Studies|Exams?)\b)\p{Lu}[\p{L}'’-]+(?:[ -]\p{Lu}[\p{L}'’-]+)?",
             0.6,
+            trigger=r"\d{4,5}[ ]\p{Lu}\p{Ll}",
+        ),
+        rule(
+            "LOCATION",
+            "named route",
+            r"\b(?:County[ ]Road|COUNTY[ ]ROAD|County[ ]Rd|State[ ]Route|STATE[ ]ROUTE|Route|ROUTE|Rte"
+            r"|Highway|HIGHWAY|Hwy|HWY|Interstate|Farm[ ]Road|FM|Ranch[ ]Road|Rural[ ]Route|RURAL[ ]ROUTE)"
+            r"[ ]?\d{1,4}[A-Z]?\b"
+            r"(?:,?[ ]+(?:Box|BOX)[ ]?\d{1,5}\b)?|\b(?:RR|R\.R\.)[ ]?\d{1,3},?[ ]+(?:Box|BOX)[ ]?\d{1,5}\b",
+            0.65,
         ),
         rule(
             "LOCATION",
@@ -822,9 +995,18 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "city before a postcode",
-            rf"(?P<phi>{_CITY})(?:,?[ ]+)(?:[A-Z]{{1,2}}\d[A-Z\d]?[ ]?\d[A-Z]{{2}}|[A-Z]-\d{{4,5}})\b",
+            rf"(?P<phi>{_CITY}),?[ ]+(?:[A-Z]{{1,2}}\d[A-Z\d]?[ ]?\d[A-Z]{{2}}"
+            rf"|[A-Z]-\d{{4,5}})\b|(?P<phi>{_CITY}),?[ ]+(?:ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT|NT|NU)\.?,?[ ]+"
+            rf"[A-Z]\d[A-Z][ ]?\d[A-Z]\d\b",
             0.6,
-            trigger=r"\b(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[A-Z]-\d{4,5})\b",
+            trigger=r"\b(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[A-Z]-\d{4,5}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)\b",
+        ),
+        rule(
+            "LOCATION",
+            "town line above a postcode line",
+            rf"^[ \t]*(?P<phi>{_CITY})[ \t]*,?[ \t]*\n[ \t]*(?:[A-Z]{{1,2}}\d[A-Z\d]?[ ]?\d[A-Z]{{2}}"
+            rf"|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)[ \t]*$",
+            0.6,
         ),
         rule(
             "LOCATION",
@@ -881,7 +1063,7 @@ def location_rules() -> list[Rule]:
             rf"]+{_STATES}[ ]+{_ZIP}"
             rf"|,[ ]*{_STATE_NAMES}\b(?:,?[ ]+{_ZIP})?))",
             0.75,
-            trigger=rf"(?:,[ ]*{_STATES}|[ ]{_STATES}[ ]+\d|,[ ]*{_STATE_NAMES})\b",
+            trigger=rf"(?:,[ ]*{_STATES}\b|[ ]{_STATES}[ ]+\d|,[ ]*{_STATE_NAMES}\b)",
         ),
         rule(
             "LOCATION",
@@ -930,6 +1112,7 @@ def location_rules() -> list[Rule]:
             rf"|woonplaats|wonend[ ]te|città|residente[ ]a|ciudad|localidad|municipio)\b)[ ]*[:|]?[ ]*"
             rf"(?P<phi>{_CITY}(?:,[ ]{_CITY})?)",
             0.7,
+            anchor=_PLACE_LABEL_ANCHOR,
         ),
         rule(
             "LOCATION",
@@ -941,9 +1124,9 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "city and four-digit postcode ending an address line",
-            rf"(?<=(?:[,·|]|[ ]-)[ ]+)(?P<phi>{_CITY}[ ]+(?!(?:19|20)\d\d\b)\d{{4}})(?=[ ]*(?:$|[·|]))",
+            rf"(?<=(?:[,·|]|[ ]-)[ ]+)(?P<phi>{_CITY}[ ]+(?!(?:19|20)\d\d\b)\d{{4}})(?=[ ]*(?:$|[·|;]))",
             0.6,
-            trigger=r"[ ]\d{4}[ ]*(?:$|[·|])",
+            trigger=r"[ ]\d{4}[ ]*(?:$|[·|;])",
         ),
         rule(
             "LOCATION",
@@ -1037,9 +1220,12 @@ def location_rules() -> list[Rule]:
             r"(?:,?[ ]+(?i:room|rm|bed|bay|cubicle|cot|lit)\.?[ ]*(?:#|no\.?)?[ ]*:?[ ]*(?:[A-Z]{1,3}-?)?"
             r"\d{1,5}[A-Z]?\b)*",
             0.6,
+            anchor=word_start(
+                "room rm bed bay ward cubicle cot side zimmer chambre lit kamer flat"
+            ),
         ),
-        rule("HOSPITAL", "facility", facility, 0.75, trigger=rf"(?i:\b{_FACILITY_NOUN}\b)"),
-        rule("HOSPITAL", "facility first", facility_first, 0.75),
+        rule("HOSPITAL", "facility", facility, 0.75, lowered_trigger=rf"\b{_FACILITY_NOUN}\b"),
+        rule("HOSPITAL", "facility first", facility_first, 0.75, anchor=_FACILITY_FIRST_ANCHOR),
         rule(
             "HOSPITAL",
             "facility noun first, with connectives",
@@ -1140,7 +1326,7 @@ def location_rules() -> list[Rule]:
             rf"(?i:{_FACILITY_NOUN})(?:,[ ]+|[ ]+(?i:in)[ ]+)(?P<phi>{_CITY})(?=[.,;)\n]|$|[ ](?:on"
             rf"|for|at|dated)\b)",
             0.6,
-            trigger=rf"(?i:\b{_FACILITY_NOUN}(?:,|[ ]in)[ ])",
+            lowered_trigger=rf"\b{_FACILITY_NOUN}(?:,|[ ]in)[ ]",
         ),
     ]
 
@@ -1198,6 +1384,19 @@ _NUMBER_WORD = (
 #: what the rules with a month name share as a trigger (one scan per report, windows cached)
 _MONTH_TRIGGER = rf"\b{MONTH}\b"
 
+#: the days of a month as ordinal words ("the fourth", "the twenty-first")
+_ORDINAL_DAY = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth"
+    r"|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty[- ](?:first|second"
+    r"|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first)"
+)
+#: first words of the seasons and holidays, lower case (anchor)
+_SEASON_ANCHOR = word_start(
+    "early mid late spring summer fall autumn winter christmas thanksgiving easter new independence memorial"
+    " labor labour veterans halloween hanukkah ramadan diwali passover yom rosh mardi valentine mother father"
+    " boxing"
+)
+
 
 def date_rules() -> list[Rule]:
     """Dates more specific than a year, and clock times (see the module docstring)."""
@@ -1210,7 +1409,7 @@ def date_rules() -> list[Rule]:
             rf"(?<![\d.])\b{_WEEKDAY}{_DATE_CORE}\b(?![.]\d)",
             0.85,
             flags=NOCASE,
-            trigger=rf"\d[/.-]\d|\d[ -]?{MONTH}|{MONTH}\.?[ -]\d",
+            lowered_trigger=rf"\d[/.-]\d|\d(?:st|nd|rd|th)?[ -]?{MONTH}|{MONTH}\.?,?[ -]\d",
         ),
         rule(
             "DATE",
@@ -1232,7 +1431,7 @@ def date_rules() -> list[Rule]:
             rf"\b{MONTH}\.?,?(?:[ ]+|-)(?:of[ ])?(?:{_YEAR}|'\d{{2}})\b",
             0.6,
             flags=NOCASE,
-            trigger=_MONTH_TRIGGER,
+            lowered_trigger=_MONTH_TRIGGER,
         ),
         rule(
             "DATE",
@@ -1241,7 +1440,7 @@ def date_rules() -> list[Rule]:
             rf":of[ ])?{MONTH}\b",
             0.5,
             flags=NOCASE,
-            trigger=_MONTH_TRIGGER,
+            lowered_trigger=_MONTH_TRIGGER,
         ),
         rule(
             "DATE",
@@ -1254,6 +1453,7 @@ def date_rules() -> list[Rule]:
             r"|father'?s[ ]day|boxing[ ]day)(?:[ ]of)?,?[ ]+(?:(?:19|20)\d{2}|'\d{2})\b",
             0.7,
             flags=NOCASE,
+            anchor=_SEASON_ANCHOR,
         ),
         rule(
             "DATE",
@@ -1270,7 +1470,7 @@ def date_rules() -> list[Rule]:
             rf"(?:,?[ ]+(?:{_YEAR}|'\d{{2}}))?",
             0.6,
             flags=NOCASE,
-            trigger=_MONTH_TRIGGER,
+            lowered_trigger=_MONTH_TRIGGER,
         ),
         rule(
             "DATE",
@@ -1292,6 +1492,7 @@ def date_rules() -> list[Rule]:
             rf"|fri|sat|sun)\.?[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
             rf"(?![/\d]|[ ]?(?i:views?|mm|cm|grade|strength|power))",
             0.55,
+            trigger=r"\d/\d{1,2}(?![/\d])",
         ),
         rule(
             "DATE",
@@ -1309,7 +1510,7 @@ def date_rules() -> list[Rule]:
             rf"\bthe[ ]+{_DAY}(?:st|nd|rd|th)[ ]+of[ ]+{MONTH}\b(?:,?[ ]+{_YEAR}\b)?",
             0.7,
             flags=NOCASE,
-            trigger=_MONTH_TRIGGER,
+            lowered_trigger=_MONTH_TRIGGER,
         ),
         rule(
             "DATE",
@@ -1335,7 +1536,7 @@ def date_rules() -> list[Rule]:
             rf"(?<![\d.])\b{_YEAR}[ /.-]?{MONTH}\.?[ /.-]?{_DAY}\b(?![.]?\d)",
             0.75,
             flags=NOCASE,
-            trigger=_MONTH_TRIGGER,
+            lowered_trigger=_MONTH_TRIGGER,
         ),
         rule(
             "DATE",
@@ -1351,7 +1552,8 @@ def date_rules() -> list[Rule]:
         rule(
             "DATE",
             "spaced or mixed separators",
-            rf"(?<![\d.])\b(?:{_MON}[ ]?/[ ]?{_DAY}[ ]?/[ ]?(?:{_YEAR}|\d{{2}})"
+            rf"(?<![\d.])\b(?:{_MON}(?:[ ]/[ ]?|/[ ]){_DAY}[ ]?/[ ]?(?:{_YEAR}|\d{{2}})"
+            rf"|{_MON}/{_DAY}(?:[ ]/[ ]?|/[ ])(?:{_YEAR}|\d{{2}})"
             rf"|{_DAY}[/.-]{MONTH}[/.-](?:{_YEAR}|\d{{2}}))\b(?![.]?\d)",
             0.7,
             flags=NOCASE,
@@ -1367,6 +1569,16 @@ def date_rules() -> list[Rule]:
             0.6,
             flags=NOCASE,
             trigger=r"\d(?:st|nd|rd|th)\b|\d[-/]\p{L}",
+        ),
+        rule(
+            "DATE",
+            "the day of the month after a preposition",
+            rf"\b(?:on|since|from|until|till|til|by|before|after)[ ]+(?P<phi>the[ ]+(?:{_DAY}(?:st|nd|rd|th)"
+            rf"|{_ORDINAL_DAY}))(?=[ ]*(?:[.,;:)?!\n]|$)|[ ]+(?:and|at|but|so|when|which|for|to|or|if|as"
+            rf"|because|then|show|shows|showed|please|pls)\b)",
+            0.6,
+            flags=NOCASE,
+            anchor=word_start("on since from until till til by before after"),
         ),
         rule(
             "DATE",
@@ -1403,6 +1615,7 @@ def date_rules() -> list[Rule]:
             rf"(?P<phi>(?!(?:19|20)\d\d\b)(?:[01]\d|2[0-3])[0-5]\d(?![\d.]|[ ]?(?i:cc|ml|mg|mm|cm|units?"
             rf"|patients?|reports?)\b){_TIME_SUFFIX})",
             0.7,
+            anchor=r"\bat|@|\btime|\bby|\baround|\bapprox",
         ),
         rule(
             "TIME",
@@ -1449,7 +1662,7 @@ def date_rules() -> list[Rule]:
             rf"|\b{FOREIGN_MONTH}\.?[ ]+(?:{_YEAR}|{_DAY}(?:,?[ ]+{_YEAR})?)\b",
             0.7,
             flags=NOCASE,
-            trigger=rf"\b{FOREIGN_MONTH}\b",
+            lowered_trigger=rf"\b{FOREIGN_MONTH}\b",
         ),
         rule(
             "DATE",
@@ -1464,8 +1677,8 @@ def date_rules() -> list[Rule]:
             rf"|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b"
             rf"(?:,?[ ]+(?:{_YEAR}|(?:nineteen|twenty)[ -]\w+(?:[ -]\w+)?))?)",
             0.7,
-            trigger=r"(?i:\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
-            r"|\w+teenth|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b)",
+            lowered_trigger=r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
+            r"|twelfth|\w+teenth|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)\b",
         ),
         rule(
             "TIME",
@@ -1476,6 +1689,7 @@ def date_rules() -> list[Rule]:
             r"|forty(?:[ -]\w+)?))?"
             r"[ ]?(?:a\.?m\.?|p\.?m\.?|o'clock|in[ ]the[ ](?:morning|afternoon|evening))(?![a-z]))",
             0.6,
+            anchor=word_start("one two three four five six seven eight nine ten eleven twelve"),
         ),
         rule(
             "DATE",
@@ -1499,7 +1713,7 @@ def date_rules() -> list[Rule]:
             rf"|2[0-3]"
             rf")[.h]?[0-5]\d(?:[0-5]\d)?\b{_TIME_SUFFIX})",
             0.8,
-            trigger=r"(?<=\d|\d,|\d[ ]at|\d[ ]um|\d[ ]à|\d[ ]@)(?:T|[ ]|[ ]@)(?:[01]\d|2[0-3])[.h]?[0-5]\d",
+            trigger=r"\d(?:T|,?[ ]+(?:(?i:at|um|à)[ ]+|@[ ]?)?)(?:[01]\d|2[0-3])[.h]?[0-5]\d",
         ),
     ]
 
@@ -1528,7 +1742,20 @@ _ID_LABEL = (
     r"|cr[ ]no\.?"
     r"|hosp(?:ital)?[ ](?:no\.?|number|#)|pt[ ]nr\.?|dict(?:ation)?[ ]id|job(?:[ ](?:no\.?|id|#))?"
     r"|regn?[ ]no\.?"
-    r"|provider[ ](?:no\.?|number)|claim|urn|chi|nhi|ihi|pps(?:n)?|ramq|hcn|mbi|phin|medicare(?:[ ]no\.?)?)"
+    r"|provider[ ](?:no\.?|number)|claim|urn|chi|nhi|ihi|pps(?:n)?|ramq|hcn|mbi|phin|medicare(?:[ ]no\.?)?"
+    r"|gmc|nmc|hcpc|cpso|cpsbc|cpsa|ahpra|agb|big[ -]?(?:nr\.?|nummer|number|no\.?)|riziv|inami|imc|mcn|rpps"
+    r"|adeli|lanr|bsnr|prescriber[ ](?:no\.?|number)|practice[ ](?:no\.?|number|code))"
+)
+#: the first words of the identifier labels (the anchor of the labelled-id rule)
+_ID_LABEL_ANCHOR = word_start(
+    "mrn mr med record acc account patient pt person member subscriber beneficiary study exam visit"
+    " encounter episode case specimen requisition req order claim policy group plan insurance health"
+    " device implant unit chart billing lab sample document report id csn fin har ein npi dea upin uid udi"
+    " serial s/n sn lot batch model catalog cat ref license licence dl certificate plate vin ip ticket"
+    " confirmation tracking barcode ris pacs ipp nda pid hospital k-number knumber fall auftrags patienten"
+    " pat n° dossier badge employee staff series rxh examen uhid our your opd cr hosp dict job reg provider"
+    " urn chi nhi ihi pps ramq hcn mbi phin gmc nmc hcpc cpso cpsbc cpsa ahpra agb big riziv inami imc mcn"
+    " rpps adeli lanr bsnr prescriber practice"
 )
 #: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
 _ID_VALUE = (
@@ -1602,6 +1829,7 @@ def identifier_rules() -> list[Rule]:
             r"(?P<phi>(?:\d|x|\*){3}[- .]?(?:\d|x|\*){2}[- .]?\d{4})\b",
             0.9,
             flags=NOCASE,
+            anchor=word_start("ss soc"),
         ),
         rule(
             "ID",
@@ -1609,7 +1837,7 @@ def identifier_rules() -> list[Rule]:
             rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|nr|n°|#)\.?)?[ ]*[:#=|]?[ ]*#?[ ]*"
             rf"(?P<phi>(?i:{_ID_VALUE}))",
             0.85,
-            anchor=rf"\b{_ID_LABEL}(?![a-z])",
+            anchor=_ID_LABEL_ANCHOR,
         ),
         rule(
             "ID",
@@ -1633,6 +1861,7 @@ def identifier_rules() -> list[Rule]:
             "grouped number",
             r"(?<![\d.])\b[A-Z]{0,4}\d{2,}(?:[-.]\d{2,}){2,4}\b(?![.]\d)",
             0.6,
+            trigger=r"\d{2}[-.]\d{2,}[-.]\d{2}",
         ),
         rule("ID", "year-serial", r"\b[A-Z]{0,4}-?(?:19|20)\d{2}-[A-Z]{0,3}\d{4,10}\b", 0.7),
         rule(
@@ -1645,6 +1874,18 @@ def identifier_rules() -> list[Rule]:
 
 
 # -------------------------------------------------------------------------------- phones, web, ages
+#: top-level domains of bare domain names
+_DOMAINS = (
+    r"com|org|net|edu|gov|health|io|us|info|local|uk|de|fr|nl|eu|ca|au|nz|ie|ch|dk|se|fi|pl|pt|jp|internal"
+    r"|lan|intranet|nhs|co"
+)
+#: pager, extension and phone labels, lower case (anchor)
+_PAGER_ANCHOR = word_start(
+    "pager pgr pg beeper bpr bleep blp page paged ext extension x phone tel telephone fax cell mobile"
+    " callback call vocera spectralink"
+)
+
+
 def contact_rules() -> list[Rule]:
     """Telephone, fax, pager and extension numbers, e-mail addresses and URLs."""
     sep = r"(?:[ ]?[./–-][ ]?|[ ])?"
@@ -1653,7 +1894,14 @@ def contact_rules() -> list[Rule]:
         r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
     )
     return [
-        rule("PHONE", "phone", number + extension, 0.75, flags=NOCASE),
+        rule(
+            "PHONE",
+            "phone",
+            number + extension,
+            0.75,
+            flags=NOCASE,
+            trigger=r"\d{3}(?:[ ]?[./–-][ ]?|[ ])?\d{4}",
+        ),
         rule(
             "PHONE",
             "international",
@@ -1714,6 +1962,7 @@ def contact_rules() -> list[Rule]:
             r"(?P<phi>#?[ ]?\d"
             r"[\d-]{2,9}\d)\b",
             0.75,
+            anchor=_PAGER_ANCHOR,
         ),
         rule(
             "PHONE",
@@ -1730,6 +1979,7 @@ def contact_rules() -> list[Rule]:
             r"|five|six|seven|eight|nine|double[ ](?:zero|oh|one|two|three|four|five|six|seven|eight"
             r"|nine))){6,}\b)",
             0.6,
+            anchor=word_start("zero oh one two three four five six seven eight nine"),
         ),
         rule(
             "EMAIL",
@@ -1748,11 +1998,10 @@ def contact_rules() -> list[Rule]:
         rule(
             "URL",
             "bare domain",
-            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|health|io|us|info|local|uk|de|fr|nl|eu|ca"
-            r"|au|nz|ie|ch|dk|se|fi|pl|pt|jp|internal|lan|intranet|nhs|co)(?:/[^\s<>\"'"
-            r"]*[^\s<>\"'.,;:)\]])?\b",
+            rf"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_DOMAINS})(?:/[^\s<>\"']*[^\s<>\"'.,;:)\]])?\b",
             0.7,
             flags=NOCASE,
+            trigger=rf"\.(?:{_DOMAINS})\b",
         ),
         rule(
             "URL",
@@ -1773,6 +2022,7 @@ def contact_rules() -> list[Rule]:
 def age_rules() -> list[Rule]:
     """Ages above 89 (HIPAA Safe Harbor): ``92-year-old``, ``94 yo``, ``92Y``, ``92 F``, ``age 97``."""
     old = r"(?:0?9\d|1[0-2]\d)"
+    aged = rf"(?<![\d.])\b{old}(?!\d)"
     unit = (
         r"(?:years?|yrs?|y/?o|y\.o\.?|yo[mf]?|y|yr[ -]old|year[ -]old|-?years?-old|[mf]|male|female|man|woman"
         r"|gentleman|lady|boy|girl|/[mf]|j\.|jr\.?|jaar|jahre?n?|j[äa]hrige[rnms]?|j[äa]hrig|ans?|anni|años)"
@@ -1784,8 +2034,16 @@ def age_rules() -> list[Rule]:
             rf"(?<![\d.])\b{old}[ -]*(?:{unit})\b(?:[ -]*(?:old|of[ ]age))?\.?(?<![ -])",
             0.85,
             flags=NOCASE,
+            lowered_trigger=aged,
         ),
-        rule("AGE", "age compact", rf"(?<![\d.])\b{old}(?:y|yo|yr|m|f)\b", 0.8, flags=NOCASE),
+        rule(
+            "AGE",
+            "age compact",
+            rf"(?<![\d.])\b{old}(?:y|yo|yr|m|f)\b",
+            0.8,
+            flags=NOCASE,
+            lowered_trigger=aged,
+        ),
         rule(
             "AGE",
             "age after label",
@@ -1840,7 +2098,7 @@ def age_rules() -> list[Rule]:
 
 
 #: a DICOM element's value as dumps print it: ``[VALUE]`` (dcmdump, dump listings) or ``'VALUE'`` (pydicom)
-_DICOM_VALUE = r"[ ]*:?[ ]*[\['\"](?P<phi>[^\]'\"\n]{1,128}?)[\]'\"]"
+_DICOM_VALUE = r"[ ]*:?[ ]*(?<!\p{L})[\['\"](?P<phi>[^\]'\"\n]{1,128}?)[\]'\"]"
 #: attribute keywords (or their spaced names) whose values identify a place, a facility, a phone or a record
 _DICOM_KEYS = {
     "HOSPITAL": r"institution[ ]?(?:department[ ]?)?name",
@@ -1851,6 +2109,20 @@ _DICOM_KEYS = {
         r"|study[ ]?id|requested[ ]?procedure[ ]?id|admission[ ]?id|(?:sop[ ]?)?instance[ ]?uid"
         r"|study[ ]?instance[ ]?uid|series[ ]?instance[ ]?uid|medical[ ]?record[ ]?locator"
     ),
+}
+
+
+#: DICOM tags (group, element) whose values identify someone, by the type reported: dumps such as dcmdump's
+#: print the tag and the value first and the keyword last (``(0008,0050) SH [A123]  # AccessionNumber``)
+_DICOM_TAGS = {
+    "NAME": "0008,0090 0008,1048 0008,1050 0008,1060 0008,1070 0010,0010 0010,1001 0010,1060 0032,1032",
+    "HOSPITAL": "0008,0080 0008,1040",
+    "LOCATION": "0008,0081 0010,1040 0038,0300",
+    "PHONE": "0008,0094 0010,2154",
+    "ACCESSION": "0008,0050",
+    "MRN": "0010,0020 0010,1000",
+    "DEVICE_ID": "0008,1010 0018,1000",
+    "ID": "0020,0010 0040,1001 0038,0010 0040,0009",
 }
 
 
@@ -1879,6 +2151,19 @@ def dicom_rules() -> list[Rule]:
                 rf"(?i:\b(?:{keys}))\b[^\n\['\"]{{0,24}}?{_DICOM_VALUE}",
                 0.85,
                 strong=True,
+                anchor=rf"\b(?:{keys})",
+            )
+        )
+    for entity, tags in _DICOM_TAGS.items():
+        numbers = "|".join(tag.replace(",", ",[ ]?") for tag in tags.split())
+        rules.append(
+            rule(
+                entity,
+                f"DICOM {entity.lower()} tag",
+                rf"\((?:{numbers})\)[^\n\['\"]{{0,48}}?{_DICOM_VALUE}",
+                0.85,
+                strong=True,
+                trigger=r"\(\d{4},",
             )
         )
     return rules

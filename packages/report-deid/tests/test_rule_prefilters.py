@@ -26,6 +26,8 @@ EXTRA = [
     "Sincerely,\n\nMargit Ødegård, MD\nInstitution Name: ['Kessie General']\nfax 555 201 9984",
     "Seen Christmas 2021 by nurse Priya. Hôpital de la Croix-Rousse, 69004 Lyon. xr.kessie.nhs.uk",
     "Aged 94y, 101-year-old, born 1931 in Great Snoring. Room 12B bed 4. 92F.",
+    # case folding is not lower-casing: ligatures and the sharp s (PDF text, German)
+    "Pain since the ﬁfth. She is ninety-ﬁve years old. Hauptstraße 4, STRASSE 9. Seen on the ﬁrst.",
 ]
 
 

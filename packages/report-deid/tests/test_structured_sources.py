@@ -105,6 +105,28 @@ def test_table_pipe_and_tab_separators() -> None:
     assert found == {"Hoekstra, Sjoukje": "NAME", "4410873": "MRN", "Larch": "LOCATION"}
 
 
+def test_hl7_sub_components_and_authority_namespace() -> None:
+    text = (
+        "OBR|1"
+        + "|" * 31
+        + "1234&JONES&BOB^20260311^20260312^RAD\rPID|||88^^^CUH&1.2.3&ISO~9^^^NHS&2&ISO"
+    )
+    found = {text[d.start : d.end]: d.entity_type for d in hl7_fields(text)}
+    assert found["JONES&BOB"] == "NAME"  # the dates after the sub-components stay out
+    assert found["CUH"] == "HOSPITAL"
+    assert "NHS" not in found
+
+
+def test_prose_and_shifted_rows_are_no_table() -> None:
+    prose = "Name, address, and phone were verified.\nLungs clear, heart normal, no effusion."
+    assert table_columns(prose) == []
+    assert table_columns("Patient, doctor, nurse.\nHe had pain, fever, cough.") == []
+    # an unquoted comma in a value would shift the MRN column: the row is left to the other rules
+    assert table_columns("Name,MRN,Exam\nSmith, John,K1234,XR HIP") == []
+    markdown = "| Name | MRN | DOB |\n|---|---|---|\n| Ada Quux | K1 | 1/2/3 |"
+    assert {markdown[d.start : d.end] for d in table_columns(markdown)} == {"Ada Quux", "K1"}
+
+
 def test_no_table_without_a_typed_header() -> None:
     assert table_columns("a, b, c\n1, 2, 3\n") == []
     assert table_columns("Findings, as before, unchanged.\nSmith, Jones, Brown\n") == []

@@ -4,8 +4,8 @@ RIS and PACS exports often carry the HL7 v2 message a report came in (``MSH|^~\&
 the identifiers have no label: a segment's fields are separated by ``|``, the components of a field by ``^``,
 repetitions by ``~`` and sub-components by ``&``, and the position says what a value is (``PID-5`` is the
 patient's name as ``FAMILY^GIVEN^MIDDLE^SUFFIX^PREFIX``, ``PID-11`` the address as
-``STREET^OTHER^CITY^STATE^ZIP^COUNTRY``). This module reads segments at the start of a line (or after a
-carriage return) and reports:
+``STREET^OTHER^CITY^STATE^ZIP^COUNTRY``). This module reads segments that start a line (or follow a
+carriage return) with no indent or quote mark before them, and reports:
 
 - person names (``XPN``, ``XCN``, ``NDL``): patient, mother's maiden name, alias, next of kin, guarantor,
   attending, referring, consulting, admitting, ordering, verifying, entering, copied-to and interpreting
@@ -147,12 +147,10 @@ def _split(text: str, start: int, end: int, separator: str) -> Iterator[tuple[in
 
 def _values(text: str, kind: str, start: int, end: int) -> Iterator[Detection]:
     """The detections of one field repetition ``text[start:end]`` of ``kind``."""
-    sub = (
-        "&"
-        if kind == "clinician" and "^" not in text[start:end] and "&" in text[start:end]
-        else "^"
-    )
-    parts = list(_split(text, start, end, sub))
+    parts = list(_split(text, start, end, "^"))
+    if kind == "clinician" and "&" in text[parts[0][0] : parts[0][1]]:
+        # a name in sub-components (OBR-32 interpreter: ``ID&FAMILY&GIVEN^start^end^place``)
+        parts = list(_split(text, parts[0][0], parts[0][1], "&"))
 
     def span(first: int, last: int, entity: str) -> Iterator[Detection]:
         """One span over components ``first..last`` (1-based), trimmed to the non-empty ones."""
@@ -169,9 +167,10 @@ def _values(text: str, kind: str, start: int, end: int) -> Iterator[Detection]:
     elif kind.startswith("id:"):
         yield from span(1, 1, kind[3:])
         if kind == "id:MRN" and len(parts) >= 4:
-            authority = text[parts[3][0] : parts[3][1]]
+            authority = text[parts[3][0] : parts[3][1]].split("&")[0]  # NAMESPACE&OID&ISO
             if authority.upper() not in _NATIONAL and _LETTER.search(authority):
-                yield from span(4, 4, "HOSPITAL")
+                at = parts[3][0]
+                yield Detection(at, at + len(authority), "HOSPITAL", FIELD_SCORE, True)
     elif kind == "address":
         for index in _ADDRESS_PARTS:
             if index <= len(parts):

@@ -63,6 +63,8 @@ class Rule:
         on_lowered: the pattern runs case-sensitively on the lower-cased text. :func:`rule` sets it for a
             case-insensitive pattern with no upper-case letter or case class (:func:`case_free`): a
             case-insensitive scan costs the ``regex`` module two to seven times a case-sensitive one.
+        fallback: the case-insensitive pattern of an ``on_lowered`` rule, run instead on a text whose lower
+            case differs from its case folding (:func:`lowers_like_casefold`).
     """
 
     entity: str
@@ -74,6 +76,7 @@ class Rule:
     anchor: regex.Pattern[str] | None = None
     lowered_trigger: bool = False
     on_lowered: bool = False
+    fallback: regex.Pattern[str] | None = None
 
     def find(self, text: str) -> list[Detection]:
         """Every match in ``text`` as a detection (the ``phi`` group's span when the pattern has one).
@@ -82,33 +85,40 @@ class Rule:
         state code) runs its full pattern only on windows of :data:`WINDOW` characters around the trigger's
         hits, cut at line breaks and spaces, so costly patterns cost nothing on reports without the trigger.
         """
-        has_group = "phi" in self.pattern.groupindex
-        subject = lowered(text) if self.on_lowered else text
+        pattern, subject = self.pattern, text
+        if self.on_lowered:
+            if lowers_like_casefold(text):
+                subject = lowered(text)
+            elif self.fallback is not None:
+                pattern = self.fallback
+        has_group = "phi" in pattern.groupindex
         if self.anchor is not None:
-            return list(self._anchored(text, subject, has_group))
+            return list(self._anchored(text, subject, pattern, has_group))
         entity, score, strong = self.entity, self.score, self.strong
         if self.trigger is None:
             if has_group:
-                spans = (m.span("phi") for m in self.pattern.finditer(subject))
+                spans = (m.span("phi") for m in pattern.finditer(subject))
             else:
-                spans = (m.span() for m in self.pattern.finditer(subject))
+                spans = (m.span() for m in pattern.finditer(subject))
             return [Detection(a, b, entity, score, strong) for a, b in spans if b > a]
         found = []
         for start, end in trigger_windows(self.trigger, text, lower=self.lowered_trigger):
-            for match in self.pattern.finditer(subject[start:end]):
+            for match in pattern.finditer(subject[start:end]):
                 a, b = match.span("phi") if has_group else match.span()
                 if b > a:
                     found.append(Detection(start + a, start + b, entity, score, strong))
         return found
 
-    def _anchored(self, text: str, subject: str, has_group: bool) -> Iterator[Detection]:
+    def _anchored(
+        self, text: str, subject: str, pattern: regex.Pattern[str], has_group: bool
+    ) -> Iterator[Detection]:
         """Matches in ``subject`` tried only where :attr:`anchor` hits the lower-cased ``text``."""
         assert self.anchor is not None
         end = -1
         for hit in self.anchor.finditer(lowered(text)):
             if hit.start() < end:
                 continue
-            match = self.pattern.match(subject, hit.start())
+            match = pattern.match(subject, hit.start())
             if match is None:
                 continue
             end = match.end()
@@ -117,7 +127,7 @@ class Rule:
                 yield Detection(start, stop, self.entity, self.score, self.strong)
 
 
-_LOWERED: list[str] = ["", ""]
+_LOWERED: list[object] = ["", "", True]
 
 
 def lowered(text: str) -> str:
@@ -129,8 +139,18 @@ def lowered(text: str) -> str:
         low = text.lower()
         if len(low) != len(text):
             low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-        _LOWERED[0], _LOWERED[1] = text, low
-    return _LOWERED[1]
+        _LOWERED[0], _LOWERED[1], _LOWERED[2] = text, low, low == text.casefold()
+    return str(_LOWERED[1])
+
+
+def lowers_like_casefold(text: str) -> bool:
+    """Whether lower-casing ``text`` equals case-folding it (no ``ß``, ``ﬁ``, ``ſ``, ``İ``, ...).
+
+    Only then does a case-sensitive scan of :func:`lowered` text find what a case-insensitive scan of the text
+    finds: the ``regex`` module folds case fully (``ss`` matches ``ß``, ``fi`` matches ``ﬁ``).
+    """
+    lowered(text)
+    return bool(_LOWERED[2])
 
 
 #: the windows of the last text per trigger expression (rules that share a trigger compute them once)
@@ -206,6 +226,7 @@ def rule(
     on_lowered = (bool(flags & regex.IGNORECASE) or not cased_letters(pattern)) and case_free(
         pattern
     )
+    fallback = regex.compile(pattern, flags | regex.IGNORECASE) if on_lowered else None
     if on_lowered:
         pattern, flags = _INLINE_NOCASE.sub("(?:", pattern), flags & ~regex.IGNORECASE
     return Rule(
@@ -218,6 +239,7 @@ def rule(
         compiled_anchor,
         lowered_trigger is not None,
         on_lowered,
+        fallback,
     )
 
 

@@ -4,14 +4,15 @@ A RIS worklist or an audit log exported as CSV, tab- or pipe-separated text name
 (``"Accession","MRN","Surname","Forename","DOB",...``) and then gives bare values, many of which no pattern
 can recognise alone (``"FROST","Hope"``). This module finds a header line, maps each column name to a PHI type
 (:data:`COLUMN_TYPES`: ``Surname`` -> NAME, ``Location`` -> LOCATION, ``MRN`` -> MRN, ...) and reports the
-values of those columns on the rows below it, for as long as the rows keep the header's shape (the same
-separator, within one field of the same count).
+values of those columns on the rows below it, for as long as the rows keep the header's shape.
 
-A header line has at least three fields, split by the separator it holds most of (``,``, tab, ``|``, ``;``),
-outside double quotes; every field is short, has no digit, and at least one maps to a type. Values that are
-empty, a placeholder (``-``, ``n/a``) or, for a name, digits only are skipped. Dates and times are left to the
-date rules. The allow-list still applies (a ``User`` column may hold a system's name). Time is linear in the
-text.
+A header line has at least three fields, split by the separator it holds most of outside double quotes
+(``,``, tab, ``|``, ``;``); it does not end like a sentence (``.``), every field is short (three words at
+most) with no digit, and at least two map to a type. A row must have exactly the header's number of fields
+(an unquoted separator inside a value would shift the columns after it). Values that are empty, a
+placeholder (``-``, ``n/a``), a table rule (``---``) or, for a name, digits only are skipped. Dates and times
+are left to the date rules. The allow-list still applies (a ``User`` column may hold a system's name). Time
+is linear in the text.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ COLUMN_TYPES = {
 }
 _HEADER_FIELD = regex.compile(r"[\p{L}][\p{L} ./#_'’()-]{0,30}")
 _LETTER = regex.compile(r"\p{L}")
+_QUOTED = regex.compile(r'"[^"\n]*"')
+#: a Markdown or ASCII table rule (``---``, ``:--:``, ``===``)
+_RULE_LINE = regex.compile(r"[-:=+ ]+")
 _EMPTY = frozenset({"", "-", "--", "n/a", "na", "none", "null", "unknown", "?"})
 
 
@@ -67,11 +71,11 @@ def table_columns(text: str) -> list[Detection]:
         while index < len(lines):
             row_start, row_end = lines[index]
             fields = _fields(text, row_start, row_end, separator)
-            if abs(len(fields) - len(types)) > 1 or len(fields) < 3:
-                break
-            for (field_start, field_end), entity in zip(fields, types, strict=False):
+            if len(fields) != len(types):
+                break  # an unquoted separator inside a value would shift every column after it
+            for (field_start, field_end), entity in zip(fields, types, strict=True):
                 value = text[field_start:field_end]
-                if entity is None or value.lower() in _EMPTY:
+                if entity is None or value.lower() in _EMPTY or _RULE_LINE.fullmatch(value):
                     continue
                 if entity == "NAME" and not _LETTER.search(value):
                     continue
@@ -92,16 +96,18 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def _header(text: str, start: int, end: int) -> tuple[str, list[str | None]] | None:
     """The separator and the PHI type of each column if ``text[start:end]`` is a header line."""
-    line = text[start:end]
+    line = _QUOTED.sub("", text[start:end])
+    if line.rstrip().endswith("."):
+        return None  # a sentence, not a header
     counts = {sep: line.count(sep) for sep in _SEPARATORS}
     separator = max(counts, key=lambda sep: counts[sep])
     if counts[separator] < 2:
         return None
     names = [text[a:b].strip().lower() for a, b in _fields(text, start, end, separator)]
-    if any(not _HEADER_FIELD.fullmatch(name) for name in names if name):
+    if any(not _HEADER_FIELD.fullmatch(name) or len(name.split()) > 3 for name in names if name):
         return None
     types = [COLUMN_TYPES.get(regex.sub(r"[ ._#/()]+", " ", name).strip()) for name in names]
-    if not any(types):
+    if sum(entity is not None for entity in types) < 2:
         return None
     return separator, types
 

@@ -7,6 +7,7 @@ The 0.6.0 families themselves (names by their slot, facility sites, venues, week
 from __future__ import annotations
 
 import regex
+from report_deid import Scrubber
 from report_deid.name_contexts import is_header_phrase
 from report_deid.recognizers import CASE, Rule, lowered, radiology_rules
 from report_deid.repeated_mentions import repeated_mentions
@@ -67,3 +68,13 @@ def test_lowered_keeps_offsets() -> None:
     low = lowered(text)
     assert len(low) == len(text)
     assert regex.compile("mrn", CASE).search(low).start() == text.index("MRN")
+
+
+def test_department_after_a_comma_leaves_the_name(scrubber: Scrubber) -> None:
+    text = "From: Dr. Ngozi Adeyemi-Fox, Orthopaedics, St Anselm's Hospital"
+    out = scrubber.scrub(text).text
+    assert "Adeyemi-Fox" not in out
+    assert "Orthopaedics" in out
+    signed = scrubber.scrub("Dr Mei-Ling Ostrova, Orthopaedic Registrar, for Mr Grant").text
+    assert "Orthopaedic Registrar" in signed
+    assert "Ostrova" not in signed

@@ -238,6 +238,12 @@ KEEP = [
     "Fracture of the base of the 5th metatarsal on the 2nd view.",
     "Pain since the fall, worse on the stairs.",
     "Route of administration: oral.",
+    "No Hill-Sachs or bony Bankart.",
+    "Geen Segond-fractuur. Geen Weber-fractuur.",
+    "THA Stryker Exeter, no change expected.",
+    "Painful UKA (Oxford), radiolucency under the tibia.",
+    "Falls risk reviewed - Morse 65.",
+    "Lewis-Rorabeck II periprosthetic fracture.",
 ]
 
 

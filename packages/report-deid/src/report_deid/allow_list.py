@@ -48,7 +48,8 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"|Jones|Smith|Pott|Bosworth|Segond|Baker|Schatzker|Garden|Pauwels|Weber|Neer|Mayo|Herbert|Cobb"
     r"|Risser|Wiberg|T[öo]nnis|Crowe|Brooker|Gruen|Paprosky|Vancouver|Ahlb[äa]ck|Fairbank|Outerbridge"
     r"|Kellgren|Merchant|Rosenberg|Laurin|Judet|Lauenstein|Dunn|Ferguson|Harris|Lachman|McMurray|Thessaly"
-    r"|Apley|Beighton|Trendelenburg|Thomas|Ottawa|Pittsburgh|Hardinge|Kocher|Thompson|Austin[ ]Moore)"
+    r"|Apley|Beighton|Trendelenburg|Thomas|Ottawa|Pittsburgh|Hardinge|Kocher|Thompson|Austin[ ]Moore"
+    r"|Lewis[- ]Rorabeck|Insall[- ]Salvati|Caton[- ]Deschamps|Blackburne[- ]Peel|Morse|Maisonneuve)"
     r"(?:['’]s)?[ -](?:type[ ]|class[ ]|classification[ ]|grade[ ]|stage[ ])?(?:fractures?|fractuur|fraktur"
     r"|frakturen|verkalkung|stadium|stadien|klassifikation|zeichen|läsion|teken|classificatie|graad"
     r"|fracture[- ]dislocation"
@@ -59,6 +60,10 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"(?:Ottawa|Pittsburgh)[ ](?:ankle|knee|foot)[ ]rules?",
     r"(?:Ottawa|Pittsburgh)(?=[ ]+(?:rules?[ ]|regels[ ]|regeln[ ])?(?:positive|negative|pos|neg|positief"
     r"|negatief|positiv|negativ|positif|négatif)\b)",
+    # scores and implants named after people or places, used bare
+    r"Morse(?=[ ]\d)|Lewis[- ]Rorabeck|Insall[- ]Salvati|Caton[- ]Deschamps|Blackburne[- ]Peel",
+    r"(?<=\b(?:UKA|UKR|uni|unicompartmental|partial)[ ]\()Oxford(?=\))",
+    r"(?:H[üu]ft|Knie|Schulter)-?TEP",
     # radiology and hospital information systems
     r"Epic(?:[ ](?:Interconnect|Radiant|Hyperspace|Bridges))?|Cerner|Meditech|PowerScribe|Sectra",
     r"(?-i:Rosenberg|ROSENBERG)(?![ ]*,[ ]*\p{Lu}\p{Ll})",
@@ -66,7 +71,8 @@ ALLOW_PHRASES: tuple[str, ...] = (
     # implants, instruments and drugs named after people or places
     r"Oxford[ ](?:UKA|UKR|partial|knee|unicompartmental|uni|medial|lateral|mobile|phase|score|hip"
     r"|knee[ ]score)",
-    r"(?:Zimmer(?:[ ]Biomet)?|Biomet|Stryker|DePuy(?:[ ]Synthes)?|Synthes|Smith[ ](?:&|and)[ ]Nephew"
+    r"(?:Zimmer(?:[ ]Biomet)?|Biomet|Stryker(?=[ ]Exeter|[ ]Triathlon|[ ]Accolade|[ ]Trident)[ ]\p{L}+"
+    r"|Stryker|DePuy(?:[ ]Synthes)?|Synthes|Smith[ ](?:&|and)[ ]Nephew"
     r"|Exeter|Charnley|Persona|Attune|NexGen|Triathlon|Genesis[ ]II|Journey[ ]II|Legion|Corail|Pinnacle"
     r"|Taperloc|Trident|Accolade|Vanguard|PFC[ ]Sigma|Scorpio|Gamma[ ]nail|Austin[ ]Moore|Thompson"
     r"[ ]hemiarthroplasty|Depo-Medrol|Kenalog|Omnipaque|Visipaque|Xylocaine|Marcaine)",

@@ -885,6 +885,11 @@ _NOT_PRACTICE = (
     r"|cardiac|vascular|breast|transplant|urgent|emergency|unplanned|planned|further|prior|post|pre))"
 )
 
+#: street-name endings of German, Dutch and Scandinavian addresses ("Lindenstraße 4", "Zeeweg 88")
+_GERMANIC_STREET = (
+    r"(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|gade|vej|gatan|vägen|veien|straat|laan"
+    r"|gracht|plein)"
+)
 #: first words of the place labels and of the leading facility nouns, lower case (anchors)
 _PLACE_LABEL_ANCHOR = word_start(
     "address addr city town village county residence lives living resides brgy barangay purok sitio vill"
@@ -934,11 +939,20 @@ def location_rules() -> list[Rule]:
             r"|\b(?:calle|avenida|av\.|rua|rue|viale|piazza|plaza|paseo|camino|carrer|corso|largo|praça"
             r"|travessa|boulevard|bd\.?|chemin|allée|quai|place|straat|laan|gracht|ulica|ul\.)(?:[ ]+"
             r"(?:de|del|de[ ]la|des|du|di|della|do|da|dos|das|le|la|l'))?[ ]+(?:\p{Lu}[\p{L}'’-]*|\d+)"
-            r"(?:[ ]+\p{Lu}[\p{L}'’-]*){0,3}(?:,?[ ]+\d{1,5}[a-zA-Z]?)?"
-            r"|\b(?-i:\p{Lu}[\p{Ll}-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|gade|vej"
-            r"|gatan|vägen|veien|straat|laan|gracht|plein))[ ]+\d{1,5}[a-zA-Z]?)",
+            r"(?:[ ]+\p{Lu}[\p{L}'’-]*){0,3}(?:,?[ ]+\d{1,5}[a-zA-Z]?)?)",
             0.7,
             flags=NOCASE,
+            anchor=word_start(
+                "via calle avenida av rua rue viale piazza plaza paseo camino carrer corso largo praça"
+                " travessa boulevard bd chemin allée quai place straat laan gracht ulica ul"
+            ),
+        ),
+        rule(
+            "LOCATION",
+            "street with a Germanic suffix",
+            rf"\b\p{{Lu}}[\p{{Ll}}-]*{_GERMANIC_STREET}[ ]+\d{{1,5}}[a-zA-Z]?",
+            0.7,
+            trigger=rf"{_GERMANIC_STREET}[ ]+\d",
         ),
         rule(
             "LOCATION",
@@ -1029,6 +1043,9 @@ def location_rules() -> list[Rule]:
             rf"^[ \t]*(?P<phi>{_CITY})[ \t]*,?[ \t]*\n[ \t]*(?:[A-Z]{{1,2}}\d[A-Z\d]?[ ]?\d[A-Z]{{2}}"
             rf"|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)[ \t]*$",
             0.6,
+            # line starts whose next line is a postcode alone
+            anchor=r"^(?=[^\n]*\n[ \t]*(?:[a-z]{1,2}\d[a-z\d]?[ ]?\d[a-z]{2}|[a-z]\d[a-z][ ]?\d[a-z]\d)"
+            r"[ \t]*$)",
         ),
         rule(
             "LOCATION",

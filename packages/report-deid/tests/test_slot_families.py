@@ -202,6 +202,12 @@ FAMILIES: list[tuple[str, tuple[str, ...]]] = [
     ("Your lady from Achnasheen, Morag, fell", ("Achnasheen",)),
     ("(0008,0050) SH [QRX25B004417]   #  12, 1 AccessionNumber", ("QRX25B004417",)),
     ("(0008,0081) ST [Lindenweg 4 80805 München]   #  26, 1 InstitutionAddress", ("Lindenweg 4",)),
+    ("09:12:44 INFO user=hvanloon_k OPEN study", ("hvanloon_k",)),
+    ("-- megan.quarrie (radiology resident), attending", ("megan.quarrie",)),
+    ("Original report by P. Lindqvist. Addendum follows.", ("P. Lindqvist",)),
+    ("Final (A. Bin Rashid): nondisplaced scaphoid waist fracture.", ("A. Bin Rashid",)),
+    ("knee f/u, read by g. aldridge", ("g. aldridge",)),
+    ("pulled from PACS by tmorrowfield for the QA deck", ("tmorrowfield",)),
 ]
 KEEP = [
     "Grade 2/3 chondral loss.",
@@ -244,6 +250,9 @@ KEEP = [
     "Painful UKA (Oxford), radiolucency under the tibia.",
     "Falls risk reviewed - Morse 65.",
     "Lewis-Rorabeck II periprosthetic fracture.",
+    "Haematoma block (lidocaine 1%) given.",
+    "Exam: XR R knee 3V (skyline incl.)",
+    "user=system restart",
 ]
 
 

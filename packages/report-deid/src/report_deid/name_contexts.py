@@ -166,12 +166,34 @@ _NOT_INITIALS = frozenset(
 )
 #: a user name right after a dash at a line start, an opening bracket or "by" ("— kbaker", "(pstreet")
 _USER_NAME = regex.compile(
-    r"(?:^[ \t]*[-–—]{1,2}[ ]*|\([ ]*|\b(?:by|user|login|admin|owner)[ :]+)"
+    r"(?:^[ \t]*[-–—]{1,2}[ ]*|\([ ]*|\b(?P<cue>by|user|login|admin|owner)[ :]+)"
     r"(?P<user>[a-z]\.?[a-z]{3,14}\d{0,3})(?![\p{L}\d@'’-]|\.[a-z])",
     _FLAGS,
 )
 
 
+#: a user name in a log's key=value pair ("user=vdberg_j", "login: mzoutendijk")
+_USER_KEY = regex.compile(
+    r"\b(?:user|usr|uid|login|operator|username|userid|user_id)[ ]?[=:][ ]?(?P<user>[A-Za-z][\w.-]{2,30})"
+    r"(?![\w@])",
+    _FLAGS,
+)
+#: accounts that are no person
+_SYSTEM_USERS = frozenset(
+    "system admin administrator root service interface guest unknown auto batch".split()
+)
+#: a ``first.last`` handle outside an e-mail address or a URL ("-- ryan.oshea (radiology resident)")
+_DOTTED_HANDLE = regex.compile(
+    r"(?<![\w.@/:])(?P<user>[a-z]{2,15}\.[a-z][a-z'’-]{1,20})(?![\w@/]|\.[a-z])", _FLAGS
+)
+#: an initial and a surname after "by" or in brackets ("Original report by P. Lindqvist", "Final (A. Bin
+#: Rashid)", "read by g. aldridge", "BY T. ESPINOZA-RICH")
+_INITIAL_SURNAME_AFTER_BY = regex.compile(
+    r"(?:\b(?i:by)[:\t ]+|\()(?P<name>\p{L}\.[ ]?(?:\p{L}\.[ ]?)?(?:(?i:bin|ibn|van|de|da|du|le|la|al|el)"
+    r"[ -])?(?P<surname>\p{L}[\p{L}'’]+(?:-\p{L}[\p{L}'’]+)?))(?=[ ]*(?:$|[,.;:)(]|[ ](?:at|on|in|for|and"
+    r"|\d)))",
+    _FLAGS,
+)
 #: ``Last, First`` between tabs or wide gaps, as worklists print them ("YOUNG, Hope", "Ferreira da Silva,
 #: Inês")
 #: a name word: Title case (after a particle, or "al-"), or upper case of two letters or more ("O'NEILL")
@@ -471,10 +493,25 @@ def context_names(text: str) -> list[Detection]:
         if is_vocabulary(user.replace(".", "")) or plain(user) in first_names:
             continue
         surname = (user.split(".", 1)[-1] if "." in user else user[1:]).rstrip("0123456789")
-        if ("." in user and not is_vocabulary(surname)) or (
-            surname in surnames and surname not in COMMON_WORDS
+        if (
+            ("." in user and not is_vocabulary(surname))
+            or (surname in surnames and surname not in COMMON_WORDS)
+            # after "by" or "user", a handle no dictionary has ("by asokolov")
+            or (match["cue"] and len(surname) >= 5 and not is_vocabulary(surname))
         ):
             add(match.start("user"), match.end("user"), 0.55)
+    for match in _USER_KEY.finditer(text):
+        user = match["user"]
+        if not is_vocabulary(user) and plain(user) not in _SYSTEM_USERS:
+            add(match.start("user"), match.end("user"), 0.6)
+    for match in _DOTTED_HANDLE.finditer(text):
+        first, last = match["user"].split(".", 1)
+        if first in first_names and not is_vocabulary(last) and last not in COMMON_WORDS:
+            add(match.start("user"), match.end("user"), 0.55)
+    for match in _INITIAL_SURNAME_AFTER_BY.finditer(text):
+        surname = match["surname"]
+        if not is_header_phrase(surname) and (word_ok(surname) or surname.isupper()):
+            add(match.start("name"), match.end("name"), 0.65)
 
     def any_name(words: list[str]) -> bool:
         """At least one census name or unknown word, and not every word vocabulary."""

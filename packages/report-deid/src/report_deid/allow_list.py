@@ -99,3 +99,24 @@ def inside_allowed(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     """
     index = bisect.bisect_right(spans, (start, float("inf"))) - 1
     return index >= 0 and spans[index][1] >= end
+
+
+#: a space, hyphen or apostrophe inside an allowed phrase: an eponym and its noun ("Hill-Sachs")
+_TWO_PARTS = regex.compile(r"\w[ '’-]\w")
+
+
+def overlaps_allowed_phrase(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``[start, end)`` overlaps an allow-listed phrase of two parts in ``text`` (``spans`` as above).
+
+    A capitalised run that takes in all or half of an eponym phrase ("No Hill" of "No Hill-Sachs", "Geen
+    Segond-fractuur", "PT HAS BAKER'S CYST HX") is the eponym and its context, not a person or a place. A
+    one-word term ("MRI" of "Fernhill MRI", the brand "Zimmer" of "Station B4 Zimmer 12") can be part of a
+    name and does not count. ``O(log n)`` to find the last span starting before ``end``.
+    """
+    index = bisect.bisect_left(spans, (end,)) - 1
+    while index >= 0 and spans[index][1] > start:
+        phrase_start, phrase_end = spans[index]
+        if _TWO_PARTS.search(text, phrase_start, phrase_end):
+            return True
+        index -= 1
+    return False

@@ -13,14 +13,13 @@ every rule scores above the threshold).
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import regex
 
-from report_deid.allow_list import allowed_spans, inside_allowed
+from report_deid.allow_list import allowed_spans, inside_allowed, overlaps_allowed_phrase
 from report_deid.errors import ModelNotFoundError
 from report_deid.hl7_fields import hl7_fields
 from report_deid.name_contexts import context_names, is_header_phrase
@@ -112,7 +111,14 @@ class DetectionEngine:
             d
             for d in self._candidates(folded)
             if d.strong
-            or not (inside_allowed(d.start, d.end, allowed) or cuts_allowed(folded, d, allowed))
+            or not (
+                inside_allowed(d.start, d.end, allowed)
+                # names and places found without a cue: not over an eponym phrase ("Geen Segond-fractuur")
+                or (
+                    d.entity_type in _NAMED_TYPES
+                    and overlaps_allowed_phrase(folded, d.start, d.end, allowed)
+                )
+            )
         ]
         merged = merge_overlaps(kept)
         # second passes that read the spans found so far: towns beside places, repeated mentions
@@ -147,29 +153,6 @@ class DetectionEngine:
 #: types that make up one address when only spaces and commas separate them ("12 Oak St, Springfield, IL")
 PLACE_TYPES = frozenset({"LOCATION", "HOSPITAL"})
 _MAX_GAP = 3
-
-
-def cuts_allowed(text: str, detection: Detection, allowed: list[tuple[int, int]]) -> bool:
-    """Whether a name or place ``detection`` overlaps an allow-listed phrase of two parts.
-
-    A capitalised run that takes in all or half of an eponym phrase ("No Hill" of "No Hill-Sachs", "Geen
-    Segond-fractuur", "PT HAS BAKER'S CYST HX") is the eponym and its context, not a person or a place. A
-    one-word allowed term ("MRI" of "Fernhill MRI", the brand "Zimmer" of "Station B4 Zimmer 12") can be
-    part of a name and does not count. Spans found on a strong cue (a title, a label) are not asked.
-    """
-    if detection.entity_type not in _NAMED_TYPES:
-        return False
-    index = bisect.bisect_left(allowed, (detection.end,)) - 1
-    while index >= 0 and allowed[index][1] > detection.start:
-        start, end = allowed[index]
-        if _TWO_PARTS.search(text, start, end):
-            return True
-        index -= 1
-    return False
-
-
-#: a space, hyphen or apostrophe inside an allowed phrase: an eponym and its noun ("Hill-Sachs")
-_TWO_PARTS = regex.compile(r"\w[ '’-]\w")
 
 
 #: a comma then only header words at the end of a name or facility ("X Y, Orthopaedic Registrar")

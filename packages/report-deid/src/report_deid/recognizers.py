@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 
@@ -62,9 +63,9 @@ class Rule:
             same reason.
         on_lowered: the pattern runs case-sensitively on the lower-cased text. :func:`rule` sets it for a
             case-insensitive pattern with no upper-case letter or case class (:func:`case_free`): a
-            case-insensitive scan costs the ``regex`` module two to seven times a case-sensitive one.
-        fallback: the case-insensitive pattern of an ``on_lowered`` rule, run instead on a text whose lower
-            case differs from its case folding (:func:`lowers_like_casefold`).
+            case-insensitive scan costs the ``regex`` module two to seven times a case-sensitive one. A text
+            whose lower case is not its case folding (``ß``, ``ﬁ``: :func:`lowers_like_casefold`) is scanned
+            case-insensitively as it is.
     """
 
     entity: str
@@ -76,7 +77,6 @@ class Rule:
     anchor: regex.Pattern[str] | None = None
     lowered_trigger: bool = False
     on_lowered: bool = False
-    fallback: regex.Pattern[str] | None = None
 
     def find(self, text: str) -> list[Detection]:
         """Every match in ``text`` as a detection (the ``phi`` group's span when the pattern has one).
@@ -89,8 +89,8 @@ class Rule:
         if self.on_lowered:
             if lowers_like_casefold(text):
                 subject = lowered(text)
-            elif self.fallback is not None:
-                pattern = self.fallback
+            else:  # "ﬁ", "ß": run the pattern case-insensitively on the text itself
+                pattern = _case_insensitive(pattern.pattern, pattern.flags)
         has_group = "phi" in pattern.groupindex
         if self.anchor is not None:
             return list(self._anchored(text, subject, pattern, has_group))
@@ -127,7 +127,8 @@ class Rule:
                 yield Detection(start, stop, self.entity, self.score, self.strong)
 
 
-_LOWERED: list[object] = ["", "", True]
+#: the last text, its lower case, and whether that equals its case folding
+_LOWERED: list[tuple[str, str, bool]] = [("", "", True)]
 
 
 def lowered(text: str) -> str:
@@ -135,12 +136,12 @@ def lowered(text: str) -> str:
 
     A character whose lower case is longer (Turkish dotted I) is left as it is, so offsets never move.
     """
-    if _LOWERED[0] is not text:
+    if _LOWERED[0][0] is not text:
         low = text.lower()
         if len(low) != len(text):
             low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-        _LOWERED[0], _LOWERED[1], _LOWERED[2] = text, low, low == text.casefold()
-    return str(_LOWERED[1])
+        _LOWERED[0] = (text, low, low == text.casefold())
+    return _LOWERED[0][1]
 
 
 def lowers_like_casefold(text: str) -> bool:
@@ -150,7 +151,13 @@ def lowers_like_casefold(text: str) -> bool:
     finds: the ``regex`` module folds case fully (``ss`` matches ``ß``, ``fi`` matches ``ﬁ``).
     """
     lowered(text)
-    return bool(_LOWERED[2])
+    return _LOWERED[0][2]
+
+
+@cache
+def _case_insensitive(pattern: str, flags: int) -> regex.Pattern[str]:
+    """The case-insensitive twin of an ``on_lowered`` rule's pattern, compiled on first need only."""
+    return regex.compile(pattern, flags | regex.IGNORECASE)
 
 
 #: the windows of the last text per trigger expression (rules that share a trigger compute them once)
@@ -226,7 +233,6 @@ def rule(
     on_lowered = (bool(flags & regex.IGNORECASE) or not cased_letters(pattern)) and case_free(
         pattern
     )
-    fallback = regex.compile(pattern, flags | regex.IGNORECASE) if on_lowered else None
     if on_lowered:
         pattern, flags = _INLINE_NOCASE.sub("(?:", pattern), flags & ~regex.IGNORECASE
     return Rule(
@@ -239,7 +245,6 @@ def rule(
         compiled_anchor,
         lowered_trigger is not None,
         on_lowered,
-        fallback,
     )
 
 

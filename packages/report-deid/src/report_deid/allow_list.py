@@ -64,6 +64,11 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"Morse(?=[ ]\d)|Lewis[- ]Rorabeck|Insall[- ]Salvati|Caton[- ]Deschamps|Blackburne[- ]Peel",
     r"(?<=\b(?:UKA|UKR|uni|unicompartmental|partial)[ ]\()Oxford(?=\))",
     r"(?:H[üu]ft|Knie|Schulter)-?TEP",
+    # imaging equipment makers and their models ("GE SIGNA Artist 1.5T", "Carestream DRX-Evolution")
+    r"(?-i:(?:GE(?:[ ]Healthcare)?|Siemens(?:[ ]Healthineers)?|Philips|Agfa|Fujifilm|Fuji|Canon"
+    r"|Konica[ ]Minolta"
+    r"|Carestream|Hologic|Samsung|Shimadzu|Toshiba|Mindray|Varex|Visage|InteleViewer|IMPAX|Synapse"
+    r"|McKesson|Nuance)(?:[ ](?=[\w.+-]*[A-Z\d])[\w.+-]+){0,3})",
     # radiology and hospital information systems
     r"Epic(?:[ ](?:Interconnect|Radiant|Hyperspace|Bridges))?|Cerner|Meditech|PowerScribe|Sectra",
     r"(?-i:Rosenberg|ROSENBERG)(?![ ]*,[ ]*\p{Lu}\p{Ll})",

@@ -21,6 +21,7 @@ import regex
 
 from report_deid.allow_list import allowed_spans, inside_allowed, overlaps_allowed_phrase
 from report_deid.errors import ModelNotFoundError
+from report_deid.facility_extents import extend_facilities
 from report_deid.hl7_fields import hl7_fields
 from report_deid.name_contexts import context_names, is_header_phrase
 from report_deid.name_lexicon import lexicon_names
@@ -133,6 +134,7 @@ class DetectionEngine:
             ]
             if extra:
                 merged = merge_overlaps([*merged, *extra])
+        merged = merge_overlaps(extend_facilities(folded, merged))
         return [trim_header_tail(folded, d) for d in bridge_places(folded, merged)]
 
     def _entities(self, text: str) -> list[Detection]:

@@ -45,9 +45,11 @@ CONTEXT_SCORE = 0.6
 _FLAGS = regex.VERSION1 | regex.MULTILINE
 _CAP = TITLE_NAME
 _LOW = r"\p{Ll}[\p{Ll}\p{Mn}]+(?:['’-]\p{Ll}[\p{Ll}\p{Mn}]*)*"
+#: a lower-case surname, also with an O' or d' prefix ("o'reilly")
+_LOW_NAME = rf"(?:[od]['’])?{_LOW}"
 _ANY = r"\p{L}[\p{L}\p{Mn}]*(?:['’-]\p{L}[\p{L}\p{Mn}]*)*"
 _PARTICLE = (
-    r"(?:(?i:de|del|della|der|den|di|da|du|dos|la|le|van|von|ten|ter|bin|al|el|st\.?|mac|mc|ap|ó|o|ní|ni|nic"
+    r"(?:(?i:de|del|della|der|den|di|da|du|dos|los|las|la|le|van|von|ten|ter|bin|al|el|st\.?|mac|mc|ap|ó|o|ní|ni|nic"
     r"|mhic|ua|van[ ]der|van[ ]den|van[ ]'t|mac[ ]an|de[ ]la|dela|dos|das)[ ])"
 )
 _OPEN_QUOTE = r"[\"'‘“]"
@@ -70,6 +72,42 @@ _LOWER_AFTER_PATIENT = regex.compile(
 _LOWER_AFTER_DOCTOR = regex.compile(
     rf"(?<![\p{{L}}\d])(?i:doctor|docteur|doktor|sister|nurse|professor)[ ]+(?P<first>{_LOW})"
     rf"(?:[ ]+{_PARTICLE}{{0,2}}(?P<last>{_LOW}))?(?![\p{{L}}\d'’-])",
+    _FLAGS,
+)
+#: dictation words that end a dictated name ("dictating for patient quinlan, yetunde, mrn ...")
+_DICTATION_WORD = (
+    r"(?:mrn|dob|period|exam|new|paragraph|comma|full|stop|date|accession|end|and|at|on|re)"
+)
+#: a lower-case name the dictation names outright: "dictating on m. ochieng", "dictating for patient
+#: quinlan, yetunde, mrn ...", "this is dr fox dictating on de luca, mary period"
+_LOWER_DICTATED = regex.compile(
+    rf"(?<![\p{{L}}\d])dictat(?:ing|ion)[ ]+(?:on|for|re|regarding)[ ]+(?:(?:patient|pt)[ ]+)?"
+    rf"(?P<name>(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}(?!{_DICTATION_WORD}\b){_LOW_NAME}"
+    rf"(?:,?[ ]+(?!{_DICTATION_WORD}\b)(?:\p{{Ll}}\.|{_PARTICLE}{{0,2}}{_LOW_NAME})){{0,3}})"
+    rf"(?=[ ]*(?:$|[,.;(]|[ ]{_DICTATION_WORD}\b))",
+    _FLAGS,
+)
+#: lower-case people copied in a dictated line: "please cc dr e. iyer and g. bryant new paragraph"
+_LOWER_COPIED = regex.compile(
+    rf"(?<![\p{{L}}\d])(?:cc|copy[ ]to|copies[ ]to)[ :]+(?P<names>(?:(?:dr|doctor|mr|mrs|ms|prof)\.?[ ]+)?"
+    rf"(?:\p{{Ll}}\.[ ]?)?{_LOW_NAME}"
+    rf"(?:[ ]+(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}(?!{_DICTATION_WORD}\b){_LOW_NAME})?"
+    rf"(?:(?:,[ ]*|[ ]+and[ ]+)(?:(?:dr|doctor|mr|mrs|ms|prof)\.?[ ]+)?(?:\p{{Ll}}\.[ ]?)?{_LOW_NAME}"
+    rf"(?:[ ]+(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}(?!{_DICTATION_WORD}\b){_LOW_NAME})?){{0,3}})",
+    _FLAGS,
+)
+_COPIED_PERSON = regex.compile(
+    rf"(?<![\p{{L}}.'’-])(?:(?:dr|doctor|mr|mrs|ms"
+    rf"|prof)\.?[ ]+)?(?P<person>(?:\p{{Ll}}\.[ ]?)?(?!and\b){_LOW_NAME}"
+    rf"(?:[ ]+(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}(?!{_DICTATION_WORD}\b){_LOW_NAME})?)",
+    _FLAGS,
+)
+#: a lower-case initial and surname after a call, sign-off or patient cue ("called l. lim-bell ext. 3889",
+#: "-- z. njoroge", "pt a. park-rogers")
+_LOWER_INITIAL_NAME = regex.compile(
+    r"(?:(?<![\p{L}\d])(?:called|paged|rang|phoned|told|informed|with|to|by|per|pt|patient|cc"
+    r"|dr)[ ]+|^[ \t]*-{1,2}[ ]*)"
+    rf"(?P<name>\p{{Ll}}\.[ ]?(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}{_LOW_NAME})(?![\p{{L}}\d'’-])",
     _FLAGS,
 )
 #: relatives and staff named by their role, with no article ("Son Pieter", "secretary Lorraine")
@@ -122,7 +160,8 @@ _DOUBLE_BARREL = regex.compile(
 #: what opens an attendance list; its items run to the end of the line
 _ATTENDANCE = regex.compile(
     r"(?i:\b(?:present|attendees|attending|in[ ]attendance|attendance|apologies|participants|panel"
-    r"|mdt[ ]members|members|team|cc|copies[ ]to|distribution))[ ]*:[ ]*(?P<items>[^\n]+)",
+    r"|mdt[ ]members|members|team|cc|c\.c\.|bcc|to|copies[ ]to|distribution))(?:[ ]*:|(?<=\.))[ ]*"
+    r"(?P<items>[^\n]+)",
     _FLAGS,
 )
 _LIST_ITEM = regex.compile(r"[^,;]+", _FLAGS)
@@ -139,10 +178,23 @@ _ACTION_VERB = (
 )
 #: typists' and staff initials in their usual places; each alternative opens with its cue, so the scan is
 #: fast; the ``x`` group is the initials
+#: a sign-off line: a name alone before a quoted reply ("Melissa" above "> On ... wrote:"), a name and a
+#: clock time or a compact date ("Karimi 20:21:13", "Kiri Wanjiku-Buchanan, 20241215"), a name that opens a
+#: reply ("María, please call the clinic")
+_SIGN_OFF_LINE = regex.compile(
+    rf"^[ \t]*(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{0,2}})[ \t]*"
+    rf"(?:\n[ \t]*){{1,3}}(?=>[ ]?(?i:on)\b|-{{2,}}[ ]?(?i:original|reply|forwarded))"
+    rf"|^[ \t]*(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{0,2}}),?[ ]+"
+    rf"(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?|(?:19|20)\d{{6}})[ ]*$"
+    rf"|^[ \t]*(?P<name>{_CAP}),[ ]+(?=(?i:please|can[ ]you|could[ ]you|would[ ]you|thanks|thank[ ]you"
+    rf"|just|your|you|we)\b)",
+    _FLAGS,
+)
 _INITIALS = tuple(
     regex.compile(pattern, _FLAGS)
     for pattern in (
-        r"(?i:\b(?:typed|transcribed|transcriptionist|trans|tx|dict|dictated|typist|sec|assigned)\b[:.]?[ ]+)"
+        r"(?i:\b(?:typed|transcribed|transcriptionist|trans|tx|dict|dictated|typist|sec|assigned)\b(?:[ ]by)?"
+        r"[:.]?[ ]+)"
         r"(?P<x>[A-Za-z]{2,3})(?=[ ]+\d|[ ]*[/,;]|[ ]*$|[ ]{2})",
         r"(?<![\p{L}\d])(?P<x>[a-z]{2,3})[ ]+\d{1,2}[.:]\d{2}[ ]*$",
         r"[ ]/(?P<x>[a-z]{2,3})[ ]*$",
@@ -154,6 +206,19 @@ _INITIALS = tuple(
         rf"(?:^|[:;.][ ]*|[ ]-[ ])(?P<x>[A-Z]{{2,3}})(?=[ ]+to[ ]+{_ACTION_VERB}\b)",
     )
 )
+#: places where two or three letters can only be initials: a line of its own after a slash or dash ("/TO",
+#: "-ra"), after "typed" ("typed gp"), after a job number and a slash ("Job #1989 / mn"), after "TECH:"
+_SURE_INITIALS = tuple(
+    regex.compile(pattern, _FLAGS)
+    for pattern in (
+        r"^[ \t]*[/-](?P<x>\p{L}{2,3})[ ]*$",
+        r"(?i:\b(?:typed|transcribed)(?:[ ]by)?[:.]?[ ]+)(?P<x>\p{L}{2,3})[ ]*$",
+        r"(?i:\bjob[ ]?(?:#|no\.?|id)?[ ]*[A-Z]*\d+)[ ]*/[ ]*(?P<x>\p{L}{2,3})(?=[ ]{2}|[ ]*$)",
+        r"(?i:\b(?:tech|technologist|radiographer|rt|typist))[ ]*:[ ]*(?P<x>[A-Z]{2,3})(?=[ ]{2}|[ ]*$|\t)",
+    )
+)
+#: what a sure initials slot may still hold
+_NOT_SURE_INITIALS = frozenset("am pm na nil ok hrs and the for yes no n/a tbc".split())
 #: abbreviations that sit where initials do ("- ED", "by CT")
 _NOT_INITIALS = frozenset(
     """
@@ -430,6 +495,33 @@ def context_names(text: str) -> list[Detection]:
             )
         ):
             add(match.start("first"), match.end())
+
+    def dictated(name: str) -> bool:
+        """A lower-case name with an initial, or with a word that is a census name or no word at all."""
+        words = [w for w in regex.split(r"[ ,.]+", name) if len(w) > 1]
+        return bool(words) and (
+            regex.search(r"(?:^|[ ])\p{Ll}\.", name) is not None
+            or any(
+                len(w) >= 3 and word_ok(w) and (not is_vocabulary(w) or plain(w) in first_names)
+                for w in words
+            )
+        )
+
+    for match in _LOWER_DICTATED.finditer(text):
+        if dictated(match["name"]):
+            add(match.start("name"), match.end("name"))
+    for match in _LOWER_COPIED.finditer(text):
+        offset = match.start("names")
+        for person in _COPIED_PERSON.finditer(match["names"]):
+            if dictated(person["person"]) and not is_header_phrase(person["person"]):
+                add(offset + person.start("person"), offset + person.end("person"))
+    for match in _LOWER_INITIAL_NAME.finditer(text):
+        surname = regex.split(r"[. ]+", match["name"])[-1]
+        parts = surname.split("-")
+        if plain(surname) not in COMMON_WORDS and any(
+            not is_vocabulary(p) or plain(p) in surnames for p in parts
+        ):
+            add(match.start("name"), match.end("name"))
     for match in _LOWER_AFTER_DOCTOR.finditer(text):
         if word_ok(match["first"]) and not is_vocabulary(match["first"]):
             end = match.end() if match["last"] and word_ok(match["last"]) else match.end("first")
@@ -475,18 +567,45 @@ def context_names(text: str) -> list[Detection]:
             and not all(is_vocabulary(p) or plain(p) in COMMON_WORDS for p in parts)
         ):
             add(match.start("word"), match.end("word"), 0.55)
+    for match in _SIGN_OFF_LINE.finditer(text):
+        words = regex.findall(_CAP, match["name"])
+        if (
+            words
+            and all(plain(w) not in COMMON_WORDS for w in words)
+            and any(given(w, word_like=True) or word_ok(w) for w in words)
+            # "Arrived 14:30", "Reviewed 10:20": an inflected verb is no name
+            and not any(
+                w.lower().endswith(("ed", "ing"))
+                and plain(w) not in first_names
+                and plain(w) not in surnames
+                for w in words
+            )
+            and not is_header_phrase(match["name"])
+        ):
+            add(match.start("name"), match.end("name"))
     for match in _ATTENDANCE.finditer(text):
         items_start = match.start("items")
         items = _BRACKETS.sub(lambda m: " " * len(m[0]), match["items"])
         for item in _LIST_ITEM.finditer(items):
             named = _ITEM_NAME.match(item[0])
-            if named and any(word_ok(w) for w in regex.findall(_CAP, named["name"])):
+            words = regex.findall(_CAP, named["name"]) if named else []
+            # any name-like word, an initial ("U. Sharp") or a given name first ("Rose Good") in a list
+            if named and (
+                any(word_ok(w) for w in words)
+                or (
+                    ("." in named["name"] or (len(words) >= 2 and plain(words[0]) in first_names))
+                    and not is_header_phrase(named["name"])
+                )
+            ):
                 add(
                     items_start + item.start() + named.start("name"),
                     items_start + item.start() + named.end("name"),
                 )
     for match in (m for pattern in _INITIALS for m in pattern.finditer(text)):
         if plain(match["x"]) not in _NOT_INITIALS:
+            add(match.start("x"), match.end("x"), 0.55)
+    for match in (m for pattern in _SURE_INITIALS for m in pattern.finditer(text)):
+        if plain(match["x"]) not in _NOT_SURE_INITIALS:
             add(match.start("x"), match.end("x"), 0.55)
     for match in _USER_NAME.finditer(text):
         user = match["user"]

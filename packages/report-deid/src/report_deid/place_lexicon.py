@@ -29,6 +29,7 @@ import regex
 from report_deid.gazetteer import place_words
 from report_deid.name_contexts import is_header_phrase
 from report_deid.name_lexicon import COMMON_WORDS, EPONYM_NOUNS
+from report_deid.recognizers import STREET_SUFFIX
 from report_deid.spans import Detection
 from report_deid.vocabulary import fold_word, is_vocabulary, plain
 
@@ -179,11 +180,76 @@ def cued_places(text: str) -> list[Detection]:
         if _CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start):
             end = start + len(match["run"].rstrip(".'’&-"))
         elif not (
-            len(words) == 1 and _unknown_word(words[0]) and _IN_TOWN.match(text, match.start())
+            len(words) == 1
+            and _unknown_word(words[0])
+            and plain(words[0]) not in _SERVICE_NOUNS  # "from Rheumatology,"
+            and _IN_TOWN.match(text, match.start())
         ):
             continue
         if not _eponym_after().match(text, end):
             found.append(Detection(start, end, "LOCATION", PLACE_SCORE))
+    return found
+
+
+#: where images or a patient came from or went: after these a capitalised run is a facility even when its
+#: words
+#: are English ("films from Holy Cross dated ...", "Films at Iron Range showed:", "drove me to Bow River on")
+_IMAGING_SOURCE = regex.compile(
+    r"(?i:\b(?:films?|x-?rays?|xrs?|radiographs?|images?|imaging|priors?|records?|scans?|studies|study|mri|ct"
+    r"|reports?|results?|list|drove[ ](?:me|her|him)|transferred|transfer|sent|seen|done|taken|read)"
+    r"(?:[ ](?:19|20)\d\d)?[ ](?:from|at|to|by|via))[ ]+(?:(?i:the)[ ]+)?"
+    r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:of[ ])?\p{Lu}[\p{L}'’&-]*){0,3})"
+    r"(?=[ ]+(?i:dated|on|in|showed|shows|show|reviewed|were|was|last|yesterday|today|for|and|now|from)\b"
+    r"|[ ]*(?:[:.?;,)]|$))",
+    regex.VERSION1 | regex.MULTILINE,
+)
+#: a facility after "Ref" in a list row ("... on XR, ?MRI. Ref Pemberton.")
+_REF_SITE = regex.compile(
+    r"\bRef[ ]+(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ]\p{Lu}[\p{L}'’&-]*){0,2})(?=[ ]*(?:[.;,]|$))",
+    regex.VERSION1 | regex.MULTILINE,
+)
+
+
+#: words after "films from", "sent to" that name no facility
+_NOT_SOURCE = frozenset(
+    """
+    today yesterday tomorrow tonight outpatients inpatients outpatient inpatient home work ward theatre
+    theatres recovery resus triage reception admission discharge icu itu hdu pacs ris epic cerner gp
+    last previous prior outside external elsewhere abroad mychart dexa dxa
+    """.split()
+)
+#: nouns that make a run of ordinary words a department or service ("Sports Medicine", "Pain Clinic")
+_SERVICE_NOUNS = frozenset(
+    """
+    medicine therapy therapies surgery clinic clinics health care centre center department dept unit radiology
+    orthopaedics orthopedics rheumatology densitometry teleradiology physiotherapy physio imaging services
+    service team ward theatre injuries injury nursing pharmacy oncology cardiology neurology pathology
+    """.split()
+)
+
+
+def imaging_sources(text: str) -> list[Detection]:
+    """Facilities named bare where images came from or were sent (see :data:`_IMAGING_SOURCE`)."""
+    found = []
+    for pattern in (_IMAGING_SOURCE, _REF_SITE):
+        for match in pattern.finditer(text):
+            run = match["run"].rstrip(".'’&-")
+            words = run.split(" ")
+            if (
+                run.isupper()  # an acronym is as often a system ("sent via ERS") as a site
+                or plain(words[0]) in _NOT_PLACE_START
+                or plain(words[0]) in _NOT_SOURCE
+                or is_header_phrase(run)
+                or all(plain(w) in COMMON_WORDS for w in words)
+                or (
+                    plain(words[-1]) in _SERVICE_NOUNS
+                    and all(is_vocabulary(w) or plain(w) in COMMON_WORDS for w in words[:-1])
+                )
+                or _eponym_after().match(text, match.start("run") + len(run))
+            ):
+                continue
+            start = match.start("run")
+            found.append(Detection(start, start + len(run), "HOSPITAL", PLACE_SCORE))
     return found
 
 
@@ -218,10 +284,32 @@ def service_providers(text: str) -> list[Detection]:
 
 
 _NEXT_PLACE = regex.compile(
-    r"\)?,[ ]+(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2})"
-    r"(?=[ ]*(?:$|[,.;)\n]|[ ]\p{Lu}{1,2}\d)|[ ][-–][ ]|[ ]{2})",
+    r"\)?,[ ]+(?P<run>\p{Lu}[\p{L}'’-]*(?:[ ](?:(?:upon|on|de|la|le|sur|en)[ ])?\p{Lu}[\p{L}'’-]*){0,2})"
+    r"(?=[ ]*(?:$|[,.;)\n]|[ ]\p{Lu}{1,2}\d|[ ]\d{4,5}\b)|[ ][-–][ ]|[ ]{2})",
     regex.VERSION1 | regex.MULTILINE,
 )
+#: a postal code right after a town that ends an address ("Dubbo 8149,", "Tralee F89 D9S1")
+_CODE_AFTER_TOWN = regex.compile(
+    r"[ ]+(?:\d{4,5}(?:-\d{4})?|[A-Z]\d{2}[ ]?[A-Z0-9]{4}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d"
+    r"|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2})(?=[ ]*(?:$|[,;.)]|[ ]{2}))",
+    regex.VERSION1 | regex.MULTILINE,
+)
+
+
+#: a street name at the end of a span ("Ivy Lodge, Chestnut St"): the next run is the town
+_ENDS_IN_STREET = regex.compile(rf"[ ](?=\p{{Lu}})(?i:{STREET_SUFFIX})\.?$", regex.VERSION1)
+
+
+def _not_a_town(run: str) -> bool:
+    """Header words, a weekday or month, or only radiology words: what follows an address but is no town."""
+    words = run.split(" ")
+    return (
+        is_header_phrase(run)
+        or plain(words[0]) in _NOT_PLACE_START
+        or all(plain(w) in COMMON_WORDS for w in words)
+    )
+
+
 #: the site of a facility after a dash ("Beth Israel Lahey - Burlington", "St. Luke's Medical Center - Global
 #: City"); a department there is not a site
 _SITE = regex.compile(
@@ -298,8 +386,24 @@ def places_beside_places(text: str, detections: list[Detection]) -> list[Detecti
         if d.entity_type not in ("LOCATION", "HOSPITAL"):
             continue
         match = _NEXT_PLACE.match(text, d.end)
-        if match and any(_unknown_word(word) for word in match["run"].split(" ")):
-            found.append(Detection(match.start("run"), match.end("run"), "LOCATION", PLACE_SCORE))
+        if (
+            match
+            and (
+                any(_unknown_word(word) for word in match["run"].split(" "))
+                # the town after a street is a town even when it is a word ("2140 Buckeye Brae, Mallow")
+                or (
+                    d.entity_type == "LOCATION"
+                    and (
+                        any(ch.isdigit() for ch in text[d.start : d.end])
+                        or _ENDS_IN_STREET.search(text, d.start, d.end) is not None
+                    )
+                    and not _not_a_town(match["run"])
+                )
+            )
+        ):
+            code = _CODE_AFTER_TOWN.match(text, match.end("run"))
+            end = code.end() if code else match.end("run")
+            found.append(Detection(match.start("run"), end, "LOCATION", PLACE_SCORE))
         alias = _ALIAS.match(text, d.end) if d.entity_type == "HOSPITAL" else None
         if alias and not all(plain(w) in _NOT_SITE for w in alias["run"].split(" ")):
             found.append(Detection(alias.start("run"), alias.end("run"), "HOSPITAL", PLACE_SCORE))
@@ -357,5 +461,6 @@ def lexicon_places(text: str) -> list[Detection]:
                 break
     seen = {(d.start, d.end) for d in found}
     found.extend(d for d in cued_places(text) if (d.start, d.end) not in seen)
+    found.extend(imaging_sources(text))
     found.extend(service_providers(text))
     return found

@@ -58,9 +58,10 @@ class Rule:
         trigger: a cheap expression every match contains (the pattern runs only in windows around it).
         anchor: a case-sensitive expression, run on the lower-cased text, that every match starts with (a
             label word): the pattern is tried only where it hits. A case-insensitive alternation of label
-            words costs about three times a case-sensitive one on lower-cased text.
+            words costs about three times a case-sensitive one on lower-cased text. A text whose lower case
+            is not its case folding (``ﬁrst``) is scanned whole instead.
         lowered_trigger: the trigger is written in lower case and runs on the lower-cased text, for the
-            same reason.
+            same reasons.
         on_lowered: the pattern runs case-sensitively on the lower-cased text. :func:`rule` sets it for a
             case-insensitive pattern with no upper-case letter or case class (:func:`case_free`): a
             case-insensitive scan costs the ``regex`` module two to seven times a case-sensitive one. A text
@@ -86,16 +87,18 @@ class Rule:
         hits, cut at line breaks and spaces, so costly patterns cost nothing on reports without the trigger.
         """
         pattern, subject = self.pattern, text
+        folds_like_lower = lowers_like_casefold(text)
         if self.on_lowered:
-            if lowers_like_casefold(text):
+            if folds_like_lower:
                 subject = lowered(text)
             else:  # "ﬁ", "ß": run the pattern case-insensitively on the text itself
                 pattern = _case_insensitive(pattern.pattern, pattern.flags)
         has_group = "phi" in pattern.groupindex
-        if self.anchor is not None:
+        # an anchor is a lower-case word; "ﬁrst name" lower-cases to a word it does not spell: scan plainly
+        if self.anchor is not None and folds_like_lower:
             return list(self._anchored(text, subject, pattern, has_group))
         entity, score, strong = self.entity, self.score, self.strong
-        if self.trigger is None:
+        if self.trigger is None or (self.lowered_trigger and not folds_like_lower):
             if has_group:
                 spans = (m.span("phi") for m in pattern.finditer(subject))
             else:
@@ -115,16 +118,30 @@ class Rule:
         """Matches in ``subject`` tried only where :attr:`anchor` hits the lower-cased ``text``."""
         assert self.anchor is not None
         end = -1
-        for hit in self.anchor.finditer(lowered(text)):
-            if hit.start() < end:
+        for hit in anchor_hits(self.anchor, text):
+            if hit < end:
                 continue
-            match = pattern.match(subject, hit.start())
+            match = pattern.match(subject, hit)
             if match is None:
                 continue
             end = match.end()
             start, stop = match.span("phi") if has_group else match.span()
             if stop > start:
                 yield Detection(start, stop, self.entity, self.score, self.strong)
+
+
+#: the hits of the last text per anchor expression (rules that share an anchor scan for it once)
+_ANCHOR_CACHE: dict[str, tuple[str, list[int]]] = {}
+
+
+def anchor_hits(anchor: regex.Pattern[str], text: str) -> list[int]:
+    """Where ``anchor`` starts a match in the lower-cased ``text`` (the last text's hits, kept per anchor)."""
+    cached = _ANCHOR_CACHE.get(anchor.pattern)
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    hits = [hit.start() for hit in anchor.finditer(lowered(text))]
+    _ANCHOR_CACHE[anchor.pattern] = (text, hits)
+    return hits
 
 
 #: the last text, its lower case, and whether that equals its case folding
@@ -343,13 +360,14 @@ def _alternation(node: dict[str, dict]) -> str:
 _UP = r"\p{Lu}"
 _LOW = r"[\p{Ll}\p{Mn}]"
 _APOS = r"['’]"
-#: one capitalised name word: letters of any script, inner apostrophes and hyphens (O'Brien, Smith-Jones)
+#: one capitalised name word: letters of any script, inner apostrophes and hyphens (O'Brien, Smith-Jones), an
+#: inner capital (LeBlanc, DeShawn); never the start of an upper-case word ("Mc" of "McDONALD")
 _CAP_WORD = (
-    rf"(?:(?:Mc|Mac|{_UP}{_APOS}|d{_APOS}|l{_APOS})?{_UP}{_LOW}+(?:[{_APOS}-]\p{{L}}"
+    rf"(?:(?:Mc|Mac|{_UP}{_APOS}|d{_APOS}|l{_APOS})?{_UP}{_LOW}+(?:{_UP}{_LOW}+)?(?!{_UP})(?:[{_APOS}-]\p{{L}}"
     rf"{_LOW}*)*)"
 )
 #: an upper-case name word (HOWARD, O'NEIL, SMITH-JONES, NUÑEZ)
-_UPPER_WORD = rf"(?:(?:Mc|Mac)?{_UP}(?:[{_APOS}-]?{_UP}){{1,}})"
+_UPPER_WORD = rf"(?:(?:Mc|Mac)?{_UP}(?:[{_APOS}-]?{_UP}){{1,}}(?:-{_UP}{_LOW}+)?(?!{_LOW}))"
 #: an initial: ``J.``, ``J.S.``, or a bare capital before a space, comma, caret or the end of the line
 _INITIAL = rf"(?:{_UP}\.(?:[ ]?{_UP}\.)?|{_UP}(?=[ ,^|\t]|$))"
 _PARTICLE = (
@@ -407,7 +425,9 @@ STOP_WORDS = (
     r"gned|dictated"
     r"|read|interpreted|verified|approved|please|see|call|contact|phone|pager|ext|fax|email|e-mail|"
     r"office|clinic"
-    r"|hospital|department|dept|service|team|unit|patient|pt|unknown|none|n/a|na|not[ ]available)"
+    r"|hospital|department|dept|service|team|unit|patient|pt|unknown|none|n/a|na|not[ ]available"
+    r"|dictating|dictation|speaking|here|reporting|calling|writing|covering|continuing|new|paragraph|dr|mr"
+    r"|mrs|ms|prof)"
 )
 _ANY_WORD = rf"(?:{NAME_WORD}|(?!{STOP_WORDS}(?![\p{{L}}'’-]))\p{{Ll}}[\p{{L}}{_APOS}-]*)"
 _NOT_ORG = rf"(?!(?:(?:{_CAP_WORD}|{_UPPER_WORD})[ ]){{0,3}}(?i:{_ORG_WORD})\b)"
@@ -480,20 +500,56 @@ _LABEL = (
     r"(?<![\p{L}\d])(?=[\p{L} ()/'’.-]{1,40}?(?:[:#|\t]|[ ]-|[ ]{2}))"
     rf"(?i:\b{_ROLE})[ ]*(?:[:#|]|[ ]-|\t|[ ]{{2,}})[ \t|]*(?:{_TITLE})?"
 )
-#: what every label holds: its rule runs only on the lines around one
-_LABEL_TRIGGER = r"[:#|\t]|[ ]-|[ ]{2}"
+#: the first word of every role in :data:`_ROLE` (a prefix is enough): label rules are tried only where one
+#: starts. A label word consumed by the anchor is one word, and no label starts inside a word.
+_LABEL_ANCHOR = word_start(
+    "patient pt name full re pcp primary attending referring ordering requesting interpreting reading"
+    " consulting admitting performing treating covering supervising dictating radiologist technologist"
+    " tech sonographer resident fellow physician provider surgeon clinician author scribe nurse rn md"
+    " consultant referred requested parent guardian mother father spouse husband wife son daughter"
+    " sibling emergency next contact caregiver guarantor subscriber insured witness interpreter attn"
+    " to from cc copy signature signed e attested verified dictated transcribed transcriptionist"
+    " approved read reviewed interpreted performed prepared reported attestation referrer requester gp"
+    " general registrar spr sho house radiographer reporting reporter operator physicians signer"
+    " signatory chaperone escort carer assistant scrub assist circulating circulator porter aide hca"
+    " an physio therapist midwife supervisor locum last first surname given family forename secretary"
+    " medical backup cover on assigned owner admin pacs clerk ward receptionist coordinator co reg"
+    " claimant adjuster employee injured student athlete player client member van aan von de à maiden"
+    " alias aka vorname nachname überweis zuweiser einsender befund behandelnde arzt ärztin oberarzt"
+    " oberärztin chefarzt chefärztin facharzt fachärztin assistenzarzt assistenzärztin mtra mtr mta"
+    " hausarzt hausärztin nom prénom médecin prescripteur radiologue manipulat interne aanvrager"
+    " verwijzer huisarts radioloog laborant naam patiënt paciente médico medico richiedente refertante"
+    " tecnico cognome"
+)
+#: the body part or side an examination list opens with ("1. Knee, Left | 3 views")
+_EXAM_WORD = (
+    r"(?i:knees?|hips?|ankles?|hands?|wrists?|shoulders?|feet|foot|elbows?|spine|pelvis|femur|tibia"
+    r"|left|right|bilateral|views?|xr|x-ray|ct|mri)"
+)
+#: a relation noun: people a patient comes with or is named with ("husband Declan", "Daughter (Ines)",
+#: "son-in-law Tui")
+_KIN_NOUN = (
+    r"(?i:(?:(?:step|grand)[ -]?)?(?:daughter|son|mother|father)(?:-in-law)?|(?:sister|brother)(?:-in-law)?"
+    r"|wife|husband|partner|mum|mom|dad|niece|nephew|aunt"
+    r"|uncle|friend|carer|caregiver|neighbou?r|spouse|guardian"
+    r"|fianc[ée]e?|boyfriend|girlfriend)"
+)
 _BY_PHRASE = (
     r"(?i:\b(?:(?:electronically|digitally|e-?)[ ]?signed|signed|dictated|transcribed|read|reviewed|approved"
     r"|verified|interpreted|attested|performed|prepared|reported|finali[sz]ed|authenticated|seen|examined"
     r"|evaluated|referred|ordered|requested|acquired|authored|edited|cosigned|co-signed|authori[sz]ed|vetted"
     r"|protocoll?ed|checked|typed|scanned|imaged|triaged|supervised|accompanied|escorted|brought|amended"
     r"|corrected|countersigned|over-?read|witnessed|chaperoned|consented|injected|addendum|addended|prelim"
-    r"|preliminary(?:[ ]read)?|wet[ ]read|treated|operated|managed|assessed|followed|covered|reported[ ]out)"
+    r"|preliminary(?:[ ]read)?|wet[ ]read|treated|operated|managed|assessed|followed|covered|reported[ ]out"
+    r"|completed|recorded|documented|scheduled|exported|arranged|booked|entered|logged|uploaded|submitted"
+    r"|compiled|written|audited|actioned|organi[sz]ed|transported|driven|collected|processed|coded|released"
+    r"|updated|created|modified|sent|faxed|e-?mailed|forwarded|received|taken|done|obtained|drawn|noted"
+    r"|minuted|chaired|led|run|hosted|filed|raised|opened|closed|requested[ ]and[ ]protocolled)"
     r"(?:[ ](?:electronically|digitally))?[ ]+by"
     r"|\b(?:gepr[üu]ft|befundet|diktiert|geschrieben|vidiert|unterschrieben|freigegeben|validiert|überwiesen"
     r"|zugewiesen)[ ]+von|\b(?:valid[ée]e?|dict[ée]e?|sign[ée]e?|interpr[ée]t[ée]e?|vue?|adress[ée]e?"
     r"|r[ée]dig[ée]e?|relu(?:e)?)[ ]+par|\b(?:verwezen|gezien|beoordeeld|gedicteerd)[ ]+door|/s/|/es/)"
-    rf"[ ]*:?[ ]*(?:{_TITLE})?"
+    rf"[ ]*:?[ ]*(?:(?:(?i:her|his|their|the)[ ]+)?{_KIN_NOUN}[ ]+)?(?:{_TITLE})?"
 )
 _BY_TRIGGER = r"(?i:[ ](?:by|von|par|door)\b|/e?s/)"
 #: a phrase after which the next words name whom findings went to ("discussed with", "called to")
@@ -513,6 +569,8 @@ _COMMUNICATION = (
 _CLOSING = (
     r"(?i:\b(?:sincerely|regards|best[ ]regards|kind[ ]regards|warm[ ]regards|respectfully|thank[ ]you|thanks"
     r"|yours[ ]truly|yours[ ]faithfully|cordially|(?:with[ ])?(?:best|kind|warm|many)[ ]wishes|many[ ]thanks"
+    # short closings only alone on their line with a comma ("Best,", "Cheers,", "Ngā mihi,")
+    r"|(?<=^[ \t]*)(?:best|cheers|ng[āa][ ]mihi|take[ ]care|talk[ ]soon|all[ ]the[ ]best)(?=,[ ]*$)"
     r"|mit[ ]freundlichen[ ]gr(?:ü|ue)(?:ß|ss)en|freundliche[ ]gr(?:ü|ue)(?:ß|ss)e|cordialement"
     r"|bien[ ]cordialement|met[ ]vriendelijke[ ]groet(?:en)?|cordiali[ ]saluti|atentamente)),?[ ]*"
     rf"(?:\n[ \t]*){{1,3}}(?:{_TITLE})?"
@@ -532,6 +590,7 @@ COMMUNICATION_ANCHOR = word_start(
 )
 _CLOSING_ANCHOR = word_start(
     "sincerely regards best kind warm respectfully thank thanks yours cordially with many mit freundliche"
+    " cheers ngā nga take talk all"
     " cordialement bien met cordiali atentamente"
 )
 _SALUTATION_ANCHOR = word_start(
@@ -542,23 +601,20 @@ _ROLE_NOUN_ANCHOR = word_start(
     " emergency next nurse physio sonographer scribe consultant attending surgeon referrer guardian"
 )
 #: a relative or companion named after their relation ("her daughter, Ana", "his wife Mary Jones")
-#: people a patient comes with or is named with ("husband Declan", "Daughter (Ines)")
-_KIN_NOUN = (
-    r"(?i:daughter|son|wife|husband|partner|mother|father|mum|mom|dad|sister|brother|niece|nephew|aunt"
-    r"|uncle|grand(?:son|daughter|mother|father)|friend|carer|caregiver|neighbou?r|spouse|guardian"
-    r"|fianc[ée]e?|boyfriend|girlfriend)"
-)
 #: what every "relation noun then name" match holds: a relation noun's last letters, then a capital
 _KIN_TRIGGER = (
-    r"\b(?:[Dd]aughter|[Ss]on|[Ww]ife|[Hh]usband|[Pp]artner|[Mm]other|[Ff]ather|[Mm]um|[Mm]om|[Dd]ad"
+    r"\b(?:(?:[Ss]tep|[Gg]rand)[ -]?)?(?:[Dd]aughter|[Ss]on|[Ww]ife|[Hh]usband|[Pp]artner"
+    r"|[Mm]other|[Ff]ather|[Mm]um|[Mm]om|[Dd]ad"
     r"|[Ss]ister"
     r"|[Bb]rother|[Nn]iece|[Nn]ephew|[Aa]unt|[Uu]ncle|[Gg]rand\p{Ll}+|[Ff]riend|[Cc]arer|[Cc]aregiver"
-    r"|[Nn]eighbou?r|[Ss]pouse|[Gg]uardian|[Ff]ianc\p{Ll}+|[Bb]oyfriend|[Gg]irlfriend)[ ]*\(?\p{Lu}"
+    r"|[Nn]eighbou?r|[Ss]pouse|[Gg]uardian|[Ff]ianc\p{Ll}+|[Bb]oyfriend"
+    r"|[Gg]irlfriend)(?:-in-law)?[ ]*\(?\p{Lu}"
 )
 _KIN = (
     r"(?i:\b(?:(?:his|her|their|the|patient's|pt's)[ ]+)(?:daughter|son|wife|husband|partner|mother|father"
     r"|mum|mom|dad|sister|brother|niece|nephew|aunt|uncle|cousin|grand(?:son|daughter|mother|father)"
-    r"|friend|carer|caregiver|neighbou?r|spouse|guardian|fianc[ée]e?|interpreter|companion|child|parent))"
+    r"|friend|carer|caregiver|neighbou?r|spouse|guardian|fianc[ée]e?|interpreter|companion|child|parent)"
+    r"(?:-in-law)?)"
     r",?[ ]+"
 )
 
@@ -591,7 +647,7 @@ def name_rules() -> list[Rule]:
             rf"{_LABEL}(?P<phi>{_LAST_FIRST})",
             0.85,
             strong=True,
-            trigger=_LABEL_TRIGGER,
+            anchor=_LABEL_ANCHOR,
         ),
         rule("NAME", "after label, HL7", rf"(?P<phi>{_HL7})", 0.8, strong=True),
         rule(
@@ -599,7 +655,7 @@ def name_rules() -> list[Rule]:
             "after label",
             rf"{_LABEL}{_NOT_ORG}(?P<phi>{LOOSE_BODY})",
             0.7,
-            trigger=_LABEL_TRIGGER,
+            anchor=_LABEL_ANCHOR,
         ),
         rule(
             "NAME",
@@ -658,7 +714,7 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "relation noun then name",
-            rf"(?:(?:(?i:\b(?:with|and|by|from|plus|accompanied[ ]by|brought[ ]in[ ]by)[ ]+"
+            rf"(?:(?:(?i:\b(?:with|and|by|from|plus|my|our|accompanied[ ]by|brought[ ]in[ ]by)[ ]+"
             rf"(?:her[ ]|his[ ])?)"
             rf"|(?<=^|[(,;][ ]?)){_KIN_NOUN}[ ]+\(?|\b{_KIN_NOUN}[ ]*\(){_NOT_ORG}"
             rf"(?P<phi>{_CAP_WORD}(?:[ ]{_CAP_WORD})?)(?![\p{{L}}'’-])",
@@ -670,6 +726,48 @@ def name_rules() -> list[Rule]:
             "patient in apposition",
             rf"(?i:\b(?:the[ ])?(?:patient|pt|client)),[ ]+{_NOT_ORG}(?P<phi>{_PERSON})(?=,)",
             0.7,
+        ),
+        rule(
+            "NAME",
+            "last, first after a patient cue",
+            # "pt ELLIS, CHINEDU (X549111)", "Re Waititi, Wambui C. (Y498407)", "patient Ní Bhriain, Will,"
+            rf"(?i:\b(?:pt|patient|re|regarding|for))[ ]+(?P<phi>{_LAST_FIRST})"
+            rf"(?=[ ]*\(|,[ ]*(?i:mrn|mr\#|pid|dob|d\.o\.b|nhs|id|patient|med|urn|chart|hosp"
+            rf"|aged?)\b|[ ]*[\t|]"
+            rf"|[ ]{{2}}|[ ]*$)",
+            0.7,
+            trigger=r",[ ]?\p{Lu}",
+        ),
+        rule(
+            "NAME",
+            "meeting chair",
+            # "Chair: River Clark" (a chair is a label only with a colon: "Mobility: chair - NWB")
+            rf"(?i:\bchair(?:person|man|woman)?)[ ]*:[ ]*(?:{_TITLE})?(?P<phi>{_PERSON})",
+            0.7,
+            anchor=r"\bchair",
+        ),
+        rule(
+            "NAME",
+            "e-mail quote header and reply",
+            # "> On 14.03.2024 at 12 am, Sakura O. Ng'ang'a wrote:", "--- Reply from R. N'Diaye FRCSI, ...",
+            # "From: Al (proxy for Orla)", "on behalf of Dr X"
+            rf"(?:^[> \t]*(?i:on)[ ][^\n]{{4,60}}?,[ ]+(?P<phi>{_PERSON})[ ]+(?i:wrote|schrieb"
+            rf"|a[ ][ée]crit)\b"
+            rf"|(?i:\b(?:reply|response|answer|message|e-?mail"
+            rf"|note)[ ]+from)[ ]+(?:{_TITLE})?(?P<phi>{_PERSON})"
+            rf"(?=[ ]+\p{{Lu}}{{2,}}|,|[ ]+[-(]|[ ]*$)"
+            rf"|(?i:\b(?:proxy[ ]for|on[ ]behalf[ ]of))[ ]+(?:{_TITLE})?(?P<phi>{_PERSON}))",
+            0.75,
+            lowered_trigger=r"wrote|schrieb|crit\b|from|proxy|behalf",
+        ),
+        rule(
+            "NAME",
+            "name in a numbered list before an identifier",
+            # MDT lists and worklists: "2. SHORT, FFION<TAB>RXH4715562", "2. Anwar Nelson | 4679441<TAB>47y"
+            rf"^[ \t]*\d{{1,3}}[.)][ \t]+(?!{_EXAM_WORD}\b)(?P<phi>{_LAST_FIRST}|{NAME_BODY})"
+            rf"(?=[ ]*[\t|][ \t]*[A-Z]{{0,4}}\d|[ ]{{2,}}[A-Z]{{0,4}}\d)",
+            0.6,
+            trigger=r"^[ \t]*\d{1,3}[.)][ \t]+\p{L}",
         ),
         rule(
             "NAME",
@@ -720,7 +818,7 @@ def name_rules() -> list[Rule]:
 
 
 # ------------------------------------------------------------------------------------------ locations
-_STREET_SUFFIX = (
+STREET_SUFFIX = (
     r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|lane|ln|way|court|ct|place|pl|terrace|ter"
     r"|circle|cir|parkway|pkwy|highway|hwy|route|rte|trail|trl|square|sq|plaza|plz|alley|aly|crescent|cres"
     r"|close|loop|run|path|pike|turnpike|expressway|expy|freeway|fwy|row|walk|point|pt|ridge|hill|heights"
@@ -729,15 +827,22 @@ _STREET_SUFFIX = (
     r"|marg|nagar|salai)"
 )
 _STREET = (
-    rf"\b\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,4}})?[ ]+(?:(?:[NSEW]|North|South|East|West|NORTH|SOUTH|EAST|W"
+    rf"\b\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,4}})?[ ](?:(?:[NSEW]|North|South|East|West|NORTH|SOUTH|EAST|W"
     rf"EST|NE|NW|SE"
-    rf"|SW)\.?[ ]+)?(?:(?:{_CAP_WORD}|{_UPPER_WORD}|\d+(?:st|nd|rd|th))[ ]+){{1,3}}(?=\p{{Lu}})(?i"
-    rf":{_STREET_SUFFIX})\b\.?"
+    rf"|SW)\.?[ ]+)?(?:(?:{_CAP_WORD}|{_UPPER_WORD}|\d+(?:st|nd|rd|th)|(?:na|an|de|la|le|du|del|of"
+    rf"|the)(?=[ ]+\p{{Lu}}))"
+    rf"[ ]+){{1,3}}(?=\p{{Lu}})(?i"
+    rf":{STREET_SUFFIX})\b\.?"
     rf"(?:[ ]+(?:[NSEW]|North|South|East|West|NE|NW|SE|SW)\b\.?)?"
     rf"(?:,?[ ]+(?i:apt|apartment|suite|ste|unit|room|rm|bldg|building|floor|fl|\#)\.?[ ]*\#?[ ]*[A"
     rf"-Za-z0-9-]*\d[A-Za-z0-9-]*)?"
 )
 _ZIP = r"\b\d{5}(?:-\d{4})?\b"
+#: what a house is called in a British or Irish address ("Rose Cottage", "The Old Rectory")
+_HOUSE_NOUN = (
+    r"(?:Farm|Farmhouse|Cottage|Cottages|House|Lodge|Rectory|Vicarage|Barn|Mill|Hall|Manor|Villa|Grange"
+    r"|Croft|Bungalow|Steading)"
+)
 _STATES = (
     r"(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT"
     r"|V[TA]|W[AVIY]|PR|GU|VI)"
@@ -751,7 +856,9 @@ _STATE_NAMES = (
     r"|South[ ]Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West[ ]Virginia|Wisconsin|Wyoming)"
 )
 _PLACE_WORD = rf"(?:(?:St\.?|Ft\.?|Mt\.?)[ ]?|{_PARTICLE})?(?:{_CAP_WORD}|{_UPPER_WORD})"
-_CITY = rf"(?:{_PLACE_WORD}(?:[ -]{_PLACE_WORD}){{0,2}})"
+_CITY = (
+    rf"(?:{_PLACE_WORD}(?:(?:[ -]|[ ](?:upon|on|under|by|in|le|la|de|sur)[ ]){_PLACE_WORD}){{0,2}})"
+)
 _FACILITY_NOUN = (
     r"(?:hospitals?|medical[ ]cent(?:er|re)s?|health(?:[ ]?care)?[ ](?:system|center|centre|network|services"
     r"|partners|alliance|clinic|institute)|healthcare|health[ ]sciences?[ ]cent(?:er|re)|clinics?|infirmary"
@@ -799,7 +906,7 @@ _COMPOUND_FACILITY = (
 _PLACE_NOUN = (
     r"(?:School|Academy|College|Farm|Farms|Supplies|Ltd|Limited|Inc|LLC|Plc|GmbH|Company|Factory|Mill|Mills"
     r"|Works|Store|Stores|Shop|Market|Church|Chapel|Mosque|Temple|Synagogue|Stadium|Hotel|Inn|Restaurant"
-    r"|Bakery|Garage|Depot|Warehouse|Station|Airport|Prison|Barracks|Estate|Manor|Lodge|Cottage|Apartments"
+    r"|Bakery|Creamery|Dairy|Co-op|Co-Op|Supermarket|Garage|Depot|Warehouse|Station|Airport|Prison|Barracks|Estate|Manor|Lodge|Cottage|Apartments"
     r"|Towers|House|Hall|Gym|Club|Marina|Quarry|Mine|Plant|Office|Library|Village|Retirement[ ]Village"
     r"|Residence|Residences|Care[ ]Home|Nursing[ ]Home|Court|Gardens|Park|HS|High|Secondary|Elementary"
     r"|Tavern|Pub|Bar|Mall|Mart|Abattoir|Brewery|Breweries|Maritime|Logistics|Builders|Packers|Meatworks"
@@ -969,7 +1076,8 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "UK or Canadian postcode",
-            r"\b(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[ABCEGHJ-NPRSTVXY]\d[A-Z][ -]?\d[A-Z]\d)\b",
+            r"\b(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[ABCEGHJ-NPRSTVXY]\d[A-Z]\d[A-Z]\d"
+            r"|[A-Z]\d[A-Z][ -]\d[A-Z]\d)\b",
             0.7,
         ),
         rule(
@@ -1030,7 +1138,9 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "Irish Eircode",
-            r"\b[AC-FHKNPRTV-Y]\d[0-9W][ ]?[0-9AC-FHKNPRTV-Y]{4}\b(?<=\d[A-Z0-9]{3}|[A-Z][A-Z0-9]{3})",
+            r"\b[AC-FHKNPRTV-Y]\d[0-9W][ ]?[0-9AC-FHKNPRTV-Y]{4}\b(?<=\d[A-Z0-9]{3}|[A-Z][A-Z0-9]{3})"
+            # any letters when spaced and mixed ("L80 K0T0"): test data and typos use letters Eircodes lack
+            r"|\b[A-Z]\d[0-9W][ ](?=[A-Z0-9]{0,3}\d)(?=[A-Z0-9]{0,3}[A-Z])[A-Z0-9]{4}\b",
             0.6,
         ),
         rule(
@@ -1079,6 +1189,17 @@ def location_rules() -> list[Rule]:
             rf"(?<![\p{{L}}'’-])(?!{_PLACE_GENERIC}[ ])(?:{_FAC_NAME})[ ](?:{_PLACE_NOUN})(?![\p{{L}}'’-])",
             0.55,
             trigger=rf"[ ](?:{_PLACE_NOUN})(?![\p{{L}}'’-])",
+        ),
+        rule(
+            "LOCATION",
+            "house name before a street",
+            # British and Irish addresses name the house, then a street without a number ("Hillside Farm,
+            # Strand St", "The Old Rectory, Laurier Park")
+            rf"(?<![\p{{L}}'’-])(?:The[ ])?(?:{_CAP_WORD}[ ]){{1,2}}{_HOUSE_NOUN},[ ]+"
+            rf"(?:{_CAP_WORD}[ ]){{1,3}}"
+            rf"(?=\p{{Lu}})(?i:{STREET_SUFFIX})\b\.?",
+            0.65,
+            trigger=rf"[ ]{_HOUSE_NOUN},",
         ),
         rule(
             "LOCATION",
@@ -1180,7 +1301,9 @@ def location_rules() -> list[Rule]:
             rf"|children['’]?s|paediatric|pediatric|orthop(?:a)?edic|trauma|elderly|stroke|renal|cardiac"
             rf"|general"
             rf"|assessment|admissions?|short[ ]stay|this|that|the|a|same|other|which|each|every|old|new)\b)"
-            rf"(?P<phi>(?:{_CAP_WORD}(?:['’]s)?[ ]){{1,2}}(?:Ward|Wing|WARD|WING|[Ww]ing))\b",
+            rf"(?P<phi>(?:{_CAP_WORD}(?:['’]s)?[ ]){{1,2}}(?:Ward|Wing|[Ww]ing)"
+            rf"|(?:{_UPPER_WORD}(?:['’]S)?[ ]){{1,2}}"
+            rf"(?:WARD|WING))\b",
             0.6,
             trigger=r"[ ](?:Ward|Wing|WARD|WING|wing)\b",
         ),
@@ -1343,12 +1466,14 @@ def location_rules() -> list[Rule]:
             r"|swimming|bowls|hockey|netball|soccer|sports|social|youth|leisure)[ ])?(?:club|market|yard"
             r"|gym|beach"
             r"|oval|school|college|farm|site|plant|factory|depot|warehouse|mine|quarry|estate|station|pitch"
-            r"|ground|grounds|park|stadium|arena|centre|center|court|courts|pool|rink|track))\b",
+            r"|ground|grounds|park|stadium|arena|centre|center|court|courts|pool|rink|track|bakery|creamery"
+            r"|dairy|co-op|supermarket|store|shop|mill|pub|hotel|restaurant|cafe|café|garage|abattoir|brewery"
+            r"|distillery|sawmill|marina|dock|docks|mart))\b",
             0.55,
             trigger=r"[ ](?:club|market|yard|gym|beach|oval|school|college|farm|site|plant|factory|depot"
             r"|warehouse|mine|quarry|estate|station|pitch|ground|grounds|park|stadium|arena|centre|center"
-            r"|court"
-            r"|courts|pool|rink|track)\b",
+            r"|court|courts|pool|rink|track|bakery|creamery|dairy|co-op|supermarket|store|shop|mill|pub|hotel"
+            r"|restaurant|cafe|café|garage|abattoir|brewery|distillery|sawmill|marina|dock|docks|mart)\b",
         ),
         rule(
             "HOSPITAL",
@@ -1533,7 +1658,7 @@ def date_rules() -> list[Rule]:
             "month/day after cue",
             rf"(?i:\b(?:on|dated|date|dob|since|from|until|till|seen|service|exam|comparison|prior|surgery|op"
             rf"|admitted|discharged|injured|fell|le|am|vom|du|op|injury|doi|dos|onset|mon|tues?|weds?|thurs?"
-            rf"|fri|sat|sun)\.?[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
+            rf"|fri|sat|sun|lmp|mdt|clinic|appt|appointment|booked)\.?[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
             rf"(?![/\d]|[ ]?(?i:views?|mm|cm|grade|strength|power))",
             0.55,
             trigger=r"\d/\d{1,2}(?![/\d])",
@@ -1555,6 +1680,16 @@ def date_rules() -> list[Rule]:
             0.7,
             flags=NOCASE,
             lowered_trigger=_MONTH_TRIGGER,
+        ),
+        rule(
+            "DATE",
+            "day/month before a time",
+            # "ED wet read 24/10 15h53"
+            rf"(?<![\d/.]|(?i:power|strength|grade|score"
+            rf"|views?)[ ])(?P<phi>{_DAY}/{_DAY})[ ]+(?:[01]?\d|2[0-3])"
+            rf"(?::|h|H)[0-5]\d\b",
+            0.6,
+            trigger=r"\d/\d{1,2}[ ]+\d{1,2}[:hH]\d",
         ),
         rule(
             "DATE",
@@ -1687,8 +1822,9 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "dotted time after cue",
-            r"(?i:\b(?:at|um|à|a[ ]las|alle|om|time|timed|scanned|acquired|performed|dictated|signed|called)"
-            r"|@)[ ]?:?[ ]?(?P<phi>(?:[01]\d|2[0-3])\.[0-5]\d)(?![\d.]|[ ]?(?i:mm|cm|%|ml|mg|kg|x|t)\b)",
+            r"(?i:\b(?:at|um|à|a[ ]las|alle|om|time|timed|scanned|acquired|performed|dictated|signed|called"
+            r"|skin|incision|tourniquet|start|started|finish|finished|arrived|arrival|departed)"
+            r"|@)[ ]?:?[ ]?(?P<phi>(?:[01]\d|2[0-3])\.[0-5]\d)(?!\d|\.\d|[ ]?(?i:mm|cm|%|ml|mg|kg|x|t)\b)",
             0.65,
         ),
         rule(
@@ -1788,7 +1924,8 @@ _ID_LABEL = (
     r"|regn?[ ]no\.?"
     r"|provider[ ](?:no\.?|number)|claim|urn|chi|nhi|ihi|pps(?:n)?|ramq|hcn|mbi|phin|medicare(?:[ ]no\.?)?"
     r"|gmc|nmc|hcpc|cpso|cpsbc|cpsa|ahpra|agb|big[ -]?(?:nr\.?|nummer|number|no\.?)|riziv|inami|imc|mcn|rpps"
-    r"|adeli|lanr|bsnr|prescriber[ ](?:no\.?|number)|practice[ ](?:no\.?|number|code))"
+    r"|adeli|lanr|bsnr|prescriber[ ](?:no\.?|number)|practice[ ](?:no\.?|number|code)|hpi(?:-?cpn)?|mcnz"
+    r"|cpn|npi)"
 )
 #: the first words of the identifier labels (the anchor of the labelled-id rule)
 _ID_LABEL_ANCHOR = word_start(
@@ -1799,7 +1936,7 @@ _ID_LABEL_ANCHOR = word_start(
     " confirmation tracking barcode ris pacs ipp nda pid hospital k-number knumber fall auftrags patienten"
     " pat n° dossier badge employee staff series rxh examen uhid our your opd cr hosp dict job reg provider"
     " urn chi nhi ihi pps ramq hcn mbi phin gmc nmc hcpc cpso cpsbc cpsa ahpra agb big riziv inami imc mcn"
-    " rpps adeli lanr bsnr prescriber practice"
+    " rpps adeli lanr bsnr prescriber practice hpi mcnz cpn"
 )
 #: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
 _ID_VALUE = (
@@ -1840,7 +1977,7 @@ def identifier_rules() -> list[Rule]:
             r"|burgerservicenummer|(?:n°|no\.?|num[ée]ro)?[ ]?(?:de[ ])?s[ée]curit[ée][ ]sociale|national[ ]"
             r"(?:insurance|health|identity|id)|ni|health[ ]card|medicare|ihi|nhi)(?:[ ](?:no\.?|number|nr\.?"
             r"|#|num"
-            r"|n°))?)[ ]*[:#]?[ ]*(?P<phi>[A-Z]{0,3}[ ]?\d(?:[ -]?[0-9A-Z]){5,18})\b",
+            r"|n°))?)[ ]*[:#]?[ ]*(?P<phi>[A-Z]{0,4}[ ]?\d(?:[ -]?[0-9A-Z]){5,18})\b",
             0.75,
             anchor=r"\b(?:nhs|chi|bsn|nir|insee|pps|sin|sozial|svnr|versicherten|kvnr|kranken|personnummer|henkil"
             r"|codice|dni|nie|burgerservicenummer|n°|no|num|de|s[ée]curit|national|ni|health|medicare|ihi"
@@ -1890,7 +2027,7 @@ def identifier_rules() -> list[Rule]:
             r"(?P<phi>[A-Za-z][A-Za-z0-9._-]{2,30})",
             0.75,
         ),
-        rule("ID", "DICOM UID", r"(?<![\w.])\d{1,10}(?:\.\d{1,20}){4,}(?![\w.]|\.\d)", 0.8),
+        rule("ID", "DICOM UID", r"(?<![\w.])\d{1,10}(?:\.\d{1,20}){4,}(?!\w|\.\w)", 0.8),
         rule(
             "ID",
             "GS1 device identifier",
@@ -1911,8 +2048,15 @@ def identifier_rules() -> list[Rule]:
         rule(
             "ID",
             "mixed shape",
-            r"\b(?=(?:[A-Z-]*\d){4})(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){1,4}\b",
+            r"\b(?=(?:[A-Z-]*\d){4})(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){1,4}(?:-[A-Z])?\b",
             0.55,
+        ),
+        rule(
+            "ID",
+            "dotted accession",
+            # "XR25.239975", "20221017.6565": a letter prefix and two digits, or eight digits, a dot, a serial
+            r"(?<![\w.])(?:[A-Z]{1,4}\d{2}|\d{8})\.\d{4,8}\b(?!\.\d)",
+            0.6,
         ),
     ]
 
@@ -1989,7 +2133,14 @@ def contact_rules() -> list[Rule]:
             r"\b(?:1[- ])?8(?:00|33|44|55|66|77|88)[- ][A-Z0-9]{3}[- ]?[A-Z0-9]{4}\b",
             0.7,
         ),
-        rule("PHONE", "trunk-prefixed mobile", r"(?<![\w.+/-])0\d{3,4}[ ]\d{6}\b(?![.-]?\d)", 0.6),
+        rule(
+            "PHONE",
+            "trunk-prefixed number",
+            # "07700 900123", "047-087405", "(01437) 403776": a trunk 0, an area code, a five- to seven-digit
+            # local number
+            r"(?<![\w.+/-])(?:\(0\d{2,4}\)[ ]?|0\d{2,4}[ -])\d{5,7}\b(?![.-]?\d)" + extension,
+            0.6,
+        ),
         rule(
             "PHONE",
             "extension only",
@@ -2141,8 +2292,14 @@ def age_rules() -> list[Rule]:
     ]
 
 
-#: a DICOM element's value as dumps print it: ``[VALUE]`` (dcmdump, dump listings) or ``'VALUE'`` (pydicom)
-_DICOM_VALUE = r"[ ]*:?[ ]*(?<!\p{L})[\['\"](?P<phi>[^\]'\"\n]{1,128}?)[\]'\"]"
+#: a DICOM element's value as dumps print it: ``[VALUE]`` (dcmdump, dump listings), ``'VALUE'`` (pydicom) or
+#: ``['VALUE']`` (pydicom's multi-valued elements)
+_DICOM_VALUE = r"[ ]*:?[ ]*(?<!\p{L})(?:\[['\"]|[\['\"])(?P<phi>[^\]'\"\n]{1,128}?)[\]'\"]"
+#: DICOM value representation codes, which dumps print between a keyword and its value
+_DICOM_VR = (
+    r"(?:AE|AS|AT|CS|DA|DS|DT|FL|FD|IS|LO|LT|OB|OD|OF|OL|OV|OW|PN|SH|SL|SQ|SS|ST|SV|TM|UC|UI|UL|UN|UR|US|UT"
+    r"|UV)"
+)
 #: attribute keywords (or their spaced names) whose values identify a place, a facility, a phone or a record
 _DICOM_KEYS = {
     "HOSPITAL": r"institution[ ]?(?:department[ ]?)?name",
@@ -2194,6 +2351,25 @@ def dicom_rules() -> list[Rule]:
                 f"DICOM {entity.lower()} element",
                 rf"(?i:\b(?:{keys}))\b[^\n\['\"]{{0,24}}?{_DICOM_VALUE}",
                 0.85,
+                strong=True,
+                anchor=rf"\b(?:{keys})",
+            )
+        )
+    for entity, keys in _DICOM_KEYS.items():
+        # dumps that print ``Keyword = value`` or ``Keyword<TAB>value``: the value runs to the line end or
+        # to a tab or two spaces before the next field
+        rules.append(
+            rule(
+                entity,
+                f"DICOM {entity.lower()} element, unquoted",
+                rf"(?i:\b(?:{keys}))(?:[ ]*[:=][ ]*|\t[ \t]*|[ ]{{2,}})"
+                # a value representation code may stand first ("SH  ..."); an empty element's placeholder is
+                # no value: "(no value available)", "<none>", "N/A"
+                rf"(?:{_DICOM_VR}(?:[ ]*:)?[ ]+)?"
+                rf"(?![(<]|{_DICOM_VR}(?:[ ]|$)|(?i:none|n/?a|null|unknown|empty|removed"
+                rf"|anonymi[sz]ed|redacted|not[ ]given)\b)"
+                rf"(?P<phi>[^\s\['\"](?:[^\n\t]{{0,126}}?[^\s])?)(?=[ ]{{2,}}|\t|[ ]*$)",
+                0.8,
                 strong=True,
                 anchor=rf"\b(?:{keys})",
             )

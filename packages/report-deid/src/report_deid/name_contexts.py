@@ -110,6 +110,7 @@ _LOWER_INITIAL_NAME = regex.compile(
     rf"(?P<name>\p{{Ll}}\.[ ]?(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}{_LOW_NAME})(?![\p{{L}}\d'’-])",
     _FLAGS,
 )
+_LOWER_INITIAL_HINT = regex.compile(r"(?<![\p{L}\d.])\p{Ll}\.[ ]?\p{Ll}\p{Ll}", _FLAGS)
 #: relatives and staff named by their role, with no article ("Son Pieter", "secretary Lorraine")
 ROLE_NOUNS: tuple[str, ...] = (
     *"""
@@ -160,10 +161,12 @@ _DOUBLE_BARREL = regex.compile(
 #: what opens an attendance list; its items run to the end of the line
 _ATTENDANCE = regex.compile(
     r"(?i:\b(?:present|attendees|attending|in[ ]attendance|attendance|apologies|participants|panel"
-    r"|mdt[ ]members|members|team|cc|c\.c\.|bcc|to|copies[ ]to|distribution))(?:[ ]*:|(?<=\.))[ ]*"
+    r"|mdt[ ]members|members|team|cc|c\.c\.|copies[ ]to|distribution))(?:[ ]*:|(?<=\.))[ ]*"
     r"(?P<items>[^\n]+)",
     _FLAGS,
 )
+#: an e-mail header's addressees ("To: A. Bell; Ji-woo Le Gall-Reyes")
+_ADDRESSEES = regex.compile(r"^[ \t]*(?:To|TO|Bcc|BCC|to|bcc)[ ]*:[ ]*(?P<items>[^\n]+)", _FLAGS)
 _LIST_ITEM = regex.compile(r"[^,;]+", _FLAGS)
 _BRACKETS = regex.compile(r"\([^()]*\)", _FLAGS)
 _ITEM_NAME = regex.compile(
@@ -181,14 +184,25 @@ _ACTION_VERB = (
 #: a sign-off line: a name alone before a quoted reply ("Melissa" above "> On ... wrote:"), a name and a
 #: clock time or a compact date ("Karimi 20:21:13", "Kiri Wanjiku-Buchanan, 20241215"), a name that opens a
 #: reply ("María, please call the clinic")
-_SIGN_OFF_LINE = regex.compile(
-    rf"^[ \t]*(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{0,2}})[ \t]*"
-    rf"(?:\n[ \t]*){{1,3}}(?=>[ ]?(?i:on)\b|-{{2,}}[ ]?(?i:original|reply|forwarded))"
-    rf"|^[ \t]*(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{0,2}}),?[ ]+"
-    rf"(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?|(?:19|20)\d{{6}})[ ]*$"
-    rf"|^[ \t]*(?P<name>{_CAP}),[ ]+(?=(?i:please|can[ ]you|could[ ]you|would[ ]you|thanks|thank[ ]you"
-    rf"|just|your|you|we)\b)",
-    _FLAGS,
+_SIGN_OFF_LINES = tuple(
+    (regex.compile(hint, _FLAGS), regex.compile(pattern, _FLAGS))
+    for hint, pattern in (
+        (
+            r"^[ \t]*(?:>|-{2})",
+            rf"^[ \t]*(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{0,2}})[ \t]*"
+            rf"(?:\n[ \t]*){{1,3}}(?=>[ ]?(?i:on)\b|-{{2,}}[ ]?(?i:original|reply|forwarded))",
+        ),
+        (
+            r"(?:\d:\d\d(?::\d\d)?|(?:19|20)\d{6})[ ]*$",
+            rf"^[ \t]*(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{0,2}}),?[ ]+"
+            rf"(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?|(?:19|20)\d{{6}})[ ]*$",
+        ),
+        (
+            r"^[ \t]*\p{Lu}[^\s,]*,[ ]",
+            rf"^[ \t]*(?P<name>{_CAP}),[ ]+(?=(?i:please|can[ ]you|could[ ]you|would[ ]you|thanks"
+            rf"|thank[ ]you|just|your|you|we)\b)",
+        ),
+    )
 )
 _INITIALS = tuple(
     regex.compile(pattern, _FLAGS)
@@ -515,7 +529,8 @@ def context_names(text: str) -> list[Detection]:
         for person in _COPIED_PERSON.finditer(match["names"]):
             if dictated(person["person"]) and not is_header_phrase(person["person"]):
                 add(offset + person.start("person"), offset + person.end("person"))
-    for match in _LOWER_INITIAL_NAME.finditer(text):
+    initials = _LOWER_INITIAL_NAME.finditer(text) if _LOWER_INITIAL_HINT.search(text) else ()
+    for match in initials:
         surname = regex.split(r"[. ]+", match["name"])[-1]
         parts = surname.split("-")
         if plain(surname) not in COMMON_WORDS and any(
@@ -567,7 +582,8 @@ def context_names(text: str) -> list[Detection]:
             and not all(is_vocabulary(p) or plain(p) in COMMON_WORDS for p in parts)
         ):
             add(match.start("word"), match.end("word"), 0.55)
-    for match in _SIGN_OFF_LINE.finditer(text):
+    sign_offs = (m for hint, p in _SIGN_OFF_LINES if hint.search(text) for m in p.finditer(text))
+    for match in sign_offs:
         words = regex.findall(_CAP, match["name"])
         if (
             words
@@ -583,7 +599,7 @@ def context_names(text: str) -> list[Detection]:
             and not is_header_phrase(match["name"])
         ):
             add(match.start("name"), match.end("name"))
-    for match in _ATTENDANCE.finditer(text):
+    for match in (m for pattern in (_ATTENDANCE, _ADDRESSEES) for m in pattern.finditer(text)):
         items_start = match.start("items")
         items = _BRACKETS.sub(lambda m: " " * len(m[0]), match["items"])
         for item in _LIST_ITEM.finditer(items):

@@ -29,7 +29,7 @@ import regex
 from report_deid.gazetteer import place_words
 from report_deid.name_contexts import is_header_phrase
 from report_deid.name_lexicon import COMMON_WORDS, EPONYM_NOUNS
-from report_deid.recognizers import STREET_SUFFIX
+from report_deid.recognizers import STREET_SUFFIX, lowered
 from report_deid.spans import Detection
 from report_deid.vocabulary import fold_word, is_vocabulary, plain
 
@@ -194,10 +194,15 @@ def cued_places(text: str) -> list[Detection]:
 #: where images or a patient came from or went: after these a capitalised run is a facility even when its
 #: words
 #: are English ("films from Holy Cross dated ...", "Films at Iron Range showed:", "drove me to Bow River on")
-_IMAGING_SOURCE = regex.compile(
-    r"(?i:\b(?:films?|x-?rays?|xrs?|radiographs?|images?|imaging|priors?|records?|scans?|studies|study|mri|ct"
+#: the cue, written in lower case and run on the lower-cased text (a case-insensitive scan costs several times
+#: more); the run after it is matched on the text itself
+_IMAGING_CUE = regex.compile(
+    r"\b(?:films?|x-?rays?|xrs?|radiographs?|images?|imaging|priors?|records?|scans?|studies|study|mri|ct"
     r"|reports?|results?|list|drove[ ](?:me|her|him)|transferred|transfer|sent|seen|done|taken|read)"
-    r"(?:[ ](?:19|20)\d\d)?[ ](?:from|at|to|by|via))[ ]+(?:(?i:the)[ ]+)?"
+    r"(?:[ ](?:19|20)\d\d)?[ ](?:from|at|to|by|via)[ ]+(?:the[ ]+)?",
+    regex.VERSION1,
+)
+_IMAGING_SOURCE = regex.compile(
     r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:of[ ])?\p{Lu}[\p{L}'’&-]*){0,3})"
     r"(?=[ ]+(?i:dated|on|in|showed|shows|show|reviewed|were|was|last|yesterday|today|for|and|now|from)\b"
     r"|[ ]*(?:[:.?;,)]|$))",
@@ -231,25 +236,27 @@ _SERVICE_NOUNS = frozenset(
 def imaging_sources(text: str) -> list[Detection]:
     """Facilities named bare where images came from or were sent (see :data:`_IMAGING_SOURCE`)."""
     found = []
-    for pattern in (_IMAGING_SOURCE, _REF_SITE):
-        for match in pattern.finditer(text):
-            run = match["run"].rstrip(".'’&-")
-            words = run.split(" ")
-            if (
-                run.isupper()  # an acronym is as often a system ("sent via ERS") as a site
-                or plain(words[0]) in _NOT_PLACE_START
-                or plain(words[0]) in _NOT_SOURCE
-                or is_header_phrase(run)
-                or all(plain(w) in COMMON_WORDS for w in words)
-                or (
-                    plain(words[-1]) in _SERVICE_NOUNS
-                    and all(is_vocabulary(w) or plain(w) in COMMON_WORDS for w in words[:-1])
-                )
-                or _eponym_after().match(text, match.start("run") + len(run))
-            ):
-                continue
-            start = match.start("run")
-            found.append(Detection(start, start + len(run), "HOSPITAL", PLACE_SCORE))
+    after_cues = (
+        _IMAGING_SOURCE.match(text, cue.end()) for cue in _IMAGING_CUE.finditer(lowered(text))
+    )
+    for match in (*(m for m in after_cues if m is not None), *_REF_SITE.finditer(text)):
+        run = match["run"].rstrip(".'’&-")
+        words = run.split(" ")
+        if (
+            run.isupper()  # an acronym is as often a system ("sent via ERS") as a site
+            or plain(words[0]) in _NOT_PLACE_START
+            or plain(words[0]) in _NOT_SOURCE
+            or is_header_phrase(run)
+            or all(plain(w) in COMMON_WORDS for w in words)
+            or (
+                plain(words[-1]) in _SERVICE_NOUNS
+                and all(is_vocabulary(w) or plain(w) in COMMON_WORDS for w in words[:-1])
+            )
+            or _eponym_after().match(text, match.start("run") + len(run))
+        ):
+            continue
+        start = match.start("run")
+        found.append(Detection(start, start + len(run), "HOSPITAL", PLACE_SCORE))
     return found
 
 

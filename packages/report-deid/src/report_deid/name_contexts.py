@@ -215,7 +215,7 @@ _INITIALS = tuple(
         r"(?:^|[ ])[-–—]{1,2}[ ]?(?P<x>[a-z]{2,3})(?=/)",
         r"(?:(?<!\S)[-–—]|\bby)[ ]*(?P<x>[A-Z]{2,3})[ ]*$",
         r"(?:^[ \t]*|[-–—][ ]?|(?i:typed|transcribed|dict|tx)\b[:.]?[ ]+(?:[\d/.]+[ ]+)?)"
-        r"(?P<x>[a-z]{2,3}/[a-z]{2,3}|[A-Z]{2,3}/[A-Z]{2,3})[ ]*$",
+        r"(?P<x>[a-z]{2,3}/[a-z]{2,3}|[A-Z]{2,3}/[A-Z]{2,3})(?=[ ]*$|[ ]{2,}|\t)",
         r"[-–—][ ]?(?P<x>[a-z]{2,3})[ ]*$",
         rf"(?:^|[:;.][ ]*|[ ]-[ ])(?P<x>[A-Z]{{2,3}})(?=[ ]+to[ ]+{_ACTION_VERB}\b)",
     )
@@ -251,6 +251,12 @@ _USER_NAME = regex.compile(
 )
 
 
+#: a person in a log's quoted key=value pair ('patient="de Vries-Bakker, Anouk"', 'author="K. Ito"')
+_QUOTED_PERSON_KEY = regex.compile(
+    r"\b(?:patient|pt|name|author|physician|referrer|doctor|radiologist|reader|signer)[ ]?[=:][ ]?"
+    r"[\"'](?P<name>\p{L}[^\"'\n]{1,60}?)[\"']",
+    _FLAGS | regex.IGNORECASE,
+)
 #: a user name in a log's key=value pair ("user=vdberg_j", "login: mzoutendijk")
 _USER_KEY = regex.compile(
     r"\b(?:user|usr|uid|login|operator|username|userid|user_id)[ ]?[=:][ ]?(?P<user>[A-Za-z][\w.-]{2,30})"
@@ -338,11 +344,12 @@ _LIST_ITEM_NAME = regex.compile(
     rf"(?:[ ]+{_NAME_WORD}){{0,3}})(?=[ ]*(?:[–—,(]|[ ]-[ ]|\d))",
     _FLAGS,
 )
+_INTRO_VERB = r"(?:from|calling|here|speaking|dictating)"
 #: who is writing ("this is chiamaka, ...", "my name is ...")
 _SELF_INTRO = regex.compile(
     rf"(?i:\b(?:this[ ]is|my[ ]name[ ]is|i[ ]am|i['’]m"
-    rf"|it['’]s))[ ]+(?P<first>{_ANY})(?:[ ]+(?P<last>{_ANY}))?"
-    rf"(?=[ ]*(?:[,.;!\n]|$)|[ ]+(?:from|calling|here|speaking)\b)",
+    rf"|it['’]s))[ ]+(?:(?P<title>(?i:dr|doctor|nurse|sister))\.?[ ]+)?(?P<first>{_ANY})"
+    rf"(?:[ ]+(?!{_INTRO_VERB}\b)(?P<last>{_ANY}))?(?=[ ]*(?:[,.;!\n]|$)|[ ]+(?P<verb>{_INTRO_VERB})\b)",
     _FLAGS,
 )
 #: a surname before a film or study word ("the Lopes film")
@@ -635,6 +642,10 @@ def context_names(text: str) -> list[Detection]:
             or (match["cue"] and len(surname) >= 5 and not is_vocabulary(surname))
         ):
             add(match.start("user"), match.end("user"), 0.55)
+    for match in _QUOTED_PERSON_KEY.finditer(text):
+        words = regex.findall(_CAP, match["name"])
+        if words and not is_header_phrase(match["name"]) and any(word_ok(w) for w in words):
+            add(match.start("name"), match.end("name"), 0.65)
     for match in _USER_KEY.finditer(text):
         user = match["user"]
         if not is_vocabulary(user) and plain(user) not in _SYSTEM_USERS:
@@ -698,7 +709,20 @@ def context_names(text: str) -> list[Detection]:
                 add(start, end)
     for match in _SELF_INTRO.finditer(text):
         first, last = match["first"], match["last"]
-        if given(first, word_like=first[0].isupper()) and len(first) >= 3:
+        # "this is Buck Tollefson calling", "this is doctor marsh dictating": the verb vouches for the name
+        vouched = bool(match["verb"]) and (first[0].isupper() or bool(match["title"]))
+        if len(first) >= 3 and (
+            given(first, word_like=first[0].isupper())
+            or (
+                vouched
+                and not is_header_phrase(first)
+                and (
+                    not is_vocabulary(last)
+                    if last
+                    else bool(match["title"]) or not is_vocabulary(first)
+                )
+            )
+        ):
             end = match.end("last") if last and word_ok(last) else match.end("first")
             add(match.start("first"), end)
     for match in _SURNAME_BEFORE_STUDY.finditer(text):

@@ -177,7 +177,13 @@ def cued_places(text: str) -> list[Detection]:
         ):
             continue
         start, end = match.start("run"), match.end("run")
-        if _CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start):
+        if _CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start) or (
+            # "from Church Stretton.", "From Wymondham.": a word shaped like a town after a preposition
+            len(words) <= 3
+            and toponym_shaped(words[-1].rstrip(".'’&-"))
+            and _PLACE_PREPOSITION.match(text, match.start())
+            and not is_header_phrase(match["run"])
+        ):
             end = start + len(match["run"].rstrip(".'’&-"))
         elif not (
             len(words) == 1
@@ -258,6 +264,37 @@ def imaging_sources(text: str) -> list[Detection]:
         start = match.start("run")
         found.append(Detection(start, start + len(run), "HOSPITAL", PLACE_SCORE))
     return found
+
+
+#: prepositions before which a town-shaped word is taken for a town
+_PLACE_PREPOSITION = regex.compile(r"(?i:\b(?:from|in|near|nr|outside|of|to|into|at)\b)", regex.VERSION1)
+#: endings and beginnings of English, Scottish, Welsh and Irish town names, and of North American ones
+_TOWN_ENDINGS = (
+    "ton", "ham", "ford", "bury", "borough", "brough", "burgh", "by", "wick", "wich", "field", "mouth",
+    "stead", "ley", "worth", "chester", "caster", "cester", "thorpe", "thwaite", "minster", "hampton", "port",
+    "bridge", "stow", "combe", "coombe", "hurst", "bourne", "ville", "burg", "boro", "dale", "more", "beg",
+    "agh", "ane",
+)
+_TOWN_BEGINNINGS = (
+    "bally", "kil", "knock", "cloon", "clon", "carrick", "drum", "dun", "inis", "inish", "rath", "tully", "lis",
+    "ard", "llan", "aber", "pen", "tre", "caer", "cwm", "pont", "nant", "inver", "auchter", "kin", "strath",
+)
+
+
+def toponym_shaped(word: str) -> bool:
+    """A capitalised word no dictionary has, with a town name's ending or beginning ("Wymondham", "Ballydehob").
+
+    Surnames share some of these shapes ("Ashton"); after a preposition ("from Ashton") a redacted surname is
+    still a redacted identifier.
+    """
+    low = plain(word)
+    return (
+        len(low) >= 5
+        and word[:1].isupper()
+        and not is_vocabulary(word)
+        and low not in COMMON_WORDS
+        and (low.endswith(_TOWN_ENDINGS) or low.startswith(_TOWN_BEGINNINGS))
+    )
 
 
 #: "in" and one capitalised word that ends the clause ("... a plant in Dunmore.")

@@ -751,7 +751,8 @@ def name_rules() -> list[Rule]:
             "e-mail quote header and reply",
             # "> On 14.03.2024 at 12 am, Sakura O. Ng'ang'a wrote:", "--- Reply from R. N'Diaye FRCSI, ...",
             # "From: Al (proxy for Orla)", "on behalf of Dr X"
-            rf"(?:^[> \t]*(?i:on)[ ][^\n]{{4,60}}?,[ ]+(?P<phi>{_PERSON})[ ]+(?i:wrote|schrieb"
+            rf"(?:^[> \t]*(?i:on)[ ][^\n]{{4,60}}?,[ ]+(?P<phi>{_PERSON})(?:[ ]+<[^>\n]{{1,80}}>)?[ ]+"
+            rf"(?i:wrote|schrieb"
             rf"|a[ ][ée]crit)\b"
             rf"|(?i:\b(?:reply|response|answer|message|e-?mail"
             rf"|note)[ ]+from)[ ]+(?:{_TITLE})?(?P<phi>{_PERSON})"

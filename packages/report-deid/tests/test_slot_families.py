@@ -1,4 +1,4 @@
-"""Development set for 0.5.0 to 0.7.0: names, places, dates and numbers written as clinicians write them.
+"""Development set for 0.5.0 to 0.8.0: names, places, dates and numbers written as clinicians write them.
 
 Letters, addenda, labels and free prose: names that are also English words next to a census name ("Rose
 Baker"), names in a person's slot with no dictionary word, initials with surnames, towns under any gazetteer's
@@ -208,6 +208,48 @@ FAMILIES: list[tuple[str, tuple[str, ...]]] = [
     ("Final (A. Bin Rashid): nondisplaced scaphoid waist fracture.", ("A. Bin Rashid",)),
     ("knee f/u, read by g. aldridge", ("g. aldridge",)),
     ("pulled from PACS by tmorrowfield for the QA deck", ("tmorrowfield",)),
+    # 0.8.0: structured values without quotes, addresses, facilities named in full, lists and e-mail
+    (
+        "(0010,1040) PatientAddress = 77 Quarry Brae^Kelso^TD5 7QE",
+        ("77 Quarry Brae^Kelso^TD5 7QE",),
+    ),
+    ("(0008,1010) StationName  SH  DR-BAY2-SN 40412", ("DR-BAY2-SN 40412",)),
+    (
+        "Oak Barn, Tanners Lane, Little Ditchford\nGL56 9QT",
+        ("Oak Barn, Tanners Lane", "Little Ditchford"),
+    ),
+    ("Home: 412 Heron Wynd, Mallow", ("412 Heron Wynd", "Mallow")),
+    ("c/o Flat 3, 18 Kauri Road, Taumarunui 3920, 07 895 4410", ("Taumarunui 3920",)),
+    ("14 Abbey Row, Nenagh\nE45 K7P2", ("E45 K7P2",)),
+    ("PO Box 88, Nakusp, BC V0G 1R0", ("V0G 1R0",)),
+    ("Mrs Ivy Tait, The Larches Care Home, Rose Walk", ("Rose Walk",)),
+    (
+        "Dr S. Amin, The Whitebeam MRI Centre of Chesterford",
+        ("The Whitebeam MRI Centre of Chesterford",),
+    ),
+    ("Films at Corran Vale showed a joint effusion.", ("Corran Vale",)),
+    ("Compare with MRI 2019 from Holy Trinity.", ("Holy Trinity",)),
+    ("3. OKONJO-REID, TEMPERANCE | KR2290114 | 61y", ("OKONJO-REID, TEMPERANCE",)),
+    ("pt HALVORSEN, INGRID (E7781220) to clinic", ("HALVORSEN, INGRID",)),
+    ("Scheduled by Teodora Vukovic for Tuesday.", ("Teodora Vukovic",)),
+    ("> On 3 Feb 2025 at 09:12, Ruairí Ó Dálaigh wrote:", ("Ruairí Ó Dálaigh",)),
+    ("--- Reply from Ngaio Te Rangi FRANZCR, 4 Mar ---", ("Ngaio Te Rangi",)),
+    ("this is dr quigg dictating on ferreira, joana period", ("ferreira, joana",)),
+    ("please cc dr h. okwuosa and t. lindahl new paragraph", ("h. okwuosa", "t. lindahl")),
+    ("Cheers,\nTamsin Orchard-Vane", ("Tamsin Orchard-Vane",)),
+    ("Attendees: R. Moss, Elke Brandvold, Sunniva de la Vega", ("R. Moss", "Sunniva de la Vega")),
+    ("Thanks for the films.\n\nTamsyn\n\n> On Monday, Dr Q wrote:", ("Tamsyn",)),
+    ("Fracture clinic 12/3.\nMarkovic 14:22:05", ("Markovic",)),
+    ("My son-in-law Teodor drove me in.", ("Teodor",)),
+    ("Health Card No.: QWER 4410 2291", ("QWER 4410 2291",)),
+    ("T: 021 433 9120  F: 057-661094", ("057-661094",)),
+    ("Switchboard (01524) 663210", ("(01524) 663210",)),
+    ("Comparison: XR24.118204 and 20230411.5521.", ("XR24.118204", "20230411.5521")),
+    ("Knife to skin 09.41", ("09.41",)),
+    ("HPI-CPN 41QRX7", ("41QRX7",)),
+    ('audit: patient="van Aalst-Ruiz, Femke" opened', ("van Aalst-Ruiz, Femke",)),
+    ("Hi, this is Corbin Tallyrand calling about my mother.", ("Corbin Tallyrand",)),
+    ("Transport from Market Wymondley.", ("Market Wymondley",)),
 ]
 KEEP = [
     "Grade 2/3 chondral loss.",
@@ -253,6 +295,17 @@ KEEP = [
     "Haematoma block (lidocaine 1%) given.",
     "Exam: XR R knee 3V (skyline incl.)",
     "user=system restart",
+    # 0.8.0
+    "(0008,0050) AccessionNumber      SH  (no value available)",
+    "Seen by ED registrar.",
+    "Mobility: chair - NWB L leg",
+    "1. Knee, Left | 3 views",
+    "Images from Carestream DRX-Evolution were reviewed.",
+    "Referred to Pain Clinic. Seen at Sports Medicine.",
+    "Advice from Rheumatology, who agreed.",
+    "Overall, please review the lateral view.",
+    "Power 4/5, recheck in clinic.",
+    "Referral sent via ERS.",
 ]
 
 

@@ -387,6 +387,7 @@ _LOWER_SINGLE_AFTER_CUE = regex.compile(
 HEADER_WORDS: frozenset[str] = frozenset(
     """
     resident attending exam exams acc accession received unassigned assigned secretary npi fax tel phone
+    ed a&e er icu itu hdu amu mau cdu
     regn reg no nr opd hospital hosp room rm bed preliminary prelim final results result called to msk physio
     radiology department dept imaging ortho orthopaedic orthopedic orthopaedics surgeon consultant colleague
     colleagues clinic team unit ward the of and registrar fellow technologist tech radiologist nurse rn md

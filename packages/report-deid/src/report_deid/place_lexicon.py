@@ -267,22 +267,81 @@ def imaging_sources(text: str) -> list[Detection]:
 
 
 #: prepositions before which a town-shaped word is taken for a town
-_PLACE_PREPOSITION = regex.compile(r"(?i:\b(?:from|in|near|nr|outside|of|to|into|at)\b)", regex.VERSION1)
+_PLACE_PREPOSITION = regex.compile(
+    r"(?i:\b(?:from|in|near|nr|outside|of|to|into|at)\b)", regex.VERSION1
+)
 #: endings and beginnings of English, Scottish, Welsh and Irish town names, and of North American ones
 _TOWN_ENDINGS = (
-    "ton", "ham", "ford", "bury", "borough", "brough", "burgh", "by", "wick", "wich", "field", "mouth",
-    "stead", "ley", "worth", "chester", "caster", "cester", "thorpe", "thwaite", "minster", "hampton", "port",
-    "bridge", "stow", "combe", "coombe", "hurst", "bourne", "ville", "burg", "boro", "dale", "more", "beg",
-    "agh", "ane",
+    "ton",
+    "ham",
+    "ford",
+    "bury",
+    "borough",
+    "brough",
+    "burgh",
+    "by",
+    "wick",
+    "wich",
+    "field",
+    "mouth",
+    "stead",
+    "ley",
+    "worth",
+    "chester",
+    "caster",
+    "cester",
+    "thorpe",
+    "thwaite",
+    "minster",
+    "hampton",
+    "port",
+    "bridge",
+    "stow",
+    "combe",
+    "coombe",
+    "hurst",
+    "bourne",
+    "ville",
+    "burg",
+    "boro",
+    "dale",
+    "more",
+    "beg",
+    "agh",
+    "ane",
 )
 _TOWN_BEGINNINGS = (
-    "bally", "kil", "knock", "cloon", "clon", "carrick", "drum", "dun", "inis", "inish", "rath", "tully", "lis",
-    "ard", "llan", "aber", "pen", "tre", "caer", "cwm", "pont", "nant", "inver", "auchter", "kin", "strath",
+    "bally",
+    "kil",
+    "knock",
+    "cloon",
+    "clon",
+    "carrick",
+    "drum",
+    "dun",
+    "inis",
+    "inish",
+    "rath",
+    "tully",
+    "lis",
+    "ard",
+    "llan",
+    "aber",
+    "pen",
+    "tre",
+    "caer",
+    "cwm",
+    "pont",
+    "nant",
+    "inver",
+    "auchter",
+    "kin",
+    "strath",
 )
 
 
 def toponym_shaped(word: str) -> bool:
-    """A capitalised word no dictionary has, with a town name's ending or beginning ("Wymondham", "Ballydehob").
+    """A capitalised non-dictionary word with a town name's ending or beginning ("Wymondham", "Ballydehob").
 
     Surnames share some of these shapes ("Ashton"); after a preposition ("from Ashton") a redacted surname is
     still a redacted identifier.

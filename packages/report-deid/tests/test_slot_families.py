@@ -238,8 +238,8 @@ FAMILIES: list[tuple[str, tuple[str, ...]]] = [
     ("please cc dr h. okwuosa and t. lindahl new paragraph", ("h. okwuosa", "t. lindahl")),
     ("Cheers,\nTamsin Orchard-Vane", ("Tamsin Orchard-Vane",)),
     ("Attendees: R. Moss, Elke Brandvold, Sunniva de la Vega", ("R. Moss", "Sunniva de la Vega")),
-    ("Thanks for the films.\n\nTamsyn\n\n> On Monday, Dr Q wrote:", ("Tamsyn",)),
-    ("Fracture clinic 12/3.\nMarkovic 14:22:05", ("Markovic",)),
+    ("Thanks for the films.\n\nMelinda\n\n> On Monday, Dr Q wrote:", ("Melinda",)),
+    ("Fracture clinic 12/3.\nKowalski 14:22:05", ("Kowalski",)),
     ("My son-in-law Teodor drove me in.", ("Teodor",)),
     ("Health Card No.: QWER 4410 2291", ("QWER 4410 2291",)),
     ("T: 021 433 9120  F: 057-661094", ("057-661094",)),
@@ -250,6 +250,8 @@ FAMILIES: list[tuple[str, tuple[str, ...]]] = [
     ('audit: patient="van Aalst-Ruiz, Femke" opened', ("van Aalst-Ruiz, Femke",)),
     ("Hi, this is Corbin Tallyrand calling about my mother.", ("Corbin Tallyrand",)),
     ("Transport from Market Wymondley.", ("Market Wymondley",)),
+    ("Referred by Samsung Lee.", ("Samsung Lee",)),
+    ("called m. o'reilly ext 3889", ("m. o'reilly",)),
 ]
 KEEP = [
     "Grade 2/3 chondral loss.",
@@ -306,6 +308,12 @@ KEEP = [
     "Overall, please review the lateral view.",
     "Power 4/5, recheck in clinic.",
     "Referral sent via ERS.",
+    # review of 0.8.0: makers before a model, species, exam lists, "typed by me", an eponym and a time
+    "Images from Philips DigitalDiagnost and Canon CXDI-710C.",
+    "Sputum grew p. aeruginosa, told e. faecalis too.",
+    "1. Lumbar Spine  XR",
+    "Typed by me",
+    "Kellgren 2",
 ]
 
 

@@ -65,10 +65,12 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"(?<=\b(?:UKA|UKR|uni|unicompartmental|partial)[ ]\()Oxford(?=\))",
     r"(?:H[üu]ft|Knie|Schulter)-?TEP",
     # imaging equipment makers and their models ("GE SIGNA Artist 1.5T", "Carestream DRX-Evolution")
-    r"(?-i:(?:GE(?:[ ]Healthcare)?|Siemens(?:[ ]Healthineers)?|Philips|Agfa|Fujifilm|Fuji|Canon"
-    r"|Konica[ ]Minolta"
-    r"|Carestream|Hologic|Samsung|Shimadzu|Toshiba|Mindray|Varex|Visage|InteleViewer|IMPAX|Synapse"
-    r"|McKesson|Nuance)(?:[ ](?=[\w.+-]*[A-Z\d])[\w.+-]+){0,3})",
+    # (a maker that is also a name, "Canon", "Philips", "Samsung", only before a model: a digit, two capitals
+    # or an inner capital, "Philips DigitalDiagnost", not "Philips Anne")
+    r"(?-i:(?:(?:Siemens(?:[ ]Healthineers)?|Agfa|Fujifilm|Konica[ ]Minolta|Carestream|Hologic|Shimadzu"
+    r"|Toshiba|Mindray|Varex|InteleViewer|IMPAX|McKesson)(?:[ ](?=[\w.+-]*[A-Z\d])[\w.+-]+){0,3}"
+    r"|(?:GE(?:[ ]Healthcare)?|Philips|Fuji|Canon|Samsung|Visage|Synapse|Nuance)"
+    r"(?:[ ](?=[\w.+-]*(?:\d|\p{Lu}\p{Lu}|\p{Ll}\p{Lu}))[\w.+-]+){1,3}))",
     # radiology and hospital information systems
     r"Epic(?:[ ](?:Interconnect|Radiant|Hyperspace|Bridges))?|Cerner|Meditech|PowerScribe|Sectra",
     r"(?-i:Rosenberg|ROSENBERG)(?![ ]*,[ ]*\p{Lu}\p{Ll})",

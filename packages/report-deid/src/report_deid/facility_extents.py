@@ -21,8 +21,14 @@ _FLAGS = regex.VERSION1
 _AFTER = regex.compile(
     r"(?P<unit>[ ](?:(?:MRI|CT|PET|X-?[Rr]ay|XRAY|X-RAY|Scan(?:ning)?|Imaging|Ultrasound|Diagnostic)[ ])?"
     r"(?:Centre|Center|Clinic|Unit|Suite|CENTRE|CENTER|CLINIC)(?![\p{L}'’-])"
-    r"|[ ](?:X-?[Rr]ay|X-RAY|x-ray|MRI)(?![\p{L}'’-]))?"
+    r"|[ ](?:X-?[Rr]ay|X-RAY|x-ray|MRI)(?![\p{L}'’-])(?=[ ]*(?:$|[,;:.)\n]|[ ][-–][ ])))?"
     r"(?:[ ](?:of|OF)[ ](?P<place>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2}))?",
+    _FLAGS,
+)
+#: a body part or side: "of the Left Knee" is an examination, not a place
+_BODY = regex.compile(
+    r"(?i:\b(?:left|right|bilateral|knees?|hips?|ankles?|feet|foot|hands?|wrists?|shoulders?|elbows?|spine"
+    r"|pelvis|chest|femur|tibia|fibula|patella|humerus|skull|abdomen)\b)",
     _FLAGS,
 )
 #: a capitalised article right before the name, at a line start or after a space or punctuation
@@ -45,7 +51,8 @@ def extend_facilities(text: str, detections: list[Detection]) -> list[Detection]
         if after is None:  # never: every part of the pattern is optional
             out.append(d)
             continue
-        if after["place"] is not None and not is_header_phrase(after["place"]):
+        place = after["place"]
+        if place is not None and not is_header_phrase(place) and not _BODY.search(place):
             end = after.end()
         elif after["unit"] is not None:
             end = after.end("unit")

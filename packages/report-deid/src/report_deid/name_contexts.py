@@ -110,7 +110,18 @@ _LOWER_INITIAL_NAME = regex.compile(
     rf"(?P<name>\p{{Ll}}\.[ ]?(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}{_LOW_NAME})(?![\p{{L}}\d'’-])",
     _FLAGS,
 )
-_LOWER_INITIAL_HINT = regex.compile(r"(?<![\p{L}\d.])\p{Ll}\.[ ]?\p{Ll}\p{Ll}", _FLAGS)
+_LOWER_INITIAL_HINT = regex.compile(
+    r"(?<![\p{L}\d])\p{Ll}\.[ ]?(?:\p{Ll}\.[ ]?)?\p{Ll}[\p{Ll}'’]", _FLAGS
+)
+#: Latin species names written like an initial and a surname ("p. aeruginosa", "e. faecalis")
+_SPECIES = frozenset(
+    """
+    aeruginosa aureus epidermidis pneumoniae faecalis faecium coli cloacae pyogenes agalactiae marcescens
+    mirabilis albicans difficile influenzae meningitidis gonorrhoeae typhi enterica acnes lugdunensis
+    haemolyticus capitis hominis oxytoca baumannii maltophilia fragilis tuberculosis marinum kansasii
+    avium abscessus dysgalactiae anginosus mitis oralis sanguinis perfringens septicum cepacia
+    """.split()
+)
 #: relatives and staff named by their role, with no article ("Son Pieter", "secretary Lorraine")
 ROLE_NOUNS: tuple[str, ...] = (
     *"""
@@ -232,7 +243,9 @@ _SURE_INITIALS = tuple(
     )
 )
 #: what a sure initials slot may still hold
-_NOT_SURE_INITIALS = frozenset("am pm na nil ok hrs and the for yes no n/a tbc".split())
+_NOT_SURE_INITIALS = frozenset(
+    "am pm na nil ok hrs and the for yes no n/a tbc me us it him her you".split()
+)
 #: abbreviations that sit where initials do ("- ED", "by CT")
 _NOT_INITIALS = frozenset(
     """
@@ -541,6 +554,8 @@ def context_names(text: str) -> list[Detection]:
     for match in initials:
         surname = regex.split(r"[. ]+", match["name"])[-1]
         parts = surname.split("-")
+        if surname in _SPECIES:
+            continue
         if plain(surname) not in COMMON_WORDS and any(
             not is_vocabulary(p) or plain(p) in surnames for p in parts
         ):
@@ -595,6 +610,12 @@ def context_names(text: str) -> list[Detection]:
         words = regex.findall(_CAP, match["name"])
         if (
             words
+            # one word alone is a census name that is no English word ("Karimi", not "Kellgren", "Garden")
+            and (
+                len(words) > 1
+                or (plain(words[0]) in first_names and plain(words[0]) not in COMMON_WORDS)
+                or (plain(words[0]) in surnames and not is_vocabulary(words[0]))
+            )
             and all(plain(w) not in COMMON_WORDS for w in words)
             and any(given(w, word_like=True) or word_ok(w) for w in words)
             # "Arrived 14:30", "Reviewed 10:20": an inflected verb is no name

@@ -214,11 +214,6 @@ _IMAGING_SOURCE = regex.compile(
     r"|[ ]*(?:[:.?;,)]|$))",
     regex.VERSION1 | regex.MULTILINE,
 )
-#: a facility after "Ref" in a list row ("... on XR, ?MRI. Ref Pemberton.")
-_REF_SITE = regex.compile(
-    r"\bRef[ ]+(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ]\p{Lu}[\p{L}'’&-]*){0,2})(?=[ ]*(?:[.;,]|$))",
-    regex.VERSION1 | regex.MULTILINE,
-)
 
 
 #: words after "films from", "sent to" that name no facility
@@ -245,7 +240,7 @@ def imaging_sources(text: str) -> list[Detection]:
     after_cues = (
         _IMAGING_SOURCE.match(text, cue.end()) for cue in _IMAGING_CUE.finditer(lowered(text))
     )
-    for match in (*(m for m in after_cues if m is not None), *_REF_SITE.finditer(text)):
+    for match in (m for m in after_cues if m is not None):
         run = match["run"].rstrip(".'’&-")
         words = run.split(" ")
         if (

@@ -526,7 +526,8 @@ _LABEL_ANCHOR = word_start(
 #: the body part or side an examination list opens with ("1. Knee, Left | 3 views")
 _EXAM_WORD = (
     r"(?i:knees?|hips?|ankles?|hands?|wrists?|shoulders?|feet|foot|elbows?|spine|pelvis|femur|tibia"
-    r"|left|right|bilateral|views?|xr|x-ray|ct|mri)"
+    r"|left|right|bilateral|views?|xr|x-ray|ct|mri|lumbar|cervical|thoracic|chest|abdomen|skull|sacrum"
+    r"|humerus|forearm|leg|thigh|heel|toes?|fingers?|thumb|clavicle|scapula|ribs?|neck)"
 )
 #: a relation noun: people a patient comes with or is named with ("husband Declan", "Daughter (Ines)",
 #: "son-in-law Tui")
@@ -765,7 +766,8 @@ def name_rules() -> list[Rule]:
             "NAME",
             "name in a numbered list before an identifier",
             # MDT lists and worklists: "2. SHORT, FFION<TAB>RXH4715562", "2. Anwar Nelson | 4679441<TAB>47y"
-            rf"^[ \t]*\d{{1,3}}[.)][ \t]+(?!{_EXAM_WORD}\b)(?P<phi>{_LAST_FIRST}|{NAME_BODY})"
+            rf"^[ \t]*\d{{1,3}}[.)][ \t]+(?![^\t|\n]{{0,60}}?\b{_EXAM_WORD}\b)"
+            rf"(?P<phi>{_LAST_FIRST}|{NAME_BODY})"
             rf"(?=[ ]*[\t|][ \t]*[A-Z]{{0,4}}\d|[ ]{{2,}}[A-Z]{{0,4}}\d)",
             0.6,
             trigger=r"^[ \t]*\d{1,3}[.)][ \t]+\p{L}",
@@ -2049,7 +2051,8 @@ def identifier_rules() -> list[Rule]:
         rule(
             "ID",
             "mixed shape",
-            r"\b(?=(?:[A-Z-]*\d){4})(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){1,4}(?:-[A-Z])?\b",
+            # bounded look-aheads: a run such as "ABC-ABC-..." costs linear time
+            r"\b(?=(?:[A-Z-]{0,16}\d){4})(?=[A-Z0-9-]{0,16}?[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){1,4}(?:-[A-Z])?\b",
             0.55,
         ),
         rule(

@@ -5,13 +5,16 @@ Typeset and word-processed reports use no-break, thin and narrow spaces (French 
 hyphenated names ("14‑03‑2024", "Smith–Jones"), and typographic apostrophes ("O’Brien"). The rules are
 written with the ASCII forms, so every Unicode space separator becomes a space, every dash a hyphen-minus
 and every single quotation mark an apostrophe. Each replacement is a single character, so a span found in the
-folded text is the same span in the original.
+folded text is the same span in the original. Very long blank gaps are masked past their first
+characters (:func:`fold`), also one character for one.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from functools import cache
+
+import regex
 
 
 @cache
@@ -30,8 +33,20 @@ def _table() -> dict[int, str]:
     return table
 
 
+#: how much blank space one gap keeps; the rest of a longer gap is masked
+GAP_KEPT = 32
+_LONG_GAP = regex.compile(rf"[ \t]{{{GAP_KEPT + 1},}}")
+
+
 def fold(text: str) -> str:
-    """``text`` with space, dash and apostrophe variants replaced by ASCII ones; same length."""
-    if text.isascii():
-        return text
-    return text.translate(_table())
+    """``text`` with space, dash and apostrophe variants replaced by ASCII ones; same length.
+
+    A run of more than :data:`GAP_KEPT` spaces or tabs keeps its first :data:`GAP_KEPT` characters and the
+    rest become NUL characters, which no rule reads as space: patterns that look through blank space
+    (``[ ]*``, ``[ ]{2,}``) then cost linear time on a line of thousands of spaces instead of quadratic.
+    """
+    if not text.isascii():
+        text = text.translate(_table())
+    if " " * 8 in text or "\t" * 8 in text:
+        text = _LONG_GAP.sub(lambda gap: gap[0][:GAP_KEPT] + "\0" * (len(gap[0]) - GAP_KEPT), text)
+    return text

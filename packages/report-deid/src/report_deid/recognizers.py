@@ -364,7 +364,7 @@ _APOS = r"['’]"
 #: inner capital after a name prefix (LeBlanc, DeShawn; not a brand's "NexGen"); never the start of an
 #: upper-case word ("Mc" of "McDONALD")
 _CAP_WORD = (
-    rf"(?:(?:Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|{_UP}{_APOS}|d{_APOS}|l{_APOS})?{_UP}{_LOW}+(?!{_UP})"
+    rf"(?:(?:Ma?c|D[aeiu]|L[ae]|V[ao]n|{_UP}{_APOS}|[dl]{_APOS})?{_UP}{_LOW}+(?!{_UP})"
     rf"(?:[{_APOS}-]\p{{L}}"
     rf"{_LOW}*)*)"
 )
@@ -743,7 +743,7 @@ def name_rules() -> list[Rule]:
             "NAME",
             "meeting chair",
             # "Chair: River Clark" (a chair is a label only with a colon: "Mobility: chair - NWB")
-            rf"(?i:\bchair(?:person|man|woman)?)[ ]*:[ ]*(?:{_TITLE})?(?P<phi>{_PERSON})",
+            rf"(?i:\bchair(?:person|man|woman)?)[ ]*:[ ]*(?:{_TITLE})?(?P<phi>{NAME_BODY})",
             0.7,
             anchor=r"\bchair",
         ),
@@ -752,13 +752,13 @@ def name_rules() -> list[Rule]:
             "e-mail quote header and reply",
             # "> On 14.03.2024 at 12 am, Sakura O. Ng'ang'a wrote:", "--- Reply from R. N'Diaye FRCSI, ...",
             # "From: Al (proxy for Orla)", "on behalf of Dr X"
-            rf"(?:^[> \t]*(?i:on)[ ][^\n]{{4,60}}?,[ ]+(?P<phi>{_PERSON})(?:[ ]+<[^>\n]{{1,80}}>)?[ ]+"
-            rf"(?i:wrote|schrieb"
-            rf"|a[ ][ée]crit)\b"
-            rf"|(?i:\b(?:reply|response|answer|message|e-?mail"
-            rf"|note)[ ]+from)[ ]+(?:{_TITLE})?(?P<phi>{_PERSON})"
-            rf"(?=[ ]+\p{{Lu}}{{2,}}|,|[ ]+[-(]|[ ]*$)"
-            rf"|(?i:\b(?:proxy[ ]for|on[ ]behalf[ ]of))[ ]+(?:{_TITLE})?(?P<phi>{_PERSON}))",
+            # one name pattern for the three cues (compiling three cost 0.1 s at start-up); after
+            # a quote header's date the name must be followed by "wrote"
+            rf"(?:^[> \t]*(?i:on)[ ][^\n]{{4,60}}?,(?P<quote>[ ]+)"
+            rf"|(?i:\b(?:reply|response|answer|message|e-?mail|note)[ ]+from)[ ]+(?:{_TITLE})?"
+            rf"|(?i:\b(?:proxy[ ]for|on[ ]behalf[ ]of))[ ]+(?:{_TITLE})?)(?P<phi>{NAME_BODY})"
+            rf"(?(quote)(?:[ ]+<[^>\n]{{1,80}}>)?[ ]+(?i:wrote|schrieb|a[ ][ée]crit)\b"
+            rf"|(?=[ ]+\p{{Lu}}{{2,}}|,|[ ]+[-(]|[ ]*$|\)))",
             0.75,
             lowered_trigger=r"wrote|schrieb|crit\b|from|proxy|behalf",
         ),

@@ -61,7 +61,7 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"(?:Ottawa|Pittsburgh)(?=[ ]+(?:rules?[ ]|regels[ ]|regeln[ ])?(?:positive|negative|pos|neg|positief"
     r"|negatief|positiv|negativ|positif|négatif)\b)",
     # scores and implants named after people or places, used bare
-    r"Morse(?=[ ]\d)|Lewis[- ]Rorabeck|Insall[- ]Salvati|Caton[- ]Deschamps|Blackburne[- ]Peel",
+    r"Morse(?=[ ]\d)|Lewis[- ]Rorabeck",
     r"(?<=\b(?:UKA|UKR|uni|unicompartmental|partial)[ ]\()Oxford(?=\))",
     r"(?:H[üu]ft|Knie|Schulter)-?TEP",
     # imaging equipment makers and their models ("GE SIGNA Artist 1.5T", "Carestream DRX-Evolution")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import regex
 
 from report_deid.name_contexts import is_header_phrase
+from report_deid.recognizers import EXAM_WORD
 from report_deid.spans import Detection
 
 _FLAGS = regex.VERSION1
@@ -26,11 +27,7 @@ _AFTER = regex.compile(
     _FLAGS,
 )
 #: a body part or side: "of the Left Knee" is an examination, not a place
-_BODY = regex.compile(
-    r"(?i:\b(?:left|right|bilateral|knees?|hips?|ankles?|feet|foot|hands?|wrists?|shoulders?|elbows?|spine"
-    r"|pelvis|chest|femur|tibia|fibula|patella|humerus|skull|abdomen)\b)",
-    _FLAGS,
-)
+_BODY = regex.compile(rf"\b{EXAM_WORD}\b", _FLAGS)
 #: a capitalised article right before the name, at a line start or after a space or punctuation
 _THE_BEFORE = regex.compile(r"(?:^|(?<=[\s:,;(>-]))(?:The|THE)[ ]$", _FLAGS | regex.MULTILINE)
 
@@ -48,9 +45,7 @@ def extend_facilities(text: str, detections: list[Detection]) -> list[Detection]
             continue
         start, end = d.start, d.end
         after = _AFTER.match(text, end)
-        if after is None:  # never: every part of the pattern is optional
-            out.append(d)
-            continue
+        assert after is not None  # every part of the pattern is optional
         place = after["place"]
         if place is not None and not is_header_phrase(place) and not _BODY.search(place):
             end = after.end()

@@ -87,20 +87,22 @@ _LOWER_DICTATED = regex.compile(
     rf"(?=[ ]*(?:$|[,.;(]|[ ]{_DICTATION_WORD}\b))",
     _FLAGS,
 )
-#: lower-case people copied in a dictated line: "please cc dr e. iyer and g. bryant new paragraph"
-_LOWER_COPIED = regex.compile(
-    rf"(?<![\p{{L}}\d])(?:cc|copy[ ]to|copies[ ]to)[ :]+(?P<names>(?:(?:dr|doctor|mr|mrs|ms|prof)\.?[ ]+)?"
+#: a spelled or short title before a lower-case name, and a lower-case person: an optional initial, a
+#: surname or a given name, and optionally a second word ("e. iyer", "priya mackenzie", "brian v. asante")
+_LOW_TITLE = r"(?:(?:dr|doctor|mr|mrs|ms|prof)\.?[ ]+)"
+_LOW_PERSON = (
     rf"(?:\p{{Ll}}\.[ ]?)?{_LOW_NAME}"
     rf"(?:[ ]+(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}(?!{_DICTATION_WORD}\b){_LOW_NAME})?"
-    rf"(?:(?:,[ ]*|[ ]+and[ ]+)(?:(?:dr|doctor|mr|mrs|ms|prof)\.?[ ]+)?(?:\p{{Ll}}\.[ ]?)?{_LOW_NAME}"
-    rf"(?:[ ]+(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}(?!{_DICTATION_WORD}\b){_LOW_NAME})?){{0,3}})",
+)
+#: lower-case people copied in a dictated line: "please cc dr e. iyer and g. bryant new paragraph"
+_LOWER_COPIED = regex.compile(
+    rf"(?<![\p{{L}}\d])(?:cc|copy[ ]to|copies[ ]to)[ :]+"
+    rf"(?P<names>{_LOW_TITLE}?{_LOW_PERSON}(?:(?:,[ ]*|[ ]+and[ ]+){_LOW_TITLE}?{_LOW_PERSON}){{0,3}})",
     _FLAGS,
 )
+#: one person of such a list
 _COPIED_PERSON = regex.compile(
-    rf"(?<![\p{{L}}.'’-])(?:(?:dr|doctor|mr|mrs|ms"
-    rf"|prof)\.?[ ]+)?(?P<person>(?:\p{{Ll}}\.[ ]?)?(?!and\b){_LOW_NAME}"
-    rf"(?:[ ]+(?:\p{{Ll}}\.[ ]?)?{_PARTICLE}{{0,2}}(?!{_DICTATION_WORD}\b){_LOW_NAME})?)",
-    _FLAGS,
+    rf"(?<![\p{{L}}.'’-]){_LOW_TITLE}?(?!and\b)(?P<person>{_LOW_PERSON})", _FLAGS
 )
 #: a lower-case initial and surname after a call, sign-off or patient cue ("called l. lim-bell ext. 3889",
 #: "-- z. njoroge", "pt a. park-rogers")

@@ -237,10 +237,10 @@ _SERVICE_NOUNS = frozenset(
 def imaging_sources(text: str) -> list[Detection]:
     """Facilities named bare where images came from or were sent (see :data:`_IMAGING_SOURCE`)."""
     found = []
-    after_cues = (
-        _IMAGING_SOURCE.match(text, cue.end()) for cue in _IMAGING_CUE.finditer(lowered(text))
-    )
-    for match in (m for m in after_cues if m is not None):
+    for cue in _IMAGING_CUE.finditer(lowered(text)):
+        match = _IMAGING_SOURCE.match(text, cue.end())
+        if match is None:
+            continue
         run = match["run"].rstrip(".'’&-")
         words = run.split(" ")
         if (

@@ -523,11 +523,12 @@ _LABEL_ANCHOR = word_start(
     " nom prénom médecin prescripteur radiologue manipulat interne aanvrager verwijzer huisarts"
     " radioloog laborant naam patiënt paciente médico medico richiedente refertante tecnico cognome"
 )
-#: the body part or side an examination list opens with ("1. Knee, Left | 3 views")
-_EXAM_WORD = (
+#: a body part, side or examination word: no name ("1. Knee, Left | 3 views"), no place ("of the Left
+#: Knee")
+EXAM_WORD = (
     r"(?i:knees?|hips?|ankles?|hands?|wrists?|shoulders?|feet|foot|elbows?|spine|pelvis|femur|tibia"
     r"|left|right|bilateral|views?|xr|x-ray|ct|mri|lumbar|cervical|thoracic|chest|abdomen|skull|sacrum"
-    r"|humerus|forearm|leg|thigh|heel|toes?|fingers?|thumb|clavicle|scapula|ribs?|neck)"
+    r"|humerus|forearm|leg|thigh|heel|toes?|fingers?|thumb|clavicle|scapula|ribs?|neck|fibula|patella)"
 )
 #: a relation noun: people a patient comes with or is named with ("husband Declan", "Daughter (Ines)",
 #: "son-in-law Tui")
@@ -766,7 +767,7 @@ def name_rules() -> list[Rule]:
             "NAME",
             "name in a numbered list before an identifier",
             # MDT lists and worklists: "2. SHORT, FFION<TAB>RXH4715562", "2. Anwar Nelson | 4679441<TAB>47y"
-            rf"^[ \t]*\d{{1,3}}[.)][ \t]+(?![^\t|\n]{{0,60}}?\b{_EXAM_WORD}\b)"
+            rf"^[ \t]*\d{{1,3}}[.)][ \t]+(?![^\t|\n]{{0,60}}?\b{EXAM_WORD}\b)"
             rf"(?P<phi>{_LAST_FIRST}|{NAME_BODY})"
             rf"(?=[ ]*[\t|][ \t]*[A-Z]{{0,4}}\d|[ ]{{2,}}[A-Z]{{0,4}}\d)",
             0.6,

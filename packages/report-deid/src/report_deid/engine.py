@@ -19,9 +19,11 @@ from typing import Any
 
 import regex
 
+from report_deid.address_lines import address_block_lines
 from report_deid.allow_list import allowed_spans, inside_allowed, overlaps_allowed_phrase
 from report_deid.errors import ModelNotFoundError
 from report_deid.facility_extents import extend_facilities
+from report_deid.facility_mentions import named_facilities
 from report_deid.hl7_fields import hl7_fields
 from report_deid.name_contexts import context_names, is_header_phrase
 from report_deid.name_lexicon import lexicon_names
@@ -91,6 +93,7 @@ class DetectionEngine:
         found = [d for r in self.rules for d in r.find(text)]
         found.extend(hl7_fields(text))
         found.extend(table_columns(text))
+        found.extend(named_facilities(text))
         if self.use_lexicon:
             found.extend(lexicon_names(text))
             found.extend(context_names(text))
@@ -122,9 +125,12 @@ class DetectionEngine:
             )
         ]
         merged = merge_overlaps(kept)
-        # second passes that read the spans found so far: towns beside places, repeated mentions
+        # second passes that read the spans found so far: towns beside places, the town and county lines of
+        # address blocks, repeated mentions
         passes = (
-            (places_beside_places, repeated_mentions) if self.use_lexicon else (repeated_mentions,)
+            (places_beside_places, address_block_lines, repeated_mentions)
+            if self.use_lexicon
+            else (address_block_lines, repeated_mentions)
         )
         for second_pass in passes:
             extra = [
@@ -176,6 +182,8 @@ def trim_header_tail(text: str, detection: Detection) -> Detection:
 def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
     """Join neighbouring place (date, phone, name) spans apart by up to three spaces, commas, periods, dashes.
 
+    An "&" joins too ("Herts & Essex").
+
     An address is one span: the street, the city and the state found separately become one placeholder,
     and the comma between them is no longer left as a gap; so is a weekday and the date after it.
     """
@@ -184,7 +192,7 @@ def bridge_places(text: str, detections: list[Detection]) -> list[Detection]:
         if out and _joinable(out[-1].entity_type, d.entity_type):
             last = out[-1]
             gap = text[last.end : d.start]
-            if len(gap) <= _MAX_GAP and all(ch in " ,.-" for ch in gap):
+            if len(gap) <= _MAX_GAP and all(ch in " ,.-–—&" for ch in gap):
                 best = max((last, d), key=lambda x: x.score)
                 out[-1] = Detection(
                     last.start, d.end, best.entity_type, best.score, last.strong or d.strong

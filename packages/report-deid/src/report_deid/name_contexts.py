@@ -38,6 +38,7 @@ from report_deid.name_lexicon import (
     TITLE_NAME,
     census_names,
 )
+from report_deid.recognizers import DEPARTMENT_WORD
 from report_deid.spans import Detection
 from report_deid.vocabulary import is_vocabulary, plain
 
@@ -150,11 +151,13 @@ _AFTER_ROLE = regex.compile(
     rf"(?![\p{{L}}\d'’-])",
     _FLAGS,
 )
-#: a name, then an age (and sex): "Ivy Tran-Okonkwo 34 y/o", "Grace Angove 67F", "Sky Waaka, 19 yrs"
-#: an age (and sex) after a name: "Ivy Tran-Okonkwo 34 y/o", "Grace Angove 67F", "Sky Waaka, 19 yrs"; the
-#: suffix is found first and the name searched backwards from it
+#: an age (and sex) after a name: "Ivy Tran-Okonkwo 34 y/o", "Grace Angove 67F", "Sky Waaka, 19 yrs",
+#: "Sterling is 51 y/o"; the suffix is found first and the name searched backwards from it
 _AGE_SUFFIX = regex.compile(
-    r",[ ]+an?[ ]+\d{1,3}[- ]?(?:years?|yrs?|y)[- ]old\b|,?[ ]+(?:(?i:age|aged)[ ]+)?\d{1,3}[ ]?(?:y/?o\b"
+    r",[ ]+an?[ ]+\d{1,3}[- ]?(?:years?|yrs?|y)[- ]old\b"
+    # "Sterling is 51 y/o", "Rohan Cooper is a 97 years"
+    r"|[ ]+(?:is|was)[ ]+(?:an?[ ]+)?\d{1,3}(?:[ ]?(?:years?|yrs?|yo|y/o)\b|-years?-old\b)"
+    r"|,?[ ]+(?:(?i:age|aged)[ ]+)?\d{1,3}[ ]?(?:y/?o\b"
     r"|y\.o\.?|yo\b|yrs?\b|-?years?(?:[- ]old)?\b|[MFmf]\b"
     r"|(?i:jr|jaar|ans|jahre|años|anni)\b|(?=,|[ ][-–—]|\)))",
     _FLAGS,
@@ -215,6 +218,13 @@ _SIGN_OFF_LINES = tuple(
             rf"^[ \t]*(?P<name>{_CAP}),[ ]+(?=(?i:please|can[ ]you|could[ ]you|would[ ]you|thanks"
             rf"|thank[ ]you|just|your|you|we)\b)",
         ),
+        (
+            # "Maria - yes, I looked at it.", "Li - outside films from ...": a reply opened by a name
+            r"^[ \t]*\p{Lu}\p{Ll}+[ ]+[-–][ ]",
+            rf"^[ \t]*(?P<name>{_CAP})[ ]+[-–][ ]+(?=(?i:yes|no|thanks|thank[ ]you|please|can[ ]you"
+            rf"|could[ ]you|would[ ]you|just|i|i['’]ve|i['’]m|we|your|you|see|quick|sorry|fyi|agree|outside"
+            rf"|re|as|good|great|ok|okay)\b)",
+        ),
     )
 )
 _INITIALS = tuple(
@@ -222,7 +232,7 @@ _INITIALS = tuple(
     for pattern in (
         r"(?i:\b(?:typed|transcribed|transcriptionist|trans|tx|dict|dictated|typist|sec|assigned)\b(?:[ ]by)?"
         r"[:.]?[ ]+)"
-        r"(?P<x>[A-Za-z]{2,3})(?=[ ]+\d|[ ]*[/,;]|[ ]*$|[ ]{2})",
+        r"(?P<x>[A-Za-z]{2,3})(?=[ ]+\d|[ ]*[/,;(]|[ ]*$|[ ]{2})",
         r"(?<![\p{L}\d])(?P<x>[a-z]{2,3})[ ]+\d{1,2}[.:]\d{2}[ ]*$",
         r"[ ]/(?P<x>[a-z]{2,3})[ ]*$",
         r"(?:^|[ ])[-–—]{1,2}[ ]?(?P<x>[a-z]{2,3})(?=/)",
@@ -244,6 +254,8 @@ _SURE_INITIALS = tuple(
         r"(?i:\b(?:tech|technologist|radiographer|rt|typist))[ ]*:[ ]*(?P<x>[A-Z]{2,3})(?=[ ]{2}|[ ]*$|\t)",
     )
 )
+#: words that open a sentence, never a name ("The Cooper", "This Knee")
+_NOT_FIRST_WORDS = frozenset("the this that these those our his her their a an my your its".split())
 #: what a sure initials slot may still hold
 _NOT_SURE_INITIALS = frozenset(
     "am pm na nil ok hrs and the for yes no n/a tbc me us it him her you".split()
@@ -254,6 +266,8 @@ _NOT_INITIALS = frozenset(
     ed er or ot pt gp mri ct xr us ir icu pacu ap pa lat ok nad oa ra tka tha uka mdt nwb fwb pwb wbat ae
     rad rads ortho orth reg sho cns anp acp ems opd ipd dr mr mrs ms na nil nkda the and for re cc
     am pm hrs xray dx rx tx hx fx sx at so in on by to of is it as an or if up no we he me my us via per
+    imp ind rec obs bp hr rr temp wt ht inr hb crp wcc esr ecg ekg cxr gcs ews sats mr mri dr ref acc
+    lot pid csn fin har mrn dob sex age id nhs udi sn loc exam ord req
     een het
     de la le et und der die das
     """.split()
@@ -367,6 +381,15 @@ _SELF_INTRO = regex.compile(
     rf"(?:[ ]+(?!{_INTRO_VERB}\b)(?P<last>{_ANY}))?(?=[ ]*(?:[,.;!\n]|$)|[ ]+(?P<verb>{_INTRO_VERB})\b)",
     _FLAGS,
 )
+#: a role after a self-introduction vouches for the name ("this is Lark, the nurse for Dr. X")
+_INTRO_ROLE = regex.compile(
+    r",[ ]+(?i:the|your|a|one[ ]of[ ]the)[ ]+(?:[\w-]+[ ]+){0,2}?(?i:nurses?|radiographers?"
+    r"|physio\w*|doctors?"
+    r"|registrars?|secretary|secretaries|co-?ordinators?|receptionists?|tech\w*|sonographers?|therapists?"
+    r"|pharmacists?|midwi(?:fe|ves)|consultants?|surgeons?|radiologists?|gp|managers?|clerks?|porters?"
+    r"|assistants?|practitioners?|scribes?|transcriptionists?|interpreters?)\b",
+    _FLAGS,
+)
 #: a surname before a film or study word ("the Lopes film")
 _SURNAME_BEFORE_STUDY = regex.compile(
     rf"(?i:\bthe)[ ]+(?P<last>{_CAP})[ ]+(?i:films?|x-?rays?|xr|study|studies|images|case|scan|report"
@@ -377,13 +400,49 @@ _SURNAME_BEFORE_STUDY = regex.compile(
 #: "Bryn to book US", "with Aoife, our physio")
 #: what a given name does next ("Reggie from the Physiotherapy team", "Bryn to book US", "Aoife, our physio")
 _DUTY_SUFFIX = regex.compile(
-    r"[ ]+from[ ]+(?:the[ ]+)?(?i:rads|radiology|x-?ray|physio\w*|ward|ortho\w*|ed|a&e|pharmacy|theatres?"
-    r"|team"
-    r"|switchboard|reception|admin|records)\b|[ ]+to[ ]+(?:book|arrange|chase|review|discuss|contact|check"
+    r"[ ]+(?:from|in)[ ]+(?:the[ ]+)?(?i:rads|radiology|x-?ray|physio\w*|ward|ortho\w*|ed|a&e|pharmacy"
+    r"|theatres?|team|switchboard|reception|admin|records|file[ ]room|pacs|it)\b"
+    r"|[ ]+aware\b|[ ]+to[ ]+(?:book|arrange|chase|review|discuss|contact|check"
     r"|send|request|organi[sz]e|inform|email|phone|ring|list|confirm|update|escalate|write|call)\b|,[ ]+"
     r"(?:our|the|my|your|his|her)[ ]+(?i:physio|secretary|nurse|gp|pa|receptionist|therapist"
     r"|practice[ ]manager"
     r"|radiographer)\b",
+    _FLAGS,
+)
+#: a short handle after "by" or "user" ("Retrieved from ... by kk89 on 07/13/1996")
+_SHORT_HANDLE = regex.compile(
+    r"(?<![\p{L}\d])(?:by|user|login)[ :]+(?P<user>[a-z]{2,4}\d{2,4})(?![\p{L}\d@'’.-])", _FLAGS
+)
+#: two or three lower-case letters alone on a line: a sign-off's initials ("lc" above a letterhead)
+_LONE_INITIALS = regex.compile(r"^[ \t]*(?P<x>\p{Ll}{2,3})[ \t]*$", _FLAGS)
+#: initials that open a note after its clock time ("PACS note 17 May 2010 0713 HQB: ...", "0357h da: ...")
+_INITIALS_AFTER_TIME = regex.compile(
+    r"(?<![\d.:/-])(?:(?:[01]\d|2[0-3])[0-5]\dh?|\d{1,2}[:.]\d{2}(?:[ ]?(?i:am"
+    r"|pm))?)[ ]+(?P<x>\p{L}{2,3}):[ ]",
+    _FLAGS,
+)
+#: a lower-case person a finding was discussed with, then the clock time ("d/w cem richter 12:03pm")
+_LOWER_BEFORE_TIME = regex.compile(
+    rf"(?<![\p{{L}}\d])(?:d/w|discussed[ ]with|spoke[ ](?:to|with)|called|paged|told|informed|rang"
+    rf"|phoned)[ ]+"
+    rf"(?P<name>{_LOW_PERSON})(?=[ ]+(?:at[ ]+)?(?:\d{{1,2}}[:.]\d{{2}}|\d{{3,4}}h?\b))",
+    _FLAGS,
+)
+#: a row that opens with "LAST, FIRST" and an identifier ("BRYANT, MERE X679243 RAD-...", "Stone, Abena
+#: H634994B")
+_ROW_LAST_FIRST = regex.compile(
+    rf"^[ \t]*(?P<name>{_ANY}(?:[ ]{_PARTICLE}{{0,2}}{_ANY})?,[ ]?{_ANY}(?:[ ]{_ANY})?)"
+    rf"(?=[ \t|]+[A-Z]{{0,4}}\d{{5,}})",
+    _FLAGS,
+)
+#: a department or service ("informed ortho 14:00" names no person)
+_DEPARTMENT = regex.compile(
+    rf"{DEPARTMENT_WORD}|(?i:rheum\w*|ortho\w*|derm\w*|onc\w*|neuro\w*|gen[ ]?med)\b"
+)
+#: a person, then their relation to the patient in commas ("Haruto Walker, niece, drove him down")
+_NAME_THEN_RELATION = regex.compile(
+    rf"(?<![\p{{L}}\d'’.-])(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{1,2}}),[ ]+"
+    rf"(?:(?:his|her|their|the[ ]patient['’]s)[ ]+)?{_ROLE_NOUN},",
     _FLAGS,
 )
 _FIRST_THEN_DUTY = regex.compile(rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_CAP})\Z", _FLAGS)
@@ -734,7 +793,9 @@ def context_names(text: str) -> list[Detection]:
     for match in _SELF_INTRO.finditer(text):
         first, last = match["first"], match["last"]
         # "this is Buck Tollefson calling", "this is doctor marsh dictating": the verb vouches for the name
-        vouched = bool(match["verb"]) and (first[0].isupper() or bool(match["title"]))
+        # "this is Lark, the nurse for ...": a role after the name vouches even for a word
+        role = bool(_INTRO_ROLE.match(text, match.end())) and first[0].isupper()
+        vouched = role or (bool(match["verb"]) and (first[0].isupper() or bool(match["title"])))
         if len(first) >= 3 and (
             given(first, word_like=first[0].isupper())
             or (
@@ -743,12 +804,60 @@ def context_names(text: str) -> list[Detection]:
                 and (
                     not is_vocabulary(last)
                     if last
-                    else bool(match["title"]) or not is_vocabulary(first)
+                    else bool(match["title"]) or role or not is_vocabulary(first)
                 )
             )
         ):
             end = match.end("last") if last and word_ok(last) else match.end("first")
             add(match.start("first"), end)
+    for match in _SHORT_HANDLE.finditer(text):
+        add(match.start("user"), match.end("user"), 0.55)
+    for pattern in (_LONE_INITIALS, _INITIALS_AFTER_TIME):
+        for match in pattern.finditer(text):
+            initials = match["x"]
+            if plain(initials) not in _NOT_INITIALS and not (
+                initials.islower() and is_vocabulary(initials)
+            ):
+                add(match.start("x"), match.end("x"), 0.55)
+    for match in _LOWER_BEFORE_TIME.finditer(text):
+        words = regex.findall(r"\p{L}[\p{L}\p{Mn}'’-]+", match["name"])
+        if (
+            words
+            and not is_header_phrase(match["name"])
+            and not any(_DEPARTMENT.match(w) for w in words)
+            and all(word_ok(w) and (len(w) >= 4 or plain(w) in first_names) for w in words)
+        ):
+            add(match.start("name"), match.end("name"))
+    for match in _ROW_LAST_FIRST.finditer(text):
+        words = regex.findall(_ANY, match["name"])
+        lows = [plain(w) for w in words]
+        if (
+            not is_header_phrase(match["name"])
+            and not any(low in COMMON_WORDS for low in lows)
+            and any(low in surnames or low in first_names for low in lows)
+            and all(
+                word_ok(w) or low in first_names or low in surnames
+                for w, low in zip(words, lows, strict=True)
+            )
+        ):
+            add(match.start("name"), match.end("name"), 0.65)
+    for match in _NAME_THEN_RELATION.finditer(text):
+        words = regex.findall(_CAP, match["name"])
+        # the first word a given name, or a census surname last ("Haruto Walker, niece,")
+        if (
+            words
+            and not is_header_phrase(match["name"])
+            and (
+                given(words[0], word_like=True)
+                or (
+                    plain(words[-1]) in surnames
+                    and plain(words[0]) not in COMMON_WORDS
+                    and plain(words[0]) not in _NOT_FIRST_WORDS
+                )
+            )
+            and all(word_ok(w) or plain(w) in first_names for w in words)
+        ):
+            add(match.start("name"), match.end("name"))
     for match in _SURNAME_BEFORE_STUDY.finditer(text):
         last = match["last"]
         if word_ok(last) and not is_vocabulary(last):

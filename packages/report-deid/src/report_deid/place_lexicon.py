@@ -103,6 +103,29 @@ _LOWER_AFTER_CUE = regex.compile(
 )
 
 
+#: what may stand between "lives" and its preposition ("lives alone in", "lives out at", "living here now in")
+_LIVING_ADVERB = (
+    r"here|over|back|up|down|out|locally|previously|originally|initially|alone|independently|still|now"
+    r"|nearby|together|permanently|currently"
+)
+#: where someone lives, works or comes from, said outright: the capitalised run after it is a place even when
+#: every word of it is an English word ("lives alone in Cygnet", "a fisherman from Port Hood", "works at Baker
+#: Hardware")
+_HOME_CUE_BEFORE = regex.compile(
+    rf"(?i:\b(?:(?:lives|living|resides|residing|born|raised|grew[ ]up|moved|relocated|farms|farmer"
+    rf"|fisherman)"
+    rf"(?:[ ](?:{_LIVING_ADVERB})){{0,2}}[ ](?:in|at|near|outside|past|from|to)"
+    rf"|(?:works|worked|working|employed)(?:[ ](?:{_LIVING_ADVERB}|part-time|full-time|nights|days)){{0,2}}"
+    rf"[ ](?:at|for))[ ]+(?:the[ ]+)?)$",
+    regex.VERSION1,
+)
+#: words that say how, not where, someone lives ("lives in Sheltered Housing")
+_HOUSING_WORDS = frozenset(
+    """
+    sheltered supported residential care nursing assisted council social temporary private rented own home
+    housing accommodation flat house bungalow apartment hostel retirement a an the his her their
+    """.split()
+)
 #: words that say where someone lives, was seen or came from, then a preposition ("lives in", "seen at",
 #: "films from", "outside"): a capitalised run after one is a place even when no gazetteer knows it
 _PLACE_CUE = (
@@ -113,7 +136,7 @@ _PLACE_CUE = (
     r"|brought[ ]in|studies|study|films?|images?|radiographs?|x-?rays?|scans?|mri|ct|report|imaging|walking"
     r"|walks?|walked|going|goes|went|heading|headed|driving|drives?|commutes?|commuting|visiting|visited"
     r"|home|back|over)"
-    r"(?:[ ](?:here|over|back|up|down|out|locally|previously|originally|initially))?(?:[ ]in)?[ ]"
+    rf"(?:[ ](?:{_LIVING_ADVERB})){{0,2}}(?:[ ]in)?[ ]"
     r"(?:in|at|from|to|near|outside|into|by|past)|near|nr\.?|outside|(?:town|village|city|hamlet|outskirts"
     r"|parish)[ ]of"
     r"|(?:farmer|fisherman|postman|postwoman|builder|teacher|trader|labourer|laborer|worker|employee|player"
@@ -122,14 +145,17 @@ _PLACE_CUE = (
     r"|injured|injury|fell|fall|slipped|tripped|hurt|accident|collapsed|punched|kicked|assaulted|bitten"
     r"|shift|retired|studies|studying)(?:[ ]\w+){0,2}?[ ](?:at|in|from"
     r"|for|of|on)"
-    r"|(?:plays?|playing|played|club|team|signed)(?:[ ][\w-]+){0,3}?[ ](?:for|with|at)|lives"
+    r"|(?:plays?|playing|played|club|team|signed|goalkeeper|goalie|keeper|defenceman|defenseman|defender"
+    r"|striker|winger|midfielder|forward|captain|pitcher|catcher|quarterback|linebacker|hooker|fly-half"
+    r"|scrum-half|jockey|rower|sprinter|netballer|batsman|bowler|coach|coaches|coaching|manager)"
+    r"(?:[ ][\w-]+){0,3}?[ ](?:for|with|at|of)|lives"
     r"|(?:farm|house|home|flat|cottage|bungalow)[ ](?:in|near|at|outside))[ ]+(?:the[ ]+)?)"
 )
 #: a preposition and a capitalised run: the candidates; the cue before the preposition is checked after
 _PREP_RUN = regex.compile(
     r"(?i:\b(?:in|at|from|to|near|outside|into|by|of|for|with|lives|past))[ ]+(?:(?i:the)[ ]+)?"
     r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:(?:of|on|upon|under|le|la|de|in|by|the)[ ])?"
-    r"\p{Lu}[\p{L}'’&-]*){0,3})",
+    r"\p{Lu}[\p{L}'’&-]*){0,3}(?:(?<=[ ]U)\d{1,2}s?\b)?)",
     regex.VERSION1,
 )
 _CUE_BEFORE = regex.compile(_PLACE_CUE + r"$", regex.VERSION1)
@@ -172,11 +198,16 @@ def cued_places(text: str) -> list[Detection]:
     found = []
     for match in _PREP_RUN.finditer(text):
         words = match["run"].split(" ")
+        start, end = match.start("run"), match.end("run")
+        home = (
+            plain(words[0]) not in _HOUSING_WORDS
+            and _HOME_CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start) is not None
+            and not is_header_phrase(match["run"])
+        )
         if plain(words[0]) in _NOT_PLACE_START or not (
-            any(_unknown_word(word) for word in words) or plain(words[0]) in place_names()
+            home or any(_unknown_word(word) for word in words) or plain(words[0]) in place_names()
         ):
             continue
-        start, end = match.start("run"), match.end("run")
         if _CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start) or (
             # "from Church Stretton.", "From Wymondham.": a word shaped like a town after a preposition
             len(words) <= 3
@@ -188,7 +219,7 @@ def cued_places(text: str) -> list[Detection]:
         elif not (
             len(words) == 1
             and _unknown_word(words[0])
-            and plain(words[0]) not in _SERVICE_NOUNS  # "from Rheumatology,"
+            and plain(words[0]) not in SERVICE_NOUNS  # "from Rheumatology,"
             and _IN_TOWN.match(text, match.start())
         ):
             continue
@@ -225,7 +256,7 @@ _NOT_SOURCE = frozenset(
     """.split()
 )
 #: nouns that make a run of ordinary words a department or service ("Sports Medicine", "Pain Clinic")
-_SERVICE_NOUNS = frozenset(
+SERVICE_NOUNS = frozenset(
     """
     medicine therapy therapies surgery clinic clinics health care centre center department dept unit radiology
     orthopaedics orthopedics rheumatology densitometry teleradiology physiotherapy physio imaging services
@@ -250,7 +281,7 @@ def imaging_sources(text: str) -> list[Detection]:
             or is_header_phrase(run)
             or all(plain(w) in COMMON_WORDS for w in words)
             or (
-                plain(words[-1]) in _SERVICE_NOUNS
+                plain(words[-1]) in SERVICE_NOUNS
                 and all(is_vocabulary(w) or plain(w) in COMMON_WORDS for w in words[:-1])
             )
             or _eponym_after().match(text, match.start("run") + len(run))

@@ -379,7 +379,8 @@ _PARTICLE = (
 _CREDENTIALS = (
     r"(?:M\.?D|D\.?O|Ph\.?D|PA-C|PA|NP|FNP(?:-C)?|APRN|CNP|CRNP|RN|LPN|RT(?:\([A-Z]{1,3}\))*|R\.T\."
     r"(?:\([A-Z]\))?"
-    r"|ARRT|RDMS|RVT|FRCR|FRCPC|MBBS|MBChB|FACR|DPM|DC|MPH|MSN|DNP|PharmD|RPA|RRA)"
+    r"|ARRT|RDMS|RVT|FRCR|FRCPC|MBBS|MBChB|FACR|DPM|DC|MPH|MSN|DNP|PharmD|RPA|RRA|RGN|RMN|RSCN|SRN|ANP|ENP"
+    r"|HCA)"
 )
 _CRED_END = r"(?:\.|(?![\p{L}\d]))"
 #: credentials that are never ordinary words or view names (PA, DO and DC are: "PA and lateral", "DO NOT")
@@ -494,7 +495,7 @@ _ROLE = (
     r"|nom[ ]de[ ]naissance|nom[ ]d['’]usage|nom[ ]de[ ]jeune[ ]fille|médecin(?:[ ](?:prescripteur|traitant"
     r"|radiologue|demandeur))?|prescripteur|radiologue|manipulat(?:eur|rice)|interne|patiente|patiënt"
     r"|aanvrager|verwijzer|huisarts|radioloog|laborant|naam|paciente|médico|medico|richiedente|refertante"
-    r"|tecnico|nome|cognome)"
+    r"|tecnico|nome|cognome|ref(?:[ ]dr)?(?=[ ]*:)|nok|n\.o\.k\.?|scrub|circ)"
 )
 #: a label: a role and a colon, ``#``, dash, pipe or tab (or two spaces, as in fixed-width headers)
 _LABEL = (
@@ -506,7 +507,9 @@ _LABEL = (
 #: starts. A label word consumed by the anchor is one word, and no label starts inside a word.
 _LABEL_ANCHOR = word_start(
     "patient pt name full re pcp primary attending referring ordering requesting interpreting reading"
-    " consulting admitting performing treating covering supervising dictating radiologist technologist"
+    " consulting admitting performing treating covering supervising dictating radiologist"
+    " technologist ref nok"
+    " n.o.k circ"
     " tech sonographer resident fellow physician provider surgeon clinician author scribe nurse rn md"
     " consultant referred requested parent guardian mother father spouse husband wife son daughter"
     " sibling emergency next contact caregiver guarantor subscriber insured witness interpreter attn"
@@ -547,7 +550,8 @@ _BY_PHRASE = (
     r"|preliminary(?:[ ]read)?|wet[ ]read|treated|operated|managed|assessed|followed|covered|reported[ ]out"
     r"|completed|recorded|documented|scheduled|exported|arranged|booked|entered|logged|uploaded|submitted"
     r"|compiled|written|audited|actioned|organi[sz]ed|transported|faxed|e-?mailed|forwarded|minuted|chaired)"
-    r"(?:[ ](?:electronically|digitally))?[ ]+by"
+    r"(?:[ ](?:electronically|digitally|locally|remotely|previously|initially|formally|provisionally"
+    r"|independently|originally|verbally|also|first))?[ ]+by"
     r"|\b(?:gepr[üu]ft|befundet|diktiert|geschrieben|vidiert|unterschrieben|freigegeben|validiert|überwiesen"
     r"|zugewiesen)[ ]+von|\b(?:valid[ée]e?|dict[ée]e?|sign[ée]e?|interpr[ée]t[ée]e?|vue?|adress[ée]e?"
     r"|r[ée]dig[ée]e?|relu(?:e)?)[ ]+par|\b(?:verwezen|gezien|beoordeeld|gedicteerd)[ ]+door|/s/|/es/)"
@@ -600,7 +604,8 @@ _SALUTATION_ANCHOR = word_start(
 )
 _ROLE_NOUN_ANCHOR = word_start(
     "tech technologist radiographer radiologist resident fellow registrar pcp gp chaperone interpreter"
-    " emergency next nurse physio sonographer scribe consultant attending surgeon referrer guardian"
+    " emergency next nurse physio sonographer scribe consultant attending surgeon referrer guardian porter"
+    " engineer secretary aide manager coordinator co-ordinator clerk receptionist midwife paramedic hca"
 )
 #: a relative or companion named after their relation ("her daughter, Ana", "his wife Mary Jones")
 #: what every "relation noun then name" match holds: a relation noun's last letters, then a capital
@@ -716,9 +721,9 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "relation noun then name",
-            rf"(?:(?:(?i:\b(?:with|and|by|from|plus|my|our|accompanied[ ]by|brought[ ]in[ ]by)[ ]+"
+            rf"(?:(?:(?i:\b(?:with|and|by|from|plus|my|our|accompanied[ ]by|brought[ ]in[ ]by)[ ]+|\bw/[ ]*"
             rf"(?:her[ ]|his[ ])?)"
-            rf"|(?<=^|[(,;][ ]?)){_KIN_NOUN}[ ]+\(?|\b{_KIN_NOUN}[ ]*\(){_NOT_ORG}"
+            rf"|(?<=^|[(,;][ ]?|[.][ ])){_KIN_NOUN}[ ]+\(?|\b{_KIN_NOUN}[ ]*\(){_NOT_ORG}"
             rf"(?P<phi>{_CAP_WORD}(?:[ ]{_CAP_WORD})?)(?![\p{{L}}'’-])",
             0.65,
             trigger=_KIN_TRIGGER,
@@ -767,7 +772,8 @@ def name_rules() -> list[Rule]:
             "NAME",
             "name in a numbered list before an identifier",
             # MDT lists and worklists: "2. SHORT, FFION<TAB>RXH4715562", "2. Anwar Nelson | 4679441<TAB>47y"
-            rf"^[ \t]*\d{{1,3}}[.)][ \t]+(?![^\t|\n]{{0,60}}?\b{EXAM_WORD}\b)"
+            # (an examination in the row's first field is no name: "1. Lumbar Spine  XR1234")
+            rf"^[ \t]*\d{{1,3}}[.)][ \t]+(?!(?:(?![ ]{{2}})[^\t|\n]){{0,60}}?\b{EXAM_WORD}\b)"
             rf"(?P<phi>{_LAST_FIRST}|{NAME_BODY})"
             rf"(?=[ ]*[\t|][ \t]*[A-Z]{{0,4}}\d|[ ]{{2,}}[A-Z]{{0,4}}\d)",
             0.6,
@@ -778,7 +784,8 @@ def name_rules() -> list[Rule]:
             "role then name",
             rf"(?i:\b(?:tech|technologist|radiographer|radiologist|resident|fellow|registrar|pcp|gp|chaperone"
             rf"|interpreter|emergency[ ]contact|next[ ]of[ ]kin|nurse|physio|sonographer|scribe|consultant"
-            rf"|attending|surgeon|referrer|guardian))[ ]+{_NOT_ORG}(?P<phi>{_CAP_WORD}(?:[ ](?:{_CAP_WORD}"
+            rf"|attending|surgeon|referrer|guardian|porter|engineer|secretary|aide|manager|co-?ordinator|clerk"
+            rf"|receptionist|midwife|paramedic|hca))[ ]+{_NOT_ORG}(?P<phi>{_CAP_WORD}(?:[ ](?:{_CAP_WORD}"
             rf"|{_INITIAL})){{0,2}})(?=[ ]+\p{{Ll}}|[ ]*[,.;(\n]|[ ]+\d|$)",
             0.6,
             anchor=_ROLE_NOUN_ANCHOR,
@@ -790,13 +797,18 @@ def name_rules() -> list[Rule]:
             rf"|son"
             rf"|guardian|parent|carer|caregiver|partner|sister|brother|friend|physio|gp|pcp|radiologist"
             rf"|resident|registrar|fellow|tech|technologist|radiographer|nurse|interpreter|attending"
-            rf"|consultant|surgeon|referrer|next[ ]of[ ]kin)\)",
+            rf"|consultant|surgeon|referrer|next[ ]of[ ]kin|manager|(?:ward[ ])?sister"
+            rf"|charge[ ]nurse|secretary"
+            rf"|porter|hca|rn|rgn|midwife|co-?ordinator|receptionist|clerk|aide|matron)\)",
             0.7,
             trigger=r"[ ]\((?i:patient|pt|wife|husband|mother|father|daughter|son|guardian|parent|carer"
             r"|caregiver"
             r"|partner|sister|brother|friend|physio|gp|pcp|radiologist|resident|registrar|fellow|tech"
             r"|technologist"
-            r"|radiographer|nurse|interpreter|attending|consultant|surgeon|referrer|next[ ]of[ ]kin)\)",
+            r"|radiographer|nurse|interpreter|attending|consultant|surgeon|referrer|next[ ]of[ ]kin|manager"
+            r"|(?:ward[ ])?sister|charge[ ]nurse|secretary|porter|hca|rn|rgn|midwife|co-?ordinator"
+            r"|receptionist"
+            r"|clerk|aide|matron)\)",
         ),
         rule(
             "NAME",
@@ -842,10 +854,18 @@ _STREET = (
     rf"-Za-z0-9-]*\d[A-Za-z0-9-]*)?"
 )
 _ZIP = r"\b\d{5}(?:-\d{4})?\b"
+#: a compass word naming a hospital wing or floor ("6 West", "5 EAST")
+_COMPASS = r"(?:North|South|East|West|NORTH|SOUTH|EAST|WEST)"
+#: hospital units that stand before a room or bay ("PACU Bay 9", "ICU Bed 6")
+_UNIT_ACRONYM = (
+    r"(?:PACU|ICU|ITU|CCU|HDU|NICU|PICU|SICU|MICU|CVICU|AMU|MAU|SAU|CDU|ED|ER|OR|L&D|EAU|ASU|SDU"
+    r"|CTU)"
+)
 #: what a house is called in a British or Irish address ("Rose Cottage", "The Old Rectory")
 _HOUSE_NOUN = (
     r"(?:Farm|Farmhouse|Cottage|Cottages|House|Lodge|Rectory|Vicarage|Barn|Mill|Hall|Manor|Villa|Grange"
-    r"|Croft|Bungalow|Steading)"
+    r"|Croft|Bungalow|Steading|Forge|Stables|Coach[ ]House|Schoolhouse|Old[ ]School|Granary|Smithy|Oast"
+    r"|Byre)"
 )
 _STATES = (
     r"(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT"
@@ -868,7 +888,7 @@ _FACILITY_NOUN = (
     r"|partners|alliance|clinic|institute)|healthcare|health[ ]sciences?[ ]cent(?:er|re)|clinics?|infirmary"
     r"|polyclinic|imaging[ ](?:cent(?:er|re)|associates|services|institute|group|partners|specialists)"
     r"|radiology(?:[ ](?:associates|group|partners|services|consultants|specialists|department))"
-    r"|ortho(?:pa)?edics(?:[ ](?:associates|group|institute|center|centre|specialists))?"
+    r"|orthop(?:a)?edics(?:[ ](?:associates|group|institute|center|centre|specialists))?|day[ ]surgery"
     r"|orthopa?edic[ ](?:clinic|center|centre|associates|group|institute|specialists|surgeons|hospital)"
     r"|sports[ ]medicine(?:[ ](?:center|centre|clinic|institute))?|bone[ ](?:and|&)[ ]joint(?:[ ](?:clinic"
     r"|center|centre|institute))?|surg(?:ery|ical)[ ](?:cent(?:er|re)|hospital|associates)|urgent[ ]care"
@@ -882,7 +902,8 @@ _FACILITY_NOUN = (
     r"|cl[ií]nico|universitätsklinikum|universitaetsklinikum|centre[ ]hospitalier)"
 )
 _FAC_WORD = (
-    rf"(?:\p{{Lu}}\p{{Ll}}+s['’](?=[ ])|{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|ST\.?|MT\.?|&)"
+    rf"(?:\p{{Lu}}\p{{Ll}}+s['’](?=[ ])|\p{{Lu}}\p{{Ll}}+\p{{Lu}}\p{{Ll}}+(?![\p{{L}}'’-])"
+    rf"|\p{{Lu}}{{2}}\p{{Ll}}{{3,}}(?![\p{{L}}'’-])|{_CAP_WORD}|{_UPPER_WORD}|St\.?|Mt\.?|ST\.?|MT\.?|&)"
 )
 #: what may close a facility's name: more name words after "&" ("Rehabilitation & Nursing"), a company form
 _FAC_TAIL = (
@@ -914,7 +935,23 @@ _PLACE_NOUN = (
     r"|Towers|House|Hall|Gym|Club|Marina|Quarry|Mine|Plant|Office|Library|Village|Retirement[ ]Village"
     r"|Residence|Residences|Care[ ]Home|Nursing[ ]Home|Court|Gardens|Park|HS|High|Secondary|Elementary"
     r"|Tavern|Pub|Bar|Mall|Mart|Abattoir|Brewery|Breweries|Maritime|Logistics|Builders|Packers|Meatworks"
-    r"|Transport|Haulage|Construction|Tea[ ]Room|Leisure[ ]Centre|Sports[ ]Centre|Distribution[ ]Centre)"
+    r"|Transport|Haulage|Construction|Tea[ ]Room|Leisure[ ]Centre|Sports[ ]Centre|Distribution[ ]Centre"
+    r"|Arena|Oval|Rink|Racecourse|Velodrome|Speedway|Raceway|Fieldhouse|Ballpark|Showground|Showgrounds"
+    r"|Garden[ ]Centre|Golf[ ]Course|Golf[ ]Club|Surf[ ]Club|Bowls[ ]Club|Sports[ ]Ground|Recreation[ ]Ground"
+    r"|Playing[ ]Fields|Lookout|Hardware|Motors)"
+)
+#: a sports club named by its letters before the name ("FC Erfenbach", "KV Oostende", "TSV 1860 Rosenheim")
+_CLUB_BEFORE = (
+    r"(?:FC|AFC|RFC|GAA|SV|TSV|VfB|VfL|VfR|KV|KRC|SpVgg|TuS|FSV|SSV|TSG|JSG|RSC|SK|VV|SC|CF)"
+)
+#: words after a sports club's name ("Ballina Town AFC", "Leeds United", "St Mary's GAA", "Dundas Blues U16")
+_CLUB_AFTER = (
+    r"(?:FC|AFC|RFC|GAA|GFC|RUFC|RLFC|JFC|LFC|United|Utd|Rovers|Wanderers|Athletic|Albion|Harriers|Rangers"
+    r"|Celtic|Hotspur|Hurling[ ]Club|Rugby[ ]Club|Football[ ]Club|Cricket[ ]Club|Hockey[ ]Club|Netball[ ]Club"
+    r"|Rowing[ ]Club|Athletics[ ]Club|Boat[ ]Club)"
+)
+_AGE_GROUP = (
+    r"(?:[ ](?:U\d{1,2}s?|Under[ ]\d{1,2}s?|Juniors?|Seniors?|Minors?|Reserves|Ladies|Women|Men))"
 )
 #: words that make "X School", "X Park" generic ("High School", "Car Park", "Post Office")
 _PLACE_GENERIC = (
@@ -946,9 +983,23 @@ _CAP_FAC_NOUN = (
     r"|Walk-in[ ]Centre|Walk-in[ ]Center|DGH|UH|GH|UHB|RI|HSC|CHC|ED[ ]Campus"
     r"|Polyclinic|Sports[ ]Injury[ ]Clinic|Spine[ ]Center|Spine[ ]Centre|Gen|GEN|Hosp|HOSP|Base|Private"
     r"|Partnership|Assisted[ ]Living|LTC|Imaging[ ]Suite|Joint[ ]Replacement[ ]Cent(?:er|re)"
+    r"|Primary[ ]Care|Occupational[ ]Health|Aged[ ]Care|Treatment[ ]Cent(?:re|er)|Sports[ ](?:&|and)[ ]Spine"
+    r"|Day[ ]Surgery(?:[ ](?:Cent(?:re|er)|Unit))?|Day[ ]Hospital"
+    # "Rodley Lane Practice"; never "Best Practice"
+    r"|(?<!(?i:best|good|clinical|standard|common|current|usual|normal|routine|private|safe|accepted|general"
+    r"|dental|nursing|medical|family|group|in|of|the|our|my|his|her|their|this|that|same|advanced)[ ])"
+    r"Practice"
     r"|Orthop(?:a)?edic[ ]Unit|(?:Orthop(?:a)?edic|ORTHOP(?:A)?EDIC|Ortho|ORTHO)[ ](?:&|and|AND)[ ](?:Spine"
     r"|SPINE|Sports[ ]Med(?:icine)?|SPORTS[ ]MED(?:ICINE)?|Trauma|TRAUMA)(?:[ ](?:Cent(?:er|re)|CENT(?:ER"
     r"|RE)))?)"
+)
+#: words that make "X PT" physical therapy as a treatment, not a practice ("Continue PT", "Knee PT")
+_PT_NOT_NAME = (
+    rf"{EXAM_WORD}|(?i:home|outpatient|inpatient|aquatic|post-?op|pre-?op|postop|preop|continue|continued"
+    r"|start|started|starting|formal|further|ongoing|daily|weekly|more|needs?|and|or|of|for|with|after|before"
+    r"|the|via|weight|bearing|as|tolerated|refer|referral|referred|see|seen|plan|rec|recommend|recommended"
+    r"|no|not|prior|previous|initial|inital|outside|private|school|sports|rehab|injury|acute|chronic|urgent"
+    r"|therapy|physical|hand|pool|land|gym|exercise|exercises|wbat|nwb|pwb|fwb|rom|strengthening)"
 )
 #: specialty words that make "X Medicine", "X Imaging" a department, not a facility
 _SPECIALTY = (
@@ -980,12 +1031,13 @@ _LOWER_FAC = (
 _LOWER_FAC_NOUN = (
     r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary|family[ ]practice"
     r"|medical[ ]practice|medical[ ]group|imaging[ ]cent(?:er|re)|surgery[ ]cent(?:er|re)|urgent[ ]care"
-    r"|radiology[ ]associates|orthop(?:a)?edic[ ]associates|health[ ]cent(?:er|re))"
+    r"|radiology[ ]associates|orthop(?:a)?edic[ ]associates|health[ ]cent(?:er|re)|day[ ]surgery"
+    r"|bone[ ](?:and|&)[ ]joint[ ](?:institute|clinic|cent(?:er|re))|orthop(?:a)?edics)"
 )
 
 
 #: a department after a facility's name ("Waikato Hospital Radiology", "... Infirmary ED"): not part of it
-_DEPARTMENT = (
+DEPARTMENT_WORD = (
     r"(?i:radiology|imaging|x-?ray|ed|a&e|a[ ]and[ ]e|emergency|orthop(?:a)?edics?|orthopädie|trauma|fracture"
     r"|physio\w*|rheumatology|surgery|outpatients?|msk|musculoskeletal|wards?|theatres?|department|dept"
     r"|service|unit|pacs|ris|mri|ct|ultrasound|nuclear)\b"
@@ -1025,7 +1077,7 @@ def location_rules() -> list[Rule]:
     facility = (
         rf"\b(?!{_GENERIC_NAME}(?i:{_FACILITY_NOUN})\b)"
         rf"(?:{_FAC_NAME}[ ](?i:{_FACILITY_NOUN})|{_LOWER_FAC}{_LOWER_FAC_NOUN})\b"
-        rf"(?:{_FAC_JOIN}(?!{_DEPARTMENT}){_FAC_NAME})?{_FAC_TAIL}"
+        rf"(?:{_FAC_JOIN}(?!{DEPARTMENT_WORD}){_FAC_NAME})?{_FAC_TAIL}"
     )
     facility_first = (
         rf"\b(?i:(?:university|hospital|clinic|medical[ ]cent(?:er|re)|infirmary|institute)[ ](?:of"
@@ -1043,9 +1095,14 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "lower-case street address",
-            r"\b\d{1,6}[a-z]?[ ]+(?:[nsew]\.?[ ]+)?(?:[a-z][a-z'-]+[ ]+){1,3}(?:street|st|avenue|ave|road|rd"
-            r"|boulevard|blvd|drive|dr|lane|ln|court|ct|terrace|tce|parade|pde|crescent|cres|close|grove"
-            r"|parkway|pkwy|highway|hwy)\b\.?",
+            # "1871 tullamore trail, little rock": the town after the street, to the end of the clause
+            r"\b\d{1,6}[a-z]?[ ]+(?!(?:mm|cm|m|km|ml|mg|kg|degrees?|views?|weeks?|days?|months?|years?|times"
+            r"|hours?|mins?|minutes?|x)\b)(?:[nsew]\.?[ ]+)?(?:[a-z][a-z'-]+[ ]+){1,3}(?:street|st|avenue|ave"
+            r"|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|terrace|tce|parade|pde|crescent|cres|close|grove"
+            r"|parkway|pkwy|highway|hwy|trail|trl|way|walk|row|rise|pike|circle|cir|mews|square|sq|place|pl"
+            r"|gardens|gdns|heights|hts)\b\.?"
+            r"(?:,[ ]+(?!(?:alone|again|today|now|too|also|with|and|then|since|so|but)\b)[a-z][a-z'’-]+"
+            r"(?:[ ][a-z][a-z'’-]+){0,2}(?=[ ]*(?:[.;\n]|$)))?",
             0.7,
         ),
         rule(
@@ -1196,6 +1253,27 @@ def location_rules() -> list[Rule]:
         ),
         rule(
             "LOCATION",
+            "lower-case workplace",
+            # "works at pham school", "works at moretti hardware"
+            rf"(?<![\p{{L}}])(?:works|worked|working|employed|job)[ ](?:at|for)[ ](?:the[ ])?"
+            rf"(?!{_PLACE_GENERIC}[ ])(?P<phi>[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]+){{0,2}}[ ](?:school|college"
+            rf"|academy|garage|farm|store|shop|market|factory|mill|hotel|pub|gym|club|hardware|depot|warehouse"
+            rf"|bakery|restaurant|cafe|café|supermarket|mart|motors|builders|transport|logistics))\b",
+            0.6,
+            anchor=word_start("works worked working employed job"),
+        ),
+        rule(
+            "LOCATION",
+            "sports club",
+            rf"\b{_CLUB_BEFORE}[ ](?:\d{{2,4}}[ ])?(?!{EXAM_WORD}\b|(?i:joint|guided|scan)\b)"
+            # (not a college fellowship: "MBChB FC Orth(SA)")
+            rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ -]\p{{Lu}}[\p{{L}}'’-]+){{0,2}}(?![\p{{L}}'’(-]){_AGE_GROUP}?"
+            rf"|(?<![\p{{L}}'’-])(?!{_PLACE_GENERIC}[ ])(?:{_FAC_NAME})[ ]{_CLUB_AFTER}\b{_AGE_GROUP}?",
+            0.6,
+            trigger=rf"\b{_CLUB_BEFORE}[ ]|[ ]{_CLUB_AFTER}\b",
+        ),
+        rule(
+            "LOCATION",
             "house name before a street",
             # British and Irish addresses name the house, then a street without a number ("Hillside Farm,
             # Strand St", "The Old Rectory, Laurier Park")
@@ -1330,6 +1408,17 @@ def location_rules() -> list[Rule]:
         ),
         rule(
             "LOCATION",
+            "lower-case workplace",
+            # "works at pham school", "works at moretti hardware"
+            rf"(?<![\p{{L}}])(?:works|worked|working|employed|job)[ ](?:at|for)[ ](?:the[ ])?"
+            rf"(?!{_PLACE_GENERIC}[ ])(?P<phi>[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]+){{0,2}}[ ](?:school|college"
+            rf"|academy|garage|farm|store|shop|market|factory|mill|hotel|pub|gym|club|hardware|depot|warehouse"
+            rf"|bakery|restaurant|cafe|café|supermarket|mart|motors|builders|transport|logistics))\b",
+            0.6,
+            anchor=word_start("works worked working employed job"),
+        ),
+        rule(
+            "LOCATION",
             "sports club",
             rf"(?<![\p{{L}}'’-])(?:(?i:na|an|the)[ ])?(?:{_FAC_NAME})[ ](?:FC|RFC|AFC|RUFC|GAA|GAC|CLG|HC"
             rf"|RC|CC|BC"
@@ -1384,16 +1473,52 @@ def location_rules() -> list[Rule]:
             0.6,
         ),
         rule(
+            "HOSPITAL",
+            "the hospital by its short name",
+            # "films w/ the General (2/2024)", "u on at the royal today?", "Seminar Room 2, the Mater."
+            r"(?<=\b(?i:at|from|to|in|into|with|w/|via|and|or|of)[ ]+|,[ ]+|\([ ]*|^)"
+            r"(?:(?:the|The|THE)[ ](?:General|Royal|Infirmary|Mater|Memorial|Regional|Children['’]s"
+            r"|Women['’]s"
+            r"|Private|Gen|Whitt|Poly|Alex|Vic|QE|Mercy|Mater[ ]Private)"
+            r"|the[ ](?:general|royal|infirmary|mater|memorial|regional|children['’]s|mercy))"
+            r"(?=[ ]*(?:$|[,.;:)(?!'\"/\n-])|[ ]+(?:on|in|at|and|or|for|was|is|last|yesterday|today|tonight"
+            r"|this|dated|from|with|where|when|but|so|to|per|until|till|then|site|campus)\b)"
+            # the Mater hospitals go by that word alone ("-> Mater North Sydney", "Mater Private")
+            r"|\bMater(?:[ ](?:Private|Misericordiae|Dei|Adult|Mothers['’]?|Children['’]s|Public))?"
+            r"(?![\p{L}'’-])(?![ ]+(?i:dolorosa|familias|lectionis)\b)",
+            0.6,
+            trigger=r"\b(?i:the)[ ](?i:general|royal|infirmary|mater|memorial|regional|children|women|private"
+            r"|gen|whitt|poly|alex|vic|qe|mercy)\b|\bMater\b",
+        ),
+        rule(
             "LOCATION",
             "room or bed",
-            r"(?i:\b(?:room|rm|bed|bay|ward|cubicle|cot|side[ ]room|zimmer|chambre|lit|kamer|flat)\.?[ ]*"
-            r"(?:#|no\.?|number|nr\.?)?[ ]*:?[ ]*)(?:[A-Z]{1,3}-?)?\d{1,5}[A-Z]?(?:[./-]?[A-Z0-9]{1,3})?\b"
-            r"(?:,?[ ]+(?i:room|rm|bed|bay|cubicle|cot|lit)\.?[ ]*(?:#|no\.?)?[ ]*:?[ ]*(?:[A-Z]{1,3}-?)?"
-            r"\d{1,5}[A-Z]?\b)*",
+            # "Rm 612-2", "room 5 East 514B", "Bay 4 Bed 2 (AMU)", "Room 7 (Lavender wing)", "Ward St Clare 2"
+            rf"(?:(?i:\b(?:room|rm|bed|bay|ward|cubicle|cot|side[ ]room|suite|ste|zimmer|chambre|lit|kamer"
+            rf"|flat|apt|apartment)\.?[ ]*(?:#|no\.?|number"
+            rf"|nr\.?)?[ ]*:?[ ]*)(?:[A-Z]{{1,3}}-?)?\d{{1,5}}[A-Za-z]?"
+            rf"(?:[./-]?[A-Z0-9]{{1,3}})?\b(?:[ ]{_COMPASS}[ ]+(?:[A-Z]{{1,3}}-?)?\d{{1,5}}[A-Z]?\b)?"
+            rf"|(?i:\bward)[ ]+(?:(?:St\.?|Saint)[ ]\p{{Lu}}\p{{Ll}}+(?:[ ]\d{{1,2}}[A-Z]?\b)?"
+            rf"|(?!(?i:round|rounds|staff|team|level|floor|meeting|list|clerk|sister|manager|bay|bed|room)\b)"
+            rf"\p{{Lu}}\p{{Ll}}+(?:[ ]\p{{Lu}}\p{{Ll}}+)?[ ]\d{{1,2}}[A-Z]?\b))"
+            rf"(?:,?[ ]+(?i:room|rm|bed|bay|cubicle|cot|lit)\.?[ ]*(?:#|no\.?)?[ ]*:?[ ]*(?:[A-Z]{{1,3}}-?)?"
+            rf"\d{{1,5}}[A-Z]?\b)*"
+            rf"(?:[ ]*\((?!{EXAM_WORD}\))\p{{Lu}}[\p{{L}}'’&-]+(?:[ ]\p{{L}}[\p{{L}}'’-]+)?\))?",
             0.6,
             anchor=word_start(
-                "room rm bed bay ward cubicle cot side zimmer chambre lit kamer flat"
+                "room rm bed bay ward cubicle cot side suite ste zimmer chambre lit kamer flat apt apartment"
             ),
+        ),
+        rule(
+            "LOCATION",
+            "hospital unit before a room",
+            # "6 West, Rm 612-2", "PACU Bay 9", "4 WEST 412-B", "3E Rm 318"
+            rf"\b(?:\d{{1,2}}[ ]?{_COMPASS}|\d{{1,2}}[NSEW]|{_UNIT_ACRONYM})"
+            rf",?[ ]+(?i:room|rm|bed|bay|cubicle|suite)\.?[ ]*\#?[ ]*(?:[A-Z]{{1,3}}-?)?\d{{1,5}}[A-Z]?"
+            rf"(?:-[A-Z0-9]{{1,3}})?\b"
+            rf"|\b\d{{1,2}}[ ]{_COMPASS}[ ]+\d{{2,4}}(?:-[A-Z0-9]{{1,2}}|[A-Z])?\b",
+            0.6,
+            trigger=rf"{_COMPASS}|{_UNIT_ACRONYM}|\d[NSEW]\b",
         ),
         rule("HOSPITAL", "facility", facility, 0.75, lowered_trigger=rf"\b{_FACILITY_NOUN}\b"),
         rule("HOSPITAL", "facility first", facility_first, 0.75, anchor=_FACILITY_FIRST_ANCHOR),
@@ -1422,6 +1547,16 @@ def location_rules() -> list[Rule]:
             rf"{_FAC_TAIL}",
             0.6,
             trigger=rf"[ ](?:{_CAP_FAC_NOUN})(?![\p{{L}}'’-])",
+        ),
+        rule(
+            "HOSPITAL",
+            "physical therapy practice",
+            # "call Summit Ridge PT at", "BenchMark PT - Lawrenceville": one to three name words, none an
+            # instruction or a body part ("Continue PT", "Knee PT", "Weight Bearing As Tolerated PT")
+            rf"(?<![\p{{L}}'’-])(?!(?:{_PT_NOT_NAME})\b)(?:\p{{Lu}}\p{{Ll}}+\p{{Lu}}\p{{Ll}}+|{_CAP_WORD})"
+            rf"(?:[ ](?!(?:{_PT_NOT_NAME})\b)(?:{_CAP_WORD})){{0,2}}[ ]PT(?![\p{{L}}\d'’-])",
+            0.6,
+            trigger=r"\p{Ll}[ ]PT(?![\p{L}\d])",
         ),
         rule(
             "HOSPITAL",
@@ -1691,9 +1826,22 @@ def date_rules() -> list[Rule]:
             # "ED wet read 24/10 15h53"
             rf"(?<![\d/.]|(?i:power|strength|grade|score"
             rf"|views?)[ ])(?P<phi>{_DAY}/{_DAY})[ ]+(?:[01]?\d|2[0-3])"
-            rf"(?::|h|H)[0-5]\d\b",
+            rf"(?::|h|H|\.(?=[0-5]\d(?![.\d])))[0-5]\d\b",
             0.6,
-            trigger=r"\d/\d{1,2}[ ]+\d{1,2}[:hH]\d",
+            trigger=r"\d/\d{1,2}[ ]+\d{1,2}[:hH.]\d",
+        ),
+        rule(
+            "DATE",
+            "holiday and year",
+            # "pain since Eid 2015", "fell at Christmas 2019": a holiday of a given year is a date
+            r"(?i:\b(?:christmas|xmas|easter|eid(?:[ ]al-(?:fitr|adha))?|diwali|deepavali"
+            r"|thanksgiving|hanukkah"
+            r"|chanukah|ramadan|passover|halloween|new[ ]year['’]?s?(?:[ ](?:day|eve))?|boxing[ ]day"
+            r"|lab(?:o|ou)r[ ]day|memorial[ ]day|st\.?[ ]patrick['’]s[ ]day|good[ ]friday|(?:lunar"
+            r"|chinese)[ ]new"
+            r"[ ]year|vesak|waitangi[ ]day|anzac[ ]day|canada[ ]day|australia[ ]day|independence[ ]day))"
+            rf"[ ]+{_YEAR}\b",
+            0.7,
         ),
         rule(
             "DATE",
@@ -1892,6 +2040,19 @@ def date_rules() -> list[Rule]:
         ),
         rule(
             "TIME",
+            "dotted time by a short date",
+            # "Sent: 10/5 23.38", "Mar 27, 03.35", "November 2010 01.16", "d/w te whare 10.01 18/6/2024"
+            rf"(?i:\b(?:{MONTH}\.?[ ]{_DAY}(?:st|nd|rd|th)?|{_DAY}(?:st|nd|rd|th)?[ ]{MONTH}\.?"
+            rf"|{MONTH}\.?[ ]{_YEAR}|{_DAY}/{_DAY}))(?![/\d]),?[ ]+(?:at[ ]+)?"
+            rf"(?P<phi>(?:[01]\d|2[0-3])\.[0-5]\d)(?![.\d])"
+            rf"|(?<![\d.,])(?P<phi>(?:[01]\d"
+            rf"|2[0-3])\.[0-5]\d)(?=[ ]+(?:on[ ]+)?(?:{_DAY}[/.-]{_DAY}[/.-]\d{{2,4}}"
+            rf"|{_YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b|{_DAY}[ -](?i:{MONTH})))",
+            0.7,
+            trigger=r"\b(?:[01]\d|2[0-3])\.[0-5]\d(?![.\d])",
+        ),
+        rule(
+            "TIME",
             "time next to date",
             rf"(?i:{_DATE_CORE}|{compact_ymd})(?:T|,?[ ]+(?:at[ ]+|um[ ]+|à[ ]+|@[ ]?)?)(?P<phi>(?:[01]\d"
             rf"|2[0-3]"
@@ -1929,7 +2090,7 @@ _ID_LABEL = (
     r"|provider[ ](?:no\.?|number)|claim|urn|chi|nhi|ihi|pps(?:n)?|ramq|hcn|mbi|phin|medicare(?:[ ]no\.?)?"
     r"|gmc|nmc|hcpc|cpso|cpsbc|cpsa|ahpra|agb|big[ -]?(?:nr\.?|nummer|number|no\.?)|riziv|inami|imc|mcn|rpps"
     r"|adeli|lanr|bsnr|prescriber[ ](?:no\.?|number)|practice[ ](?:no\.?|number|code)|hpi(?:-?cpn)?|mcnz"
-    r"|cpn|npi)"
+    r"|cpn|npi|dva|bupa(?:[ ](?:no\.?|number|id))?|medibank|vhi|laya|licensed)"
 )
 #: the first words of the identifier labels (the anchor of the labelled-id rule)
 _ID_LABEL_ANCHOR = word_start(
@@ -1940,7 +2101,7 @@ _ID_LABEL_ANCHOR = word_start(
     " confirmation tracking barcode ris pacs ipp nda pid hospital k-number knumber fall auftrags patienten"
     " pat n° dossier badge employee staff series rxh examen uhid our your opd cr hosp dict job reg provider"
     " urn chi nhi ihi pps ramq hcn mbi phin gmc nmc hcpc cpso cpsbc cpsa ahpra agb big riziv inami imc mcn"
-    " rpps adeli lanr bsnr prescriber practice hpi mcnz cpn"
+    " rpps adeli lanr bsnr prescriber practice hpi mcnz cpn dva bupa medibank vhi laya"
 )
 #: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
 _ID_VALUE = (
@@ -2019,7 +2180,12 @@ def identifier_rules() -> list[Rule]:
         rule(
             "ID",
             "labelled id",
-            rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|nr|n°|#)\.?)?[ ]*[:#=|]?[ ]*#?[ ]*"
+            rf"(?i:\b{_ID_LABEL}(?![a-z]))(?i:[ ]?(?:no|num|number|nbr|nr|n°"
+            rf"|#)(?![a-z])\.?)?[ ]*[:#=|]?[ ]*#?[ ]*"
+            # a word after the label is no prefix of its value ("PACS note 17 May")
+            rf"(?:(?i:is|was)[ ]+)?(?!(?i:note|notes|noted|report|study|exam|image|images|film|films"
+            rf"|done|on|at|from|dated|date|of"
+            rf"|and|the|is|was|see|sent|shows?|dated|today|view|views)\b)"
             rf"(?P<phi>(?i:{_ID_VALUE}))",
             0.85,
             anchor=_ID_LABEL_ANCHOR,

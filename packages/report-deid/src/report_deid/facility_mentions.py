@@ -1,0 +1,89 @@
+"""Facilities named by a bare word or an acronym where a patient was seen or imaged.
+
+Notes name the places a patient went by the word staff use: "seen at Mercy last 2021 and then at BJH",
+"Seen in Emergency Department at Ninewells on 19991024", "Previously followed at Kingsway and NNUH", "attended
+Infirmary on 5/5/18", "images at RPA", and worklist rows end with the reading site ("... RAD-2035-7437105 @
+BJH"). No facility noun and often no unknown word is there, so the cue vouches for the name:
+
+- a care verb or an imaging noun, up to four words, then ``at``/``in``/``to``/``from`` (``seen``,
+  ``reviewed``, ``followed``, ``admitted``, ``images``, ``films``, ``transferred``, ``then``), or
+  ``attended``; then one or two capitalised words or an upper-case acronym of two to six letters, and
+  optionally ``and`` a second one;
+- ``@`` then such a name at the end of a line.
+
+The name must end there (a full stop, a comma, the line's end, or ``on``/``last``/``in``/``and``/a date).
+Words of departments and services ("seen in Physical Therapy"), wards, examinations, weekdays and months,
+and the acronyms of units, modalities and findings
+(``ED``, ``ICU``, ``MRI``, ``TKA``) are never facilities.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from report_deid.name_contexts import is_header_phrase
+from report_deid.place_lexicon import SERVICE_NOUNS
+from report_deid.recognizers import DEPARTMENT_WORD, EXAM_WORD
+from report_deid.spans import Detection
+from report_deid.vocabulary import plain
+
+MENTION_SCORE = 0.55
+_FLAGS = regex.VERSION1 | regex.MULTILINE
+_NAME = r"(?:[A-Z][A-Z&]{1,5}(?![\p{L}\d&])|\p{Lu}\p{Ll}[\p{L}'’-]*(?:[ ]\p{Lu}\p{Ll}[\p{L}'’-]*)?)"
+_END = (
+    r"(?=[ ]*(?:$|[.,;:)])|[ ]+(?i:on|last|in|and|for|with|from|dated|since|until|before|after|today"
+    r"|yesterday|earlier|previously|\(|\d))"
+)
+_CUE = (
+    r"(?i:\b(?:(?:seen|reviewed|followed(?:[ ]up)?|treated|admitted|presented|imaged|scanned|operated[ ]on"
+    r"|managed|assessed|x-?rayed|performed|done|obtained|images|films|studies|radiographs|scans|transferred"
+    r"|discharged|then)(?:[ ][\w&-]+){0,4}?[ ](?:at|in|to|from)|attended)[ ]+(?:the[ ]+)?)"
+)
+_MENTION = regex.compile(
+    rf"{_CUE}(?P<first>{_NAME}){_END}(?:[ ]+and[ ]+(?:then[ ]+(?:at[ ]+)?)?(?:the[ ]+)?"
+    rf"(?P<second>{_NAME}){_END})?"
+    rf"|@[ ]?(?P<site>{_NAME})[ ]*$",
+    _FLAGS,
+)
+_TRIGGER = regex.compile(
+    r"@[ ]?\p{Lu}|(?i:\b(?:at|in|to|from|attended)[ ]+(?:the[ ]+)?\p{Lu})", _FLAGS
+)
+_NOT_NAME = regex.compile(rf"\b(?:{DEPARTMENT_WORD}|{EXAM_WORD})", _FLAGS)
+#: unit, modality, finding and system acronyms, and words that are no facility after "seen in", "films from"
+_NOT_FACILITY = frozenset(
+    """
+    ed er icu itu hdu ccu amu mau sau cdu opd a&e ae miu utc gp or ir ct mr mri xr us dx cr nm pet ap pa lat
+    oa
+    ra kl tka tha uka orif nad mdt pacs ris ehr emr epr nhs hse ent msk ot pt slt dexa nwb fwb pwb wbat rom
+    acl pcl mcl lcl dna bp hr iv im sc po pr prn uk usa nz irl eu clinic hospital home work school house
+    resus majors minors casualty theatre theatres recovery outpatients inpatients clinics flexion extension
+    standing supine prone lateral medial weight bearing january february march april may june july august
+    september october november december monday tuesday wednesday thursday friday saturday sunday jan feb mar
+    apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun dr mr mrs ms miss prof the this that
+    his her their our my your its triage reception admissions
+    """.split()
+)
+
+
+def _facility(name: str) -> bool:
+    words = name.split(" ")
+    return not (
+        any(plain(w) in _NOT_FACILITY or plain(w) in SERVICE_NOUNS for w in words)
+        or _NOT_NAME.search(name)
+        or is_header_phrase(name)
+    )
+
+
+def named_facilities(text: str) -> list[Detection]:
+    """HOSPITAL spans for facilities named after a care cue or an ``@`` (see the module docstring)."""
+    if _TRIGGER.search(text) is None:
+        return []
+    found = []
+    for match in _MENTION.finditer(text):
+        for group in ("first", "second", "site"):
+            name = match[group]
+            if name is not None and _facility(name):
+                found.append(
+                    Detection(match.start(group), match.end(group), "HOSPITAL", MENTION_SCORE)
+                )
+    return found

@@ -115,8 +115,8 @@ def address_block_lines(text: str, detections: list[Detection]) -> list[Detectio
     found = []
     for index in range(1, len(lines)):
         start, end = lines[index]
-        if anchored[index] or not anchored[index - 1]:
-            continue
+        if not anchored[index - 1]:
+            continue  # (a line found in part, "Port" + "Augusta", is taken whole)
         match = _place_line(text, start, end)
         if match is None:
             continue

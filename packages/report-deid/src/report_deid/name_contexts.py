@@ -38,7 +38,7 @@ from report_deid.name_lexicon import (
     TITLE_NAME,
     census_names,
 )
-from report_deid.recognizers import DEPARTMENT_WORD
+from report_deid.recognizers import DEPARTMENT_WORD, EXAM_WORD
 from report_deid.spans import Detection
 from report_deid.vocabulary import is_vocabulary, plain
 
@@ -50,7 +50,8 @@ _LOW = r"\p{Ll}[\p{Ll}\p{Mn}]+(?:['’-]\p{Ll}[\p{Ll}\p{Mn}]*)*"
 _LOW_NAME = rf"(?:[od]['’])?{_LOW}"
 _ANY = r"\p{L}[\p{L}\p{Mn}]*(?:['’-]\p{L}[\p{L}\p{Mn}]*)*"
 _PARTICLE = (
-    r"(?:(?i:de|del|della|der|den|di|da|du|dos|los|las|la|le|van|von|ten|ter|bin|al|el|st\.?|mac|mc|ap|ó|o|ní|ni|nic"
+    r"(?:(?i:de|del|della|der|den|di|da|du|dos|los|las|la|le|van|von|ten|ter|bin|ibn|abu|bint|al|el|st\.?|mac|mc|ap"
+    r"|ó|o|ní|ni|nic"
     r"|mhic|ua|van[ ]der|van[ ]den|van[ ]'t|mac[ ]an|de[ ]la|dela|dos|das)[ ])"
 )
 _OPEN_QUOTE = r"[\"'‘“]"
@@ -156,7 +157,7 @@ _AFTER_ROLE = regex.compile(
 _AGE_SUFFIX = regex.compile(
     r",[ ]+an?[ ]+\d{1,3}[- ]?(?:years?|yrs?|y)[- ]old\b"
     # "Sterling is 51 y/o", "Rohan Cooper is a 97 years"
-    r"|[ ]+(?:is|was)[ ]+(?:an?[ ]+)?\d{1,3}(?:[ ]?(?:years?|yrs?|yo|y/o)\b|-years?-old\b)"
+    r"|[ ]+(?:is|was)[ ]+(?:an?[ ]+)?\d{1,3}(?:[ ]?(?:years?|yrs?|yo|y/o|[MFmf])\b|-years?-old\b)"
     r"|,?[ ]+(?:(?i:age|aged)[ ]+)?\d{1,3}[ ]?(?:y/?o\b"
     r"|y\.o\.?|yo\b|yrs?\b|-?years?(?:[- ]old)?\b|[MFmf]\b"
     r"|(?i:jr|jaar|ans|jahre|años|anni)\b|(?=,|[ ][-–—]|\)))",
@@ -435,6 +436,40 @@ _ROW_LAST_FIRST = regex.compile(
     rf"(?=[ \t|]+[A-Z]{{0,4}}\d{{5,}})",
     _FLAGS,
 )
+#: a row that opens with a person and an identifier ("Nikhil S. Ma  K1317060  DOB", "kofi visser RXH7977369")
+_ROW_FIRST_LAST = regex.compile(
+    rf"^[ \t]*(?P<name>(?:\p{{Lu}}\.[ ]?)?{_ANY}(?:[ ]+(?:\p{{Lu}}\.[ ]?|{_PARTICLE})*{_ANY}){{0,2}})"
+    rf"(?=[ \t|]+[A-Z]{{0,4}}\d[\d.-]{{4,}})",
+    _FLAGS,
+)
+#: a particle inside a name ("de", "ibn"), which keeps its own case
+_PARTICLE_WORD = regex.compile(_PARTICLE.replace("[ ])", ")"), _FLAGS)
+#: an initial and a surname alone on a line: a signature ("D. Gray", "M. di Maio")
+_INITIAL_SURNAME_LINE = regex.compile(
+    rf"^[ \t]*(?P<name>\p{{Lu}}\.[ ]?{_PARTICLE}{{0,2}}(?P<last>{_CAP}))[ \t]*$", _FLAGS
+)
+#: a person whose knee or films are asked about ("could you look at Aurelie Reed's knee")
+_POSSESSIVE_STUDY = regex.compile(
+    rf"(?i:\b(?:look(?:ed)?[ ]at|review|reviewed|see|saw|check|checked|about|re:?|on|for))[ ]+"
+    rf"(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{0,2}})['’]s[ ]+(?:(?i:left|right|bilateral|l|r)[ ]+)?"
+    rf"(?i:knees?|hips?|ankles?|films?|x-?rays?|xrs?|images|scans?|mri|ct|report|case|study|referral|request)\b",
+    _FLAGS,
+)
+#: a given name opening a sentence, then a visit ("Heath was reviewed in Mercy", "Ciara was seen at ...")
+_FIRST_THEN_VISIT = regex.compile(
+    rf"(?:^|(?<=[.!?][ ]{{1,2}}))(?P<name>{_CAP})[ ]+(?:was|has[ ]been|had[ ]been)[ ]+(?:seen|reviewed"
+    rf"|admitted|referred|discharged|transferred|imaged|x-?rayed|assessed|examined|brought|treated|followed)\b",
+    _FLAGS,
+)
+#: a person met at a place or told of a finding ("physio with Nancy at Ravenscroft Imaging", "copied to Demir
+#: at Willowbank", "Becker aware")
+_PERSON_AT_OR_AWARE = regex.compile(
+    rf"(?:\bwith|\b(?:copied|copy|cc['’]?d|sent|forwarded)[ ]to)[ ]+(?P<name>{_CAP}(?:[ ]{_CAP})?)[ ]+at[ ]+"
+    rf"(?:the[ ]+)?\p{{Lu}}|(?<![\p{{L}}\d'’.-])(?P<aware>{_CAP}(?:[ ]{_CAP})?)[ ]+aware\b",
+    _FLAGS,
+)
+#: an examination or a modality opens no person's row ("XR Pelvis, AP 1234567", "Left Knee  12345")
+_NOT_NAME_ROW = regex.compile(rf"\b{EXAM_WORD}\b|\b(?:XR|CT|MR|MRI|US|DX|CR|NM)\b", _FLAGS)
 #: a department or service ("informed ortho 14:00" names no person)
 _DEPARTMENT = regex.compile(
     rf"{DEPARTMENT_WORD}|(?i:rheum\w*|ortho\w*|derm\w*|onc\w*|neuro\w*|gen[ ]?med)\b"
@@ -841,6 +876,54 @@ def context_names(text: str) -> list[Detection]:
             )
         ):
             add(match.start("name"), match.end("name"), 0.65)
+    for match in _ROW_FIRST_LAST.finditer(text):
+        # a given name (an initial, or no dictionary word) first and a surname last, all in one case, no
+        # acronym: "Nikhil S. Ma", "kofi visser"; not "NexGen stem", "Enc CSN", "Untersuchung vom"
+        tokens = regex.findall(r"\p{L}[\p{L}\p{Mn}'’-]*\.?", match["name"])
+        first, last = tokens[0], tokens[-1]
+        initial = regex.fullmatch(r"\p{Lu}\.", first) is not None
+        known_first = initial or plain(first) in first_names
+        if (
+            len(tokens) >= 2
+            and len({t[0].isupper() for t in tokens if not _PARTICLE_WORD.fullmatch(t)}) == 1
+            and not any(regex.fullmatch(r"\p{Lu}{2,3}", t) for t in tokens)
+            and not is_header_phrase(match["name"])
+            and not _NOT_NAME_ROW.search(match["name"])
+            and plain(first) not in COMMON_WORDS
+            and plain(last) not in COMMON_WORDS
+            and (known_first or not is_vocabulary(first))
+            and (not is_vocabulary(last) or (known_first and plain(last) in surnames))
+        ):
+            add(match.start("name"), match.end("name"), 0.6)
+    for match in _INITIAL_SURNAME_LINE.finditer(text):
+        if word_ok(match["last"]) and not is_header_phrase(match["name"]):
+            add(match.start("name"), match.end("name"), 0.6)
+    for match in _POSSESSIVE_STUDY.finditer(text):
+        words = regex.findall(_CAP, match["name"])
+        if (
+            words
+            and not is_header_phrase(match["name"])
+            and (given(words[0], word_like=True) or (len(words) >= 2 and word_ok(words[-1])))
+        ):
+            add(match.start("name"), match.end("name"))
+    for match in _FIRST_THEN_VISIT.finditer(text):
+        low = plain(match["name"])
+        if given(match["name"], word_like=True) or (low in first_names and low not in COMMON_WORDS):
+            add(match.start("name"), match.end("name"))
+    for match in _PERSON_AT_OR_AWARE.finditer(text):
+        group = "name" if match["name"] else "aware"
+        words = regex.findall(_CAP, match[group])
+        lows = [plain(w) for w in words]
+        if (
+            words
+            and not is_header_phrase(match[group])
+            and not any(low in COMMON_WORDS for low in lows)
+            and all(
+                low in first_names or low in surnames or not is_vocabulary(w)
+                for w, low in zip(words, lows, strict=True)
+            )
+        ):
+            add(match.start(group), match.end(group))
     for match in _NAME_THEN_RELATION.finditer(text):
         words = regex.findall(_CAP, match["name"])
         # the first word a given name, or a census surname last ("Haruto Walker, niece,")

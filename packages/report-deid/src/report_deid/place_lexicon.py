@@ -116,7 +116,8 @@ _HOME_CUE_BEFORE = regex.compile(
     rf"|fisherman)"
     rf"(?:[ ](?:{_LIVING_ADVERB})){{0,2}}[ ](?:in|at|near|outside|past|from|to)"
     rf"|(?:works|worked|working|employed)(?:[ ](?:{_LIVING_ADVERB}|part-time|full-time|nights|days)){{0,2}}"
-    rf"[ ](?:at|for))[ ]+(?:the[ ]+)?)$",
+    rf"[ ](?:at|for)|(?:drove|driven|brought|came|travell?ed)(?:[ ](?:him|her|them|me|us))?"
+    rf"(?:[ ](?:down|up|over|in|across))?[ ]from|lives[ ]with[ ](?:[\w-]+[ ]+){{1,2}}?in)[ ]+(?:the[ ]+)?)$",
     regex.VERSION1,
 )
 #: words that say how, not where, someone lives ("lives in Sheltered Housing")
@@ -154,7 +155,8 @@ _PLACE_CUE = (
 #: a preposition and a capitalised run: the candidates; the cue before the preposition is checked after
 _PREP_RUN = regex.compile(
     r"(?i:\b(?:in|at|from|to|near|outside|into|by|of|for|with|lives|past))[ ]+(?:(?i:the)[ ]+)?"
-    r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:(?:of|on|upon|under|le|la|de|in|by|the)[ ])?"
+    r"(?P<run>\p{Lu}[\p{L}'’&-]*(?:[ ](?:(?:of|on|upon|under|le|la|de|du|des|del|am|an|aan|sur|in|by"
+    r"|the)[ ])?"
     r"\p{Lu}[\p{L}'’&-]*){0,3}(?:(?<=[ ]U)\d{1,2}s?\b)?)",
     regex.VERSION1,
 )
@@ -208,12 +210,16 @@ def cued_places(text: str) -> list[Detection]:
             home or any(_unknown_word(word) for word in words) or plain(words[0]) in place_names()
         ):
             continue
-        if _CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start) or (
-            # "from Church Stretton.", "From Wymondham.": a word shaped like a town after a preposition
-            len(words) <= 3
-            and toponym_shaped(words[-1].rstrip(".'’&-"))
-            and _PLACE_PREPOSITION.match(text, match.start())
-            and not is_header_phrase(match["run"])
+        if (
+            home
+            or _CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start)
+            or (
+                # "from Church Stretton.", "From Wymondham.": a word shaped like a town after a preposition
+                len(words) <= 3
+                and toponym_shaped(words[-1].rstrip(".'’&-"))
+                and _PLACE_PREPOSITION.match(text, match.start())
+                and not is_header_phrase(match["run"])
+            )
         ):
             end = start + len(match["run"].rstrip(".'’&-"))
         elif not (

@@ -549,6 +549,7 @@ _BY_PHRASE = (
     r"|corrected|countersigned|over-?read|witnessed|chaperoned|consented|injected|addendum|addended|prelim"
     r"|preliminary(?:[ ]read)?|wet[ ]read|treated|operated|managed|assessed|followed|covered|reported[ ]out"
     r"|completed|recorded|documented|scheduled|exported|arranged|booked|entered|logged|uploaded|submitted"
+    r"|read[ ]back"
     r"|compiled|written|audited|actioned|organi[sz]ed|transported|faxed|e-?mailed|forwarded|minuted|chaired)"
     r"(?:[ ](?:electronically|digitally|locally|remotely|previously|initially|formally|provisionally"
     r"|independently|originally|verbally|also|first))?[ ]+by"
@@ -1100,7 +1101,7 @@ def location_rules() -> list[Rule]:
             r"|hours?|mins?|minutes?|x)\b)(?:[nsew]\.?[ ]+)?(?:[a-z][a-z'-]+[ ]+){1,3}(?:street|st|avenue|ave"
             r"|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|terrace|tce|parade|pde|crescent|cres|close|grove"
             r"|parkway|pkwy|highway|hwy|trail|trl|way|walk|row|rise|pike|circle|cir|mews|square|sq|place|pl"
-            r"|gardens|gdns|heights|hts)\b\.?"
+            r"|gardens|gdns|heights|hts|hill)\b\.?"
             r"(?:,[ ]+(?!(?:alone|again|today|now|too|also|with|and|then|since|so|but)\b)[a-z][a-z'’-]+"
             r"(?:[ ][a-z][a-z'’-]+){0,2}(?=[ ]*(?:[.;\n]|$)))?",
             0.7,
@@ -1250,6 +1251,19 @@ def location_rules() -> list[Rule]:
             rf"(?<![\p{{L}}'’-])(?!{_PLACE_GENERIC}[ ])(?:{_FAC_NAME})[ ](?:{_PLACE_NOUN})(?![\p{{L}}'’-])",
             0.55,
             trigger=rf"[ ](?:{_PLACE_NOUN})(?![\p{{L}}'’-])",
+        ),
+        rule(
+            "LOCATION",
+            "lower-case town someone was driven from",
+            # "daughter hao drove her from wagga wagga.": the trip names the town outright
+            r"\b(?:drove|driven|brought|came|travell?ed)(?:[ ](?:him|her|them|me|us))?"
+            r"(?:[ ](?:down|up|over|in))?[ ]from[ ]+(?!(?:work|home|school|the|a|an|his|her|their|my|our"
+            r"|hospital|clinic|town|church|holiday"
+            r"|abroad|there|here|outside|inside|upstairs|downstairs|bed|hospital|ward|theatre|surgery|ed|er|a&e"
+            r"|casualty|icu|resus|rehab|respite|overseas|away|nearby|far|elsewhere|interstate|up|down|over)\b)"
+            r"(?P<phi>[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]+){0,2})(?=[ ]*(?:[.,;\n]|$))",
+            0.6,
+            anchor=word_start("drove driven brought came travelled traveled"),
         ),
         rule(
             "LOCATION",

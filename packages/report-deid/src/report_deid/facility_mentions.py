@@ -34,27 +34,28 @@ _END = (
     r"(?=[ ]*(?:$|[.,;:)])|[ ]+(?i:on|last|in|and|for|with|from|dated|since|until|before|after|today"
     r"|yesterday|earlier|previously|\(|\d))"
 )
-_CUE = (
-    r"(?i:\b(?:(?:seen|reviewed|followed(?:[ ]up)?|treated|admitted|presented|imaged|scanned|operated[ ]on"
+#: what stands before the preposition: a care verb or an imaging noun, then up to four words
+_CUE_BEFORE = regex.compile(
+    r"(?i:\b(?:seen|reviewed|followed(?:[ ]up)?|treated|admitted|presented|imaged|scanned|operated[ ]on"
     r"|managed|assessed|x-?rayed|performed|done|obtained|images|films|studies|radiographs|scans|transferred"
-    r"|discharged|then)(?:[ ][\w&-]+){0,4}?[ ](?:at|in|to|from)|attended)[ ]+(?:the[ ]+)?)"
-)
-_MENTION = regex.compile(
-    rf"{_CUE}(?P<first>{_NAME}){_END}(?:[ ]+and[ ]+(?:then[ ]+(?:at[ ]+)?)?(?:the[ ]+)?"
-    rf"(?P<second>{_NAME}){_END})?"
-    rf"|@[ ]?(?P<site>{_NAME})[ ]*$",
+    r"|discharged|then)(?:[ ][\w&-]+){0,4}?[ ])\Z",
     _FLAGS,
 )
-_TRIGGER = regex.compile(
-    r"@[ ]?\p{Lu}|(?i:\b(?:at|in|to|from|attended)[ ]+(?:the[ ]+)?\p{Lu})", _FLAGS
+#: how far back from its preposition a cue may start
+_CUE_REACH = 60
+#: a preposition (or "attended") and the name after it, and optionally "and" a second one; or "@ <site>"
+_MENTION = regex.compile(
+    rf"(?i:\b(?P<prep>at|in|to|from|attended))[ ]+(?:(?i:the)[ ]+)?(?P<first>{_NAME}){_END}"
+    rf"(?:[ ]+and[ ]+(?:then[ ]+(?:at[ ]+)?)?(?:(?i:the)[ ]+)?(?P<second>{_NAME}){_END})?"
+    rf"|@[ ]?(?P<site>{_NAME})[ ]*$",
+    _FLAGS,
 )
 _NOT_NAME = regex.compile(rf"\b(?:{DEPARTMENT_WORD}|{EXAM_WORD})", _FLAGS)
 #: unit, modality, finding and system acronyms, and words that are no facility after "seen in", "films from"
 _NOT_FACILITY = frozenset(
     """
     ed er icu itu hdu ccu amu mau sau cdu opd a&e ae miu utc gp or ir ct mr mri xr us dx cr nm pet ap pa lat
-    oa
-    ra kl tka tha uka orif nad mdt pacs ris ehr emr epr nhs hse ent msk ot pt slt dexa nwb fwb pwb wbat rom
+    oa ra kl tka tha uka orif nad mdt pacs ris ehr emr epr nhs hse ent msk ot pt slt dexa nwb fwb pwb wbat rom
     acl pcl mcl lcl dna bp hr iv im sc po pr prn uk usa nz irl eu clinic hospital home work school house
     resus majors minors casualty theatre theatres recovery outpatients inpatients clinics flexion extension
     standing supine prone lateral medial weight bearing january february march april may june july august
@@ -76,10 +77,15 @@ def _facility(name: str) -> bool:
 
 def named_facilities(text: str) -> list[Detection]:
     """HOSPITAL spans for facilities named after a care cue or an ``@`` (see the module docstring)."""
-    if _TRIGGER.search(text) is None:
-        return []
     found = []
     for match in _MENTION.finditer(text):
+        prep = match["prep"]
+        if (
+            prep is not None
+            and prep.lower() != "attended"
+            and not _CUE_BEFORE.search(text, max(0, match.start() - _CUE_REACH), match.start())
+        ):
+            continue
         for group in ("first", "second", "site"):
             name = match[group]
             if name is not None and _facility(name):

@@ -403,7 +403,7 @@ _SURNAME_BEFORE_STUDY = regex.compile(
 _DUTY_SUFFIX = regex.compile(
     r"[ ]+(?:from|in)[ ]+(?:the[ ]+)?(?i:rads|radiology|x-?ray|physio\w*|ward|ortho\w*|ed|a&e|pharmacy"
     r"|theatres?|team|switchboard|reception|admin|records|file[ ]room|pacs|it)\b"
-    r"|[ ]+aware\b|[ ]+to[ ]+(?:book|arrange|chase|review|discuss|contact|check"
+    r"|[ ]+to[ ]+(?:book|arrange|chase|review|discuss|contact|check"
     r"|send|request|organi[sz]e|inform|email|phone|ring|list|confirm|update|escalate|write|call)\b|,[ ]+"
     r"(?:our|the|my|your|his|her)[ ]+(?i:physio|secretary|nurse|gp|pa|receptionist|therapist"
     r"|practice[ ]manager"
@@ -412,19 +412,19 @@ _DUTY_SUFFIX = regex.compile(
 )
 #: a short handle after "by" or "user" ("Retrieved from ... by kk89 on 07/13/1996")
 _SHORT_HANDLE = regex.compile(
-    r"(?<![\p{L}\d])(?:by|user|login)[ :]+(?P<user>[a-z]{2,4}\d{2,4})(?![\p{L}\d@'’.-])", _FLAGS
+    r"\b(?:by|user|login)[ :]+(?P<user>[a-z]{2,4}\d{2,4})(?![\p{L}\d@'’.-])", _FLAGS
 )
 #: two or three lower-case letters alone on a line: a sign-off's initials ("lc" above a letterhead)
 _LONE_INITIALS = regex.compile(r"^[ \t]*(?P<x>\p{Ll}{2,3})[ \t]*$", _FLAGS)
 #: initials that open a note after its clock time ("PACS note 17 May 2010 0713 HQB: ...", "0357h da: ...")
 _INITIALS_AFTER_TIME = regex.compile(
-    r"(?<![\d.:/-])(?:(?:[01]\d|2[0-3])[0-5]\dh?|\d{1,2}[:.]\d{2}(?:[ ]?(?i:am"
+    r"\b(?<![\d.:/-])(?:(?:[01]\d|2[0-3])[0-5]\dh?|\d{1,2}[:.]\d{2}(?:[ ]?(?i:am"
     r"|pm))?)[ ]+(?P<x>\p{L}{2,3}):[ ]",
     _FLAGS,
 )
 #: a lower-case person a finding was discussed with, then the clock time ("d/w cem richter 12:03pm")
 _LOWER_BEFORE_TIME = regex.compile(
-    rf"(?<![\p{{L}}\d])(?:d/w|discussed[ ]with|spoke[ ](?:to|with)|called|paged|told|informed|rang"
+    rf"\b(?:d/w|discussed[ ]with|spoke[ ](?:to|with)|called|paged|told|informed|rang"
     rf"|phoned)[ ]+"
     rf"(?P<name>{_LOW_PERSON})(?=[ ]+(?:at[ ]+)?(?:\d{{1,2}}[:.]\d{{2}}|\d{{3,4}}h?\b))",
     _FLAGS,
@@ -432,42 +432,50 @@ _LOWER_BEFORE_TIME = regex.compile(
 #: a row that opens with "LAST, FIRST" and an identifier ("BRYANT, MERE X679243 RAD-...", "Stone, Abena
 #: H634994B")
 _ROW_LAST_FIRST = regex.compile(
-    rf"^[ \t]*(?P<name>{_ANY}(?:[ ]{_PARTICLE}{{0,2}}{_ANY})?,[ ]?{_ANY}(?:[ ]{_ANY})?)"
-    rf"(?=[ \t|]+[A-Z]{{0,4}}\d{{5,}})",
-    _FLAGS,
+    rf"^[ \t]*(?P<name>{_ANY}(?:[ ]{_PARTICLE}{{0,2}}{_ANY})?,[ ]?{_ANY}(?:[ ]{_ANY})?)\Z", _FLAGS
 )
 #: a row that opens with a person and an identifier ("Nikhil S. Ma  K1317060  DOB", "kofi visser RXH7977369")
 _ROW_FIRST_LAST = regex.compile(
-    rf"^[ \t]*(?P<name>(?:\p{{Lu}}\.[ ]?)?{_ANY}(?:[ ]+(?:\p{{Lu}}\.[ ]?|{_PARTICLE})*{_ANY}){{0,2}})"
-    rf"(?=[ \t|]+[A-Z]{{0,4}}\d[\d.-]{{4,}})",
+    rf"^[ \t]*(?P<name>(?:\p{{Lu}}\.[ ]?)?{_ANY}(?:[ ]+(?:\p{{Lu}}\.[ ]?|{_PARTICLE})*{_ANY}){{0,2}})\Z",
     _FLAGS,
 )
+#: the identifier after the person in such rows: found first, the person searched backwards from it
+_ROW_ID = regex.compile(r"(?<=\S)[ \t|]+[A-Z]{0,4}\d[\d.-]{4,}", _FLAGS)
 #: a particle inside a name ("de", "ibn"), which keeps its own case
 _PARTICLE_WORD = regex.compile(_PARTICLE.replace("[ ])", ")"), _FLAGS)
 #: an initial and a surname alone on a line: a signature ("D. Gray", "M. di Maio")
 _INITIAL_SURNAME_LINE = regex.compile(
     rf"^[ \t]*(?P<name>\p{{Lu}}\.[ ]?{_PARTICLE}{{0,2}}(?P<last>{_CAP}))[ \t]*$", _FLAGS
 )
-#: a person whose knee or films are asked about ("could you look at Aurelie Reed's knee")
-_POSSESSIVE_STUDY = regex.compile(
+#: a person whose knee or films are asked about ("could you look at Aurelie Reed's knee"): the study noun is
+#: found first, the cue and the name backwards from it
+_STUDY_AFTER_POSSESSIVE = regex.compile(
+    r"['’]s[ ]+(?:(?i:left|right|bilateral|l|r)[ ]+)?"
+    r"(?i:knees?|hips?|ankles?|films?|x-?rays?|xrs?|images|scans?|mri|ct|report|case|study|referral|request)\b",
+    _FLAGS,
+)
+_CUE_THEN_NAME = regex.compile(
     rf"(?i:\b(?:look(?:ed)?[ ]at|review|reviewed|see|saw|check|checked|about|re:?|on|for))[ ]+"
-    rf"(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{0,2}})['’]s[ ]+(?:(?i:left|right|bilateral|l|r)[ ]+)?"
-    rf"(?i:knees?|hips?|ankles?|films?|x-?rays?|xrs?|images|scans?|mri|ct|report|case|study|referral|request)\b",
+    rf"(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{0,2}})\Z",
     _FLAGS,
 )
 #: a given name opening a sentence, then a visit ("Heath was reviewed in Mercy", "Ciara was seen at ...")
-_FIRST_THEN_VISIT = regex.compile(
-    rf"(?:^|(?<=[.!?][ ]{{1,2}}))(?P<name>{_CAP})[ ]+(?:was|has[ ]been|had[ ]been)[ ]+(?:seen|reviewed"
-    rf"|admitted|referred|discharged|transferred|imaged|x-?rayed|assessed|examined|brought|treated|followed)\b",
+_VISIT = regex.compile(
+    r"[ ]+(?:was|has[ ]been|had[ ]been)[ ]+(?:seen|reviewed|admitted|referred|discharged|transferred|imaged"
+    r"|x-?rayed|assessed|examined|brought|treated|followed)\b",
     _FLAGS,
 )
-#: a person met at a place or told of a finding ("physio with Nancy at Ravenscroft Imaging", "copied to Demir
-#: at Willowbank", "Becker aware")
-_PERSON_AT_OR_AWARE = regex.compile(
+_SENTENCE_FIRST_NAME = regex.compile(rf"(?:^|(?<=[.!?][ ]{{1,2}}))(?P<name>{_CAP})\Z", _FLAGS)
+#: a person met at a place ("physio with Nancy at Ravenscroft Imaging", "copied to Demir at Willowbank")
+_PERSON_AT = regex.compile(
     rf"(?:\bwith|\b(?:copied|copy|cc['’]?d|sent|forwarded)[ ]to)[ ]+(?P<name>{_CAP}(?:[ ]{_CAP})?)[ ]+at[ ]+"
-    rf"(?:the[ ]+)?\p{{Lu}}|(?<![\p{{L}}\d'’.-])(?P<aware>{_CAP}(?:[ ]{_CAP})?)[ ]+aware\b",
+    rf"(?:the[ ]+)?\p{{Lu}}",
     _FLAGS,
 )
+#: a person told of a finding ("Becker aware", "Honor Parker aware")
+_AWARE = regex.compile(r"[ ]+aware\b", _FLAGS)
+#: one or two capitalised words right before a suffix
+_NAME_BEFORE = regex.compile(rf"(?<![\p{{L}}\d'’.-])(?P<name>{_CAP}(?:[ ]{_CAP})?)\Z", _FLAGS)
 #: an examination or a modality opens no person's row ("XR Pelvis, AP 1234567", "Left Knee  12345")
 _NOT_NAME_ROW = regex.compile(rf"\b{EXAM_WORD}\b|\b(?:XR|CT|MR|MRI|US|DX|CR|NM)\b", _FLAGS)
 #: a department or service ("informed ortho 14:00" names no person)
@@ -475,10 +483,11 @@ _DEPARTMENT = regex.compile(
     rf"{DEPARTMENT_WORD}|(?i:rheum\w*|ortho\w*|derm\w*|onc\w*|neuro\w*|gen[ ]?med)\b"
 )
 #: a person, then their relation to the patient in commas ("Haruto Walker, niece, drove him down")
-_NAME_THEN_RELATION = regex.compile(
-    rf"(?<![\p{{L}}\d'’.-])(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{1,2}}),[ ]+"
-    rf"(?:(?:his|her|their|the[ ]patient['’]s)[ ]+)?{_ROLE_NOUN},",
-    _FLAGS,
+_RELATION_IN_COMMAS = regex.compile(
+    rf",[ ]+(?:(?:his|her|their|the[ ]patient['’]s)[ ]+)?{_ROLE_NOUN},", _FLAGS
+)
+_NAME_BEFORE_RELATION = regex.compile(
+    rf"(?<![\p{{L}}\d'’.-])(?P<name>{_CAP}(?:[ ]+{_PARTICLE}{{0,2}}{_CAP}){{1,2}})\Z", _FLAGS
 )
 _FIRST_THEN_DUTY = regex.compile(rf"\b(?<![\p{{L}}\d'’.-])(?P<first>{_CAP})\Z", _FLAGS)
 #: how far back from a suffix a name may start
@@ -863,7 +872,7 @@ def context_names(text: str) -> list[Detection]:
             and all(word_ok(w) and (len(w) >= 4 or plain(w) in first_names) for w in words)
         ):
             add(match.start("name"), match.end("name"))
-    for match in _ROW_LAST_FIRST.finditer(text):
+    for match in _before(text, _ROW_ID, _ROW_LAST_FIRST):
         words = regex.findall(_ANY, match["name"])
         lows = [plain(w) for w in words]
         if (
@@ -876,7 +885,7 @@ def context_names(text: str) -> list[Detection]:
             )
         ):
             add(match.start("name"), match.end("name"), 0.65)
-    for match in _ROW_FIRST_LAST.finditer(text):
+    for match in _before(text, _ROW_ID, _ROW_FIRST_LAST):
         # a given name (an initial, or no dictionary word) first and a surname last, all in one case, no
         # acronym: "Nikhil S. Ma", "kofi visser"; not "NexGen stem", "Enc CSN", "Untersuchung vom"
         tokens = regex.findall(r"\p{L}[\p{L}\p{Mn}'’-]*\.?", match["name"])
@@ -898,7 +907,7 @@ def context_names(text: str) -> list[Detection]:
     for match in _INITIAL_SURNAME_LINE.finditer(text):
         if word_ok(match["last"]) and not is_header_phrase(match["name"]):
             add(match.start("name"), match.end("name"), 0.6)
-    for match in _POSSESSIVE_STUDY.finditer(text):
+    for match in _before(text, _STUDY_AFTER_POSSESSIVE, _CUE_THEN_NAME):
         words = regex.findall(_CAP, match["name"])
         if (
             words
@@ -906,25 +915,24 @@ def context_names(text: str) -> list[Detection]:
             and (given(words[0], word_like=True) or (len(words) >= 2 and word_ok(words[-1])))
         ):
             add(match.start("name"), match.end("name"))
-    for match in _FIRST_THEN_VISIT.finditer(text):
+    for match in _before(text, _VISIT, _SENTENCE_FIRST_NAME):
         low = plain(match["name"])
         if given(match["name"], word_like=True) or (low in first_names and low not in COMMON_WORDS):
             add(match.start("name"), match.end("name"))
-    for match in _PERSON_AT_OR_AWARE.finditer(text):
-        group = "name" if match["name"] else "aware"
-        words = regex.findall(_CAP, match[group])
+    for match in (*_PERSON_AT.finditer(text), *_before(text, _AWARE, _NAME_BEFORE)):
+        words = regex.findall(_CAP, match["name"])
         lows = [plain(w) for w in words]
         if (
             words
-            and not is_header_phrase(match[group])
+            and not is_header_phrase(match["name"])
             and not any(low in COMMON_WORDS for low in lows)
             and all(
                 low in first_names or low in surnames or not is_vocabulary(w)
                 for w, low in zip(words, lows, strict=True)
             )
         ):
-            add(match.start(group), match.end(group))
-    for match in _NAME_THEN_RELATION.finditer(text):
+            add(match.start("name"), match.end("name"))
+    for match in _before(text, _RELATION_IN_COMMAS, _NAME_BEFORE_RELATION):
         words = regex.findall(_CAP, match["name"])
         # the first word a given name, or a census surname last ("Haruto Walker, niece,")
         if (

@@ -42,6 +42,8 @@ COMMON_WORDS: frozenset[str] = frozenset(
     can might must shall should would could many much more most some any all no not none long short big
     small large wide brain chin carina vena pa ap lat view views left right upper lower mid early late
     new old young clear white black gray grey green brown red blue gold silver rose pearl ruby amber
+    january february march september october november december monday tuesday wednesday thursday friday
+    saturday sunday
     crystal ivy iris lily daisy holly hazel olive jade coral dawn summer autumn winter spring april june
     july august grace hope faith joy charity patience prudence mercy honor constance chance sunny rusty
     sandy dusty misty stormy rich noble royal king prince major marshall sterling earnest frank guy

@@ -1532,7 +1532,7 @@ def location_rules() -> list[Rule]:
             rf"(?:-[A-Z0-9]{{1,3}})?\b"
             rf"|\b\d{{1,2}}[ ]{_COMPASS}[ ]+\d{{2,4}}(?:-[A-Z0-9]{{1,2}}|[A-Z])?\b",
             0.6,
-            trigger=rf"{_COMPASS}|{_UNIT_ACRONYM}|\d[NSEW]\b",
+            trigger=rf"(?i:\b(?:room|rm|bed|bay|cubicle|suite)\b)|\d[ ]{_COMPASS}[ ]+\d",
         ),
         rule("HOSPITAL", "facility", facility, 0.75, lowered_trigger=rf"\b{_FACILITY_NOUN}\b"),
         rule("HOSPITAL", "facility first", facility_first, 0.75, anchor=_FACILITY_FIRST_ANCHOR),
@@ -1645,7 +1645,7 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "city after facility",
-            rf"(?i:{_FACILITY_NOUN})(?:,[ ]+|[ ]+(?i:in)[ ]+)(?P<phi>{_CITY})(?=[.,;)\n]|$|[ ](?:on"
+            rf"\b(?i:{_FACILITY_NOUN})(?:,[ ]+|[ ]+(?i:in)[ ]+)(?P<phi>{_CITY})(?=[.,;)\n]|$|[ ](?:on"
             rf"|for|at|dated)\b)",
             0.6,
             lowered_trigger=rf"\b{_FACILITY_NOUN}(?:,|[ ]in)[ ]",
@@ -1856,6 +1856,11 @@ def date_rules() -> list[Rule]:
             r"[ ]year|vesak|waitangi[ ]day|anzac[ ]day|canada[ ]day|australia[ ]day|independence[ ]day))"
             rf"[ ]+{_YEAR}\b",
             0.7,
+            anchor=word_start(
+                "christmas xmas easter eid diwali deepavali thanksgiving hanukkah chanukah ramadan passover"
+                " halloween new boxing labor labour memorial st good lunar chinese vesak waitangi anzac"
+                " canada australia independence"
+            ),
         ),
         rule(
             "DATE",

@@ -28,7 +28,7 @@ FAMILIES = [
     ("lives at apt 7c, 418 larkin pike, dunmore. reviewed", "apt 7c, 418 larkin pike, dunmore"),
     # clubs, teams and venues a patient plays for or works at
     ("a keeper with FC Weilerbach since May", "FC Weilerbach"),
-    ("spits voor VV Hardenstede (U19)", "VV Hardenstede"),
+    ("spits bij TSV Hardenstede (U19)", "TSV Hardenstede"),
     ("she plays for Kilcarrig Rovers on Sundays", "Kilcarrig Rovers"),
     ("plays for Ashbury Comets U16 and trains twice", "Ashbury Comets U16"),
     ("winger for the Pinecrest Otters, fell awkwardly", "Pinecrest Otters"),
@@ -99,6 +99,18 @@ FAMILIES = [
     ("pain since Diwali 2021, worse on stairs", "Diwali 2021"),
     ("knee gave way at Easter 2024", "Easter 2024"),
     ("DVA: 447120931QX", "447120931QX"),
+    ("PhilHealth No.: 12-345678901-2   Attending", "12-345678901-2"),
+    ("Aadhaar (last 4): 9921", "9921"),
+    ("gms D/55120 address", "D/55120"),
+    ("Detector DX-BAY4-SN 55310 recalibrated", "DX-BAY4-SN 55310"),
+    ("pushed from modality CR-ED3 SN 77120-Q at 14:00", "CR-ED3 SN 77120-Q"),
+    ("Unit: Fuji FDR-D-EVO SN 9K22170 (10.1.1.1)", "9K22170"),
+    ("call Hal on 604-555-0132 local 4471 today", "604-555-0132 local 4471"),
+    ("contact the desk ext. 3-5521.", "ext. 3-5521"),
+    ("Pager bleep 614", "614"),
+    ("fell at the club 23/3. XR 28/11 - cemented", "23/3"),
+    ("fell at the club 23/3. XR 28/11 - cemented", "28/11"),
+    ("slipped on St Stephen's Day 2024 in the yard", "St Stephen's Day 2024"),
     ("Licensed: 44-12093  NPI 1942207718", "44-12093"),
 ]
 
@@ -118,6 +130,20 @@ KEEP = [
     "NexGen stem  LOT 9287257  SN 0525-N-283",
     "MBChB FC Orth(SA)",
     "SC Joint tenderness. AC Joint arthrosis.",
+    "Grade 15/20 power 4/5. VAS 8/10. Ratio 13/10.",
+    "Unit: Canon CXDI-710C and Carestream DRX-Evolution, both serviced.",
+    # the cold review's over-redactions (0.9.0 before its fixes)
+    "Erosions best seen in STIR and PD sequences; small erosions seen in PIP and DIP joints.",
+    "Views performed in Neutral and Abduction. Images pushed to Synapse. Referred then to Neurosurgery.",
+    "Dura Mater intact. Comparison made with the regional and distant nodes.",
+    "Recommend Vestibular PT. Referred for Pelvic Floor PT. Referred to Physiotherapy Practice.",
+    "Hardware: 2 screws in place, unchanged. Fracture through 1 proximal carpal row. Intact Hardware.",
+    "IMPRESSION: SC Emphysema. History: CF Exacerbation. 80 KV Technique.",
+    "Measurements\ncm\n12.3\nPlan:\nrv\nfu 6/52",
+    "Comparison: 2019 DXA: T-score -2.6. Since 2019 PMH: gout.",
+    "Neurosurg aware. Paeds aware. Correlate with Rheumatology at Mercy.",
+    "Omnipaque Iohexol  350.00 mL",
+    "Hips: born at Term, breech presentation. Brought in from nursing home.",
 ]
 
 
@@ -144,6 +170,19 @@ def test_address_block_needs_an_address_line_above() -> None:
 def test_address_block_skips_sentences_and_headers() -> None:
     text = "4 Mill Row\nFINDINGS\nAcquired on Carestream DRX.\nLeft Knee\n"
     assert address_block_lines(text, [Detection(0, 10, "LOCATION", 0.8)]) == []
+    for line in (
+        "PRIVATE AND CONFIDENTIAL",
+        "Private Patients",
+        "Osteoarthritis Assessment",
+        "ACQUIRED ON X",
+    ):
+        text = f"12 High Street\n{line}\n\nDear Dr Jones"
+        assert address_block_lines(text, [Detection(0, 14, "LOCATION", 0.8)]) == [], line
+
+
+def test_windows_line_ends_read_like_unix_ones(scrubber: Scrubber) -> None:
+    text = "Glenmore Surgery\r\nPO Box 7682\r\nHenley-on-Thames\r\nK3 7TK\r\n"
+    assert "Henley-on-Thames" in [text[d.start : d.end] for d in scrubber.detect(text)]
 
 
 def test_bare_facility_needs_a_care_cue() -> None:

@@ -41,7 +41,8 @@ _WORD = r"(?:St\.|Co\.|Mt\.|Ft\.|\p{Lu}[\p{L}'’-]*)"
 #: a line of place words: "Henley-on-Thames", "Perth and Kinross", "Co. Mayo", "MOUNT PLEASANT", "St Ives";
 #: no sentence ("Acquired on Philips DigitalDiagnost."): no full stop, no past participle first
 _PLACE_LINE = regex.compile(
-    rf"[ \t]*(?P<place>(?!\p{{Lu}}\p{{Ll}}{{2,}}ed[ ]){_WORD}(?:[ ](?:{_CONNECTOR}[ ])?{_WORD}){{0,3}})"
+    rf"[ \t]*(?P<place>(?!\p{{Lu}}(?:\p{{Ll}}{{2,}}ed|\p{{Lu}}{{2,}}ED)[ ]){_WORD}"
+    rf"(?:[ ](?:{_CONNECTOR}[ ])?{_WORD}){{0,3}})"
     rf"[ \t]*,?[ \t]*",
     _FLAGS,
 )
@@ -52,7 +53,9 @@ NOT_PLACE = regex.compile(
     rf"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember)?"
     rf"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|thanks|regards|sincerely|yours|dr|mr|mrs|ms|miss|prof"
     rf"|doctor|patient|findings|impression|report|history|comparison|technique|indication|clinical"
-    rf"|conclusion|signed|dictated|page|note|notes|hospital|clinic|centre|center|surgery|practice))\b",
+    rf"|conclusion|signed|dictated|page|note|notes|hospital|clinic|centre|center|surgery|practice|patients"
+    rf"|private|confidential|personal|urgent|addendum|assessment|resonance|magnetic|request|referral|results?"
+    rf"|summary|letter|copy|examination|acquired|performed|reported|verified))\b",
     _FLAGS,
 )
 

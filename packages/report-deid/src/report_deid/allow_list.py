@@ -10,6 +10,8 @@ import bisect
 
 import regex
 
+#: a serial, lot or reference label ends a maker's model ("Fuji FDR-D-EVO SN 7Q019914": the serial is PHI)
+_NOT_SERIAL_LABEL = r"(?!(?:SN|S/N|LOT|Lot|REF|Ref|SERIAL|Serial|ID|AE|UDI)\b)"
 ALLOW_PHRASES: tuple[str, ...] = (
     r"Kellgren[- ]Lawrence(?:[ ]grade[ ]\d)?",
     r"Baker'?s?[ ]cysts?",
@@ -66,11 +68,14 @@ ALLOW_PHRASES: tuple[str, ...] = (
     r"(?:H[üu]ft|Knie|Schulter)-?TEP",
     # imaging equipment makers and their models ("GE SIGNA Artist 1.5T", "Carestream DRX-Evolution")
     # (a maker that is also a name, "Canon", "Philips", "Samsung", only before a model: a digit, two capitals
-    # or an inner capital, "Philips DigitalDiagnost", not "Philips Anne")
+    # or an inner capital, "Philips DigitalDiagnost", not "Philips Anne"); a serial label ends the model
     r"(?-i:(?:(?:Siemens(?:[ ]Healthineers)?|Agfa|Fujifilm|Konica[ ]Minolta|Carestream|Hologic|Shimadzu"
-    r"|Toshiba|Mindray|Varex|InteleViewer|IMPAX|McKesson)(?:[ ](?=[\w.+-]*[A-Z\d])[\w.+-]+){0,3}"
+    r"|Toshiba|Mindray|Varex|InteleViewer|IMPAX|McKesson)(?:[ ]"
+    + _NOT_SERIAL_LABEL
+    + r"(?=[\w.+-]*[A-Z\d])"
+    r"[\w.+-]+){0,3}"
     r"|(?:GE(?:[ ]Healthcare)?|Philips|Fuji|Canon|Samsung|Visage|Synapse|Nuance)"
-    r"(?:[ ](?=[\w.+-]*(?:\d|\p{Lu}\p{Lu}|\p{Ll}\p{Lu}))[\w.+-]+){1,3}))",
+    r"(?:[ ]" + _NOT_SERIAL_LABEL + r"(?=[\w.+-]*(?:\d|\p{Lu}\p{Lu}|\p{Ll}\p{Lu}))[\w.+-]+){1,3}))",
     # radiology and hospital information systems
     r"Epic(?:[ ](?:Interconnect|Radiant|Hyperspace|Bridges))?|Cerner|Meditech|PowerScribe|Sectra",
     r"(?-i:Rosenberg|ROSENBERG)(?![ ]*,[ ]*\p{Lu}\p{Ll})",

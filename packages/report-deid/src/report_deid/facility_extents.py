@@ -30,6 +30,8 @@ _AFTER = regex.compile(
     r"(?:[ ](?:of|OF)[ ](?P<place>\p{Lu}[\p{L}'’-]*(?:[ ]\p{Lu}[\p{L}'’-]*){0,2}))?",
     _FLAGS,
 )
+#: blanks up to the end of the line
+_LINE_END = regex.compile(r"[ \t]*(?:\n|$)", _FLAGS)
 #: a word of a site's name: capitalised, with no full stop but in an initial and "St." ("B. Rodriguez St.")
 _SITE_WORD = r"(?:St\.|Mt\.|Ft\.|\p{Lu}\.|\p{Lu}[\p{L}'’-]*)"
 #: a site after a dash, alone up to the end of its line or field ("Lakeshore Urgent Care - Fond du Lac",
@@ -37,7 +39,7 @@ _SITE_WORD = r"(?:St\.|Mt\.|Ft\.|\p{Lu}\.|\p{Lu}[\p{L}'’-]*)"
 #: at the end of a letterhead line ("NORTHGATE IMAGING CENTER  BRATTLEBORO"), or after a comma at the end of
 #: a clause ("at Ashworth Practice, Mount Pleasant;")
 _SITE = regex.compile(
-    r"(?:[ ]?[-–—][ ]?|[ ]{2,}(?=[^\n]*$)|(?P<comma>,[ ])(?=[^,\n]*(?:[.;)]|$)))"
+    r"(?:[ ]?[-–—][ ]?|(?P<gap>[ ]{2,})|(?P<comma>,[ ])(?=[^,\n]*(?:[.;)]|$)))"
     rf"(?P<site>{_SITE_WORD}(?:[ ](?:(?:du|de|la|le|on|upon|the|of|sur)[ ])?{_SITE_WORD}){{0,3}})"
     r"(?=[ ]*(?:$|[,;|)\n/.]|[ ]{2}))",
     _FLAGS | regex.MULTILINE,
@@ -92,6 +94,8 @@ def extend_facilities(text: str, detections: list[Detection]) -> list[Detection]
         site = _SITE.match(text, end)
         if site is not None and not (
             (site["comma"] and not _town_after_comma(text, site))
+            # after two spaces only at the end of the line ("CARRICK IMAGING CENTRE  BALLYMOTE")
+            or (site["gap"] and not _LINE_END.match(text, site.end("site")))
             or is_header_phrase(site["site"])
             or _BODY.search(site["site"])
             or _DEPARTMENT.search(site["site"])

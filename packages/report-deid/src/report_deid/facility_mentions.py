@@ -25,14 +25,14 @@ from report_deid.name_contexts import is_header_phrase
 from report_deid.place_lexicon import SERVICE_NOUNS
 from report_deid.recognizers import DEPARTMENT_WORD, EXAM_WORD
 from report_deid.spans import Detection
-from report_deid.vocabulary import plain
+from report_deid.vocabulary import is_vocabulary, plain
 
 MENTION_SCORE = 0.55
 _FLAGS = regex.VERSION1 | regex.MULTILINE
 _NAME = r"(?:[A-Z][A-Z&]{1,5}(?![\p{L}\d&])|\p{Lu}\p{Ll}[\p{L}'’-]*(?:[ ]\p{Lu}\p{Ll}[\p{L}'’-]*)?)"
 _END = (
     r"(?=[ ]*(?:$|[.,;:)])|[ ]+(?i:on|last|in|and|for|with|from|dated|since|until|before|after|today"
-    r"|yesterday|earlier|previously|\(|\d))"
+    r"|yesterday|earlier|previously)\b|[ ]+\()"
 )
 #: what stands before the preposition: a care verb or an imaging noun, then up to four words
 _CUE_BEFORE = regex.compile(
@@ -47,7 +47,7 @@ _CUE_REACH = 60
 _MENTION = regex.compile(
     rf"(?i:\b(?P<prep>at|in|to|from|attended))[ ]+(?:(?i:the)[ ]+)?(?P<first>{_NAME}){_END}"
     rf"(?:[ ]+and[ ]+(?:then[ ]+(?:at[ ]+)?)?(?:(?i:the)[ ]+)?(?P<second>{_NAME}){_END})?"
-    rf"|@[ ]?(?P<site>{_NAME})[ ]*$",
+    rf"|@[ ]?(?P<site>{_NAME})[ ]*\.?[ \t\r]*$",
     _FLAGS,
 )
 _NOT_NAME = regex.compile(rf"\b(?:{DEPARTMENT_WORD}|{EXAM_WORD})", _FLAGS)
@@ -61,18 +61,32 @@ _NOT_FACILITY = frozenset(
     standing supine prone lateral medial weight bearing january february march april may june july august
     september october november december monday tuesday wednesday thursday friday saturday sunday jan feb mar
     apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun dr mr mrs ms miss prof the this that
-    his her their our my your its triage reception admissions
+    his her their our my your its triage reception admissions stir pd t1 t2 flair dwi adc swi pip dip mtp
+    mcp cmc acj ip tmj si sij segment zone level grade neutral prone supine erect decubitus abduction
+    adduction inspiration expiration synapse
     """.split()
 )
 
 
-def _facility(name: str) -> bool:
+def _facility(name: str, prep: str | None) -> bool:
+    """Not a unit, modality, service or ordinary word; after "in", "to" or "from" no dictionary word alone.
+
+    "seen at Mercy" names a place by a word; "seen in Neutral", "pushed to Synapse", "then to Neurosurgery"
+    do not, so after those prepositions a facility needs a word no dictionary has (or is an acronym).
+    """
     words = name.split(" ")
-    return not (
-        any(plain(w) in _NOT_FACILITY or plain(w) in SERVICE_NOUNS for w in words)
+    if (
+        any(
+            plain(w) in _NOT_FACILITY or plain(w) in SERVICE_NOUNS or plain(w).endswith("therapy")
+            for w in words
+        )
         or _NOT_NAME.search(name)
         or is_header_phrase(name)
-    )
+    ):
+        return False
+    if prep is None or prep.lower() in ("at", "attended") or name.isupper():
+        return True
+    return any(not is_vocabulary(w) for w in words)
 
 
 def named_facilities(text: str) -> list[Detection]:
@@ -88,7 +102,7 @@ def named_facilities(text: str) -> list[Detection]:
             continue
         for group in ("first", "second", "site"):
             name = match[group]
-            if name is not None and _facility(name):
+            if name is not None and _facility(name, None if group == "site" else prep):
                 found.append(
                     Detection(match.start(group), match.end(group), "HOSPITAL", MENTION_SCORE)
                 )

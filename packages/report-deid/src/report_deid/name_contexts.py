@@ -267,8 +267,9 @@ _NOT_INITIALS = frozenset(
     ed er or ot pt gp mri ct xr us ir icu pacu ap pa lat ok nad oa ra tka tha uka mdt nwb fwb pwb wbat ae
     rad rads ortho orth reg sho cns anp acp ems opd ipd dr mr mrs ms na nil nkda the and for re cc
     am pm hrs xray dx rx tx hx fx sx at so in on by to of is it as an or if up no we he me my us via per
-    imp ind rec obs bp hr rr temp wt ht inr hb crp wcc esr ecg ekg cxr gcs ews sats mr mri dr ref acc
-    lot pid csn fin har mrn dob sex age id nhs udi sn loc exam ord req
+    imp ind rec obs bp hr rr temp wt ht inr hb crp wcc esr ecg ekg cxr gcs ews sats ref acc
+    lot pid csn fin har mrn dob sex age id nhs udi sn loc exam ord req fbc nbm pmh psh dxa abx lft tto ddx
+    bil cm mm rv lt rt fu dh sh fh ix mx hpc pc u&e mane nocte stat prn tds bd od qds
     een het
     de la le et und der die das
     """.split()
@@ -414,11 +415,16 @@ _DUTY_SUFFIX = regex.compile(
 _SHORT_HANDLE = regex.compile(
     r"\b(?:by|user|login)[ :]+(?P<user>[a-z]{2,4}\d{2,4})(?![\p{L}\d@'’.-])", _FLAGS
 )
-#: two or three lower-case letters alone on a line: a sign-off's initials ("lc" above a letterhead)
-_LONE_INITIALS = regex.compile(r"^[ \t]*(?P<x>\p{Ll}{2,3})[ \t]*$", _FLAGS)
+#: two or three lower-case letters alone on a line: a sign-off's initials ("lc" above a letterhead in
+#: capitals, or on the last line)
+_LONE_INITIALS = regex.compile(
+    r"^[ \t]*(?P<x>\p{Ll}{2,3})[ \t]*\n(?=[ \t]*(?:\p{Lu}[\p{Lu}\d &'’.,-]{3,}(?:[ ]\||$)|\Z))|"
+    r"^[ \t]*(?P<x>\p{Ll}{2,3})[ \t]*\Z",
+    _FLAGS,
+)
 #: initials that open a note after its clock time ("PACS note 17 May 2010 0713 HQB: ...", "0357h da: ...")
 _INITIALS_AFTER_TIME = regex.compile(
-    r"\b(?<![\d.:/-])(?:(?:[01]\d|2[0-3])[0-5]\dh?|\d{1,2}[:.]\d{2}(?:[ ]?(?i:am"
+    r"\b(?<![\d.:/-])(?:(?!(?:19|20)\d\d[ ])(?:[01]\d|2[0-3])[0-5]\dh?|\d{1,2}[:.]\d{2}(?:[ ]?(?i:am"
     r"|pm))?)[ ]+(?P<x>\p{L}{2,3}):[ ]",
     _FLAGS,
 )
@@ -440,7 +446,10 @@ _ROW_FIRST_LAST = regex.compile(
     _FLAGS,
 )
 #: the identifier after the person in such rows: found first, the person searched backwards from it
-_ROW_ID = regex.compile(r"(?<=\S)[ \t|]+[A-Z]{0,4}\d[\d.-]{4,}", _FLAGS)
+_ROW_ID = regex.compile(
+    r"(?<=\S)[ \t|]+(?:[A-Z]{1,4}\d{4,}|\d{6,}|\d{3}\.\d{3}\.\d{2,3}|\d{1,3}-\d{4,})(?![\d.])",
+    _FLAGS,
+)
 #: a particle inside a name ("de", "ibn"), which keeps its own case
 _PARTICLE_WORD = regex.compile(_PARTICLE.replace("[ ])", ")"), _FLAGS)
 #: an initial and a surname alone on a line: a signature ("D. Gray", "M. di Maio")
@@ -461,7 +470,8 @@ _CUE_THEN_NAME = regex.compile(
 )
 #: a given name opening a sentence, then a visit ("Heath was reviewed in Mercy", "Ciara was seen at ...")
 _VISIT = regex.compile(
-    r"[ ]+(?:was|has[ ]been|had[ ]been)[ ]+(?:seen|reviewed|admitted|referred|discharged|transferred|imaged"
+    r"[ ]+(?:was|has[ ]been|had[ ]been)[ ]+(?:\p{Ll}+ly[ ]+)?(?:seen|reviewed|admitted|referred|discharged"
+    r"|transferred|imaged"
     r"|x-?rayed|assessed|examined|brought|treated|followed)\b",
     _FLAGS,
 )
@@ -473,14 +483,17 @@ _PERSON_AT = regex.compile(
     _FLAGS,
 )
 #: a person told of a finding ("Becker aware", "Honor Parker aware")
-_AWARE = regex.compile(r"[ ]+aware\b", _FLAGS)
+_AWARE = regex.compile(r"[ ]+(?:(?:is|was|made|now)[ ]+)?aware\b", _FLAGS)
 #: one or two capitalised words right before a suffix
 _NAME_BEFORE = regex.compile(rf"(?<![\p{{L}}\d'’.-])(?P<name>{_CAP}(?:[ ]{_CAP})?)\Z", _FLAGS)
 #: an examination or a modality opens no person's row ("XR Pelvis, AP 1234567", "Left Knee  12345")
 _NOT_NAME_ROW = regex.compile(rf"\b{EXAM_WORD}\b|\b(?:XR|CT|MR|MRI|US|DX|CR|NM)\b", _FLAGS)
 #: a department or service ("informed ortho 14:00" names no person)
 _DEPARTMENT = regex.compile(
-    rf"{DEPARTMENT_WORD}|(?i:rheum\w*|ortho\w*|derm\w*|onc\w*|neuro\w*|gen[ ]?med)\b"
+    rf"{DEPARTMENT_WORD}|(?i:rheum\w*|ortho\w*|derm\w*|onc\w*|neuro\w*|gen[ ]?med|paed\w*|ped\w*|gastro\w*"
+    rf"|cardio\w*|haem\w*|hem\w*|renal|resp\w*|uro\w*|endo\w*|geri\w*|surg\w*|anaes\w*|anes\w*|micro\w*"
+    rf"|vascular|plastics|ent|family|patient|staff|team|nursing|medics|gp|micro)\b",
+    _FLAGS,
 )
 #: a person, then their relation to the patient in commas ("Haruto Walker, niece, drove him down")
 _RELATION_IN_COMMAS = regex.compile(
@@ -925,6 +938,7 @@ def context_names(text: str) -> list[Detection]:
         if (
             words
             and not is_header_phrase(match["name"])
+            and not any(_DEPARTMENT.match(w) for w in words)
             and not any(low in COMMON_WORDS for low in lows)
             and all(
                 low in first_names or low in surnames or not is_vocabulary(w)

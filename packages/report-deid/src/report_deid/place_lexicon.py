@@ -106,7 +106,7 @@ _LOWER_AFTER_CUE = regex.compile(
 #: what may stand between "lives" and its preposition ("lives alone in", "lives out at", "living here now in")
 _LIVING_ADVERB = (
     r"here|over|back|up|down|out|locally|previously|originally|initially|alone|independently|still|now"
-    r"|nearby|together|permanently|currently"
+    r"|nearby|together|permanently|currently|on[ ](?:his|her|their)[ ]own"
 )
 #: where someone lives, works or comes from, said outright: the capitalised run after it is a place even when
 #: every word of it is an English word ("lives alone in Cygnet", "a fisherman from Port Hood", "works at Baker
@@ -124,7 +124,8 @@ _HOME_CUE_BEFORE = regex.compile(
 _HOUSING_WORDS = frozenset(
     """
     sheltered supported residential care nursing assisted council social temporary private rented own home
-    housing accommodation flat house bungalow apartment hostel retirement a an the his her their
+    housing accommodation flat house bungalow apartment hostel retirement a an the his her their term preterm
+    full
     """.split()
 )
 #: words that say where someone lives, was seen or came from, then a preposition ("lives in", "seen at",

@@ -939,18 +939,11 @@ _PLACE_NOUN = (
     r"|Transport|Haulage|Construction|Tea[ ]Room|Leisure[ ]Centre|Sports[ ]Centre|Distribution[ ]Centre"
     r"|Arena|Oval|Rink|Racecourse|Velodrome|Speedway|Raceway|Fieldhouse|Ballpark|Showground|Showgrounds"
     r"|Garden[ ]Centre|Golf[ ]Course|Golf[ ]Club|Surf[ ]Club|Bowls[ ]Club|Sports[ ]Ground|Recreation[ ]Ground"
-    r"|Playing[ ]Fields|Lookout|Hardware|Motors)"
+    r"|Playing[ ]Fields|Lookout)"
 )
-#: a sports club named by its letters before the name ("FC Erfenbach", "KV Oostende", "TSV 1860 Rosenheim")
-_CLUB_BEFORE = (
-    r"(?:FC|AFC|RFC|GAA|SV|TSV|VfB|VfL|VfR|KV|KRC|SpVgg|TuS|FSV|SSV|TSG|JSG|RSC|SK|VV|SC|CF)"
-)
-#: words after a sports club's name ("Ballina Town AFC", "Leeds United", "St Mary's GAA", "Dundas Blues U16")
-_CLUB_AFTER = (
-    r"(?:FC|AFC|RFC|GAA|GFC|RUFC|RLFC|JFC|LFC|United|Utd|Rovers|Wanderers|Athletic|Albion|Harriers|Rangers"
-    r"|Celtic|Hotspur|Hurling[ ]Club|Rugby[ ]Club|Football[ ]Club|Cricket[ ]Club|Hockey[ ]Club|Netball[ ]Club"
-    r"|Rowing[ ]Club|Athletics[ ]Club|Boat[ ]Club)"
-)
+#: a sports club named by its letters before the name ("FC Erfenbach", "TSV 1860 Rosenheim"); never letters
+#: that are clinical abbreviations too (SC emphysema, CF, kV, VV varicose veins)
+_CLUB_BEFORE = r"(?:FC|AFC|RFC|TSV|VfB|VfL|VfR|KRC|SpVgg|TuS|FSV|SSV|TSG|JSG|RSC)"
 _AGE_GROUP = (
     r"(?:[ ](?:U\d{1,2}s?|Under[ ]\d{1,2}s?|Juniors?|Seniors?|Minors?|Reserves|Ladies|Women|Men))"
 )
@@ -988,7 +981,8 @@ _CAP_FAC_NOUN = (
     r"|Day[ ]Surgery(?:[ ](?:Cent(?:re|er)|Unit))?|Day[ ]Hospital"
     # "Rodley Lane Practice"; never "Best Practice"
     r"|(?<!(?i:best|good|clinical|standard|common|current|usual|normal|routine|private|safe|accepted|general"
-    r"|dental|nursing|medical|family|group|in|of|the|our|my|his|her|their|this|that|same|advanced)[ ])"
+    r"|dental|nursing|medical|family|group|in|of|the|our|my|his|her|their|this|that|same|advanced|floor"
+    r"|physiotherapy|physio|therapy|therapist|nurse|private|solo|rural|urban|community|evidence)[ ])"
     r"Practice"
     r"|Orthop(?:a)?edic[ ]Unit|(?:Orthop(?:a)?edic|ORTHOP(?:A)?EDIC|Ortho|ORTHO)[ ](?:&|and|AND)[ ](?:Spine"
     r"|SPINE|Sports[ ]Med(?:icine)?|SPORTS[ ]MED(?:ICINE)?|Trauma|TRAUMA)(?:[ ](?:Cent(?:er|re)|CENT(?:ER"
@@ -1000,7 +994,9 @@ _PT_NOT_NAME = (
     r"|start|started|starting|formal|further|ongoing|daily|weekly|more|needs?|and|or|of|for|with|after|before"
     r"|the|via|weight|bearing|as|tolerated|refer|referral|referred|see|seen|plan|rec|recommend|recommended"
     r"|no|not|prior|previous|initial|inital|outside|private|school|sports|rehab|injury|acute|chronic|urgent"
-    r"|therapy|physical|hand|pool|land|gym|exercise|exercises|wbat|nwb|pwb|fwb|rom|strengthening)"
+    r"|therapy|physical|hand|pool|land|gym|exercise|exercises|wbat|nwb|pwb|fwb|rom|strengthening|vestibular"
+    r"|pelvic|floor|cardiac|pulmonary|neuro|neurologic|lymph\w*|precautions|manual|ortho|orthopedic"
+    r"|orthopaedic|spine|spinal|back|neck|geriatric|pediatric|paediatric|women's|men's|vestibular|balance)"
 )
 #: specialty words that make "X Medicine", "X Imaging" a department, not a facility
 _SPECIALTY = (
@@ -1100,8 +1096,7 @@ def location_rules() -> list[Rule]:
             r"\b\d{1,6}[a-z]?[ ]+(?!(?:mm|cm|m|km|ml|mg|kg|degrees?|views?|weeks?|days?|months?|years?|times"
             r"|hours?|mins?|minutes?|x)\b)(?:[nsew]\.?[ ]+)?(?:[a-z][a-z'-]+[ ]+){1,3}(?:street|st|avenue|ave"
             r"|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|terrace|tce|parade|pde|crescent|cres|close|grove"
-            r"|parkway|pkwy|highway|hwy|trail|trl|way|walk|row|rise|pike|circle|cir|mews|square|sq|place|pl"
-            r"|gardens|gdns|heights|hts|hill)\b\.?"
+            r"|parkway|pkwy|highway|hwy|trail|trl|rise|pike|circle|cir|mews|gardens|gdns|heights|hts|hill)\b\.?"
             r"(?:,[ ]+(?!(?:alone|again|today|now|too|also|with|and|then|since|so|but)\b)[a-z][a-z'’-]+"
             r"(?:[ ][a-z][a-z'’-]+){0,2}(?=[ ]*(?:[.;\n]|$)))?",
             0.7,
@@ -1260,7 +1255,8 @@ def location_rules() -> list[Rule]:
             r"(?:[ ](?:down|up|over|in))?[ ]from[ ]+(?!(?:work|home|school|the|a|an|his|her|their|my|our"
             r"|hospital|clinic|town|church|holiday"
             r"|abroad|there|here|outside|inside|upstairs|downstairs|bed|hospital|ward|theatre|surgery|ed|er|a&e"
-            r"|casualty|icu|resus|rehab|respite|overseas|away|nearby|far|elsewhere|interstate|up|down|over)\b)"
+            r"|casualty|icu|resus|rehab|respite|overseas|away|nearby|far|elsewhere|interstate|up|down|over"
+            r"|nursing|care|residential|aged|sheltered|assisted|supported)\b)"
             r"(?P<phi>[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]+){0,2})(?=[ ]*(?:[.,;\n]|$))",
             0.6,
             anchor=word_start("drove driven brought came travelled traveled"),
@@ -1278,13 +1274,12 @@ def location_rules() -> list[Rule]:
         ),
         rule(
             "LOCATION",
-            "sports club",
+            "club letters before its name",
+            # "FC Erfenbach", "TSV 1860 Rosenheim" (not a college fellowship: "MBChB FC Orth(SA)")
             rf"\b{_CLUB_BEFORE}[ ](?:\d{{2,4}}[ ])?(?!{EXAM_WORD}\b|(?i:joint|guided|scan)\b)"
-            # (not a college fellowship: "MBChB FC Orth(SA)")
-            rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ -]\p{{Lu}}[\p{{L}}'’-]+){{0,2}}(?![\p{{L}}'’(-]){_AGE_GROUP}?"
-            rf"|(?<![\p{{L}}'’-])(?!{_PLACE_GENERIC}[ ])(?:{_FAC_NAME})[ ]{_CLUB_AFTER}\b{_AGE_GROUP}?",
+            rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ -]\p{{Lu}}[\p{{L}}'’-]+){{0,2}}(?![\p{{L}}'’(-]){_AGE_GROUP}?",
             0.6,
-            trigger=rf"\b{_CLUB_BEFORE}[ ]|[ ]{_CLUB_AFTER}\b",
+            trigger=rf"\b{_CLUB_BEFORE}[ ]",
         ),
         rule(
             "LOCATION",
@@ -1422,17 +1417,6 @@ def location_rules() -> list[Rule]:
         ),
         rule(
             "LOCATION",
-            "lower-case workplace",
-            # "works at pham school", "works at moretti hardware"
-            rf"(?<![\p{{L}}])(?:works|worked|working|employed|job)[ ](?:at|for)[ ](?:the[ ])?"
-            rf"(?!{_PLACE_GENERIC}[ ])(?P<phi>[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]+){{0,2}}[ ](?:school|college"
-            rf"|academy|garage|farm|store|shop|market|factory|mill|hotel|pub|gym|club|hardware|depot|warehouse"
-            rf"|bakery|restaurant|cafe|café|supermarket|mart|motors|builders|transport|logistics))\b",
-            0.6,
-            anchor=word_start("works worked working employed job"),
-        ),
-        rule(
-            "LOCATION",
             "sports club",
             rf"(?<![\p{{L}}'’-])(?:(?i:na|an|the)[ ])?(?:{_FAC_NAME})[ ](?:FC|RFC|AFC|RUFC|GAA|GAC|CLG|HC"
             rf"|RC|CC|BC"
@@ -1491,15 +1475,17 @@ def location_rules() -> list[Rule]:
             "the hospital by its short name",
             # "films w/ the General (2/2024)", "u on at the royal today?", "Seminar Room 2, the Mater."
             r"(?<=\b(?i:at|from|to|in|into|with|w/|via|and|or|of)[ ]+|,[ ]+|\([ ]*|^)"
-            r"(?:(?:the|The|THE)[ ](?:General|Royal|Infirmary|Mater|Memorial|Regional|Children['’]s"
-            r"|Women['’]s"
+            r"(?:the|The|THE)[ ](?:General|Royal|Infirmary|Mater|Memorial|Regional|Children['’]s|Women['’]s"
             r"|Private|Gen|Whitt|Poly|Alex|Vic|QE|Mercy|Mater[ ]Private)"
-            r"|the[ ](?:general|royal|infirmary|mater|memorial|regional|children['’]s|mercy))"
             r"(?=[ ]*(?:$|[,.;:)(?!'\"/\n-])|[ ]+(?:on|in|at|and|or|for|was|is|last|yesterday|today|tonight"
             r"|this|dated|from|with|where|when|but|so|to|per|until|till|then|site|campus)\b)"
-            # the Mater hospitals go by that word alone ("-> Mater North Sydney", "Mater Private")
-            r"|\bMater(?:[ ](?:Private|Misericordiae|Dei|Adult|Mothers['’]?|Children['’]s|Public))?"
-            r"(?![\p{L}'’-])(?![ ]+(?i:dolorosa|familias|lectionis)\b)",
+            # lower case only after a place preposition and before a stop ("u on at the royal today?")
+            r"|(?<=\b(?i:at|from|to|into)[ ]+)the[ ](?:general|royal|infirmary|mater|memorial|mercy)"
+            r"(?=[ ]*(?:$|[,.;:)?!\n])|[ ]+(?:today|tonight|yesterday|on|last|this)\b)"
+            # the Mater hospitals go by that word alone ("-> Mater North Sydney", "Mater Private"), never the
+            # meninges ("Dura Mater", "pia mater") or "alma mater"
+            r"|(?<!(?i:dura|pia|alma|arachnoid)[ ])\bMater(?:[ ](?:Private|Misericordiae|Dei|Adult"
+            r"|Mothers['’]?|Children['’]s|Public))?(?![\p{L}'’-])(?![ ]+(?i:dolorosa|familias|lectionis)\b)",
             0.6,
             trigger=r"\b(?i:the)[ ](?i:general|royal|infirmary|mater|memorial|regional|children|women|private"
             r"|gen|whitt|poly|alex|vic|qe|mercy)\b|\bMater\b",
@@ -1848,12 +1834,13 @@ def date_rules() -> list[Rule]:
             "DATE",
             "holiday and year",
             # "pain since Eid 2015", "fell at Christmas 2019": a holiday of a given year is a date
-            r"(?i:\b(?:christmas|xmas|easter|eid(?:[ ]al-(?:fitr|adha))?|diwali|deepavali"
-            r"|thanksgiving|hanukkah"
-            r"|chanukah|ramadan|passover|halloween|new[ ]year['’]?s?(?:[ ](?:day|eve))?|boxing[ ]day"
-            r"|lab(?:o|ou)r[ ]day|memorial[ ]day|st\.?[ ]patrick['’]s[ ]day|good[ ]friday|(?:lunar"
-            r"|chinese)[ ]new"
-            r"[ ]year|vesak|waitangi[ ]day|anzac[ ]day|canada[ ]day|australia[ ]day|independence[ ]day))"
+            r"(?i:\b(?:christmas(?:[ ](?:eve|day))?|xmas|easter|eid(?:[ -](?:al|ul|el)-?(?:fitr|adha))?"
+            r"|diwali"
+            r"|deepavali"
+            r"|thanksgiving|hanukkah|chanukah|ramadan|passover|halloween|new[ ]year['’]?s?(?:[ ](?:day|eve))?"
+            r"|boxing[ ]day|lab(?:o|ou)r[ ]day|memorial[ ]day|st\.?[ ](?:patrick|stephen)['’]s[ ]day"
+            r"|good[ ]friday|(?:lunar|chinese)[ ]new[ ]year|vesak|waitangi[ ]day|anzac[ ]day|canada[ ]day"
+            r"|australia[ ]day|independence[ ]day))"
             rf"[ ]+{_YEAR}\b",
             0.7,
             anchor=word_start(
@@ -1873,8 +1860,11 @@ def date_rules() -> list[Rule]:
             "DATE",
             "bare month/day",
             # a day above 12 or a zero-padded part cannot be a common fraction or score ("2/3", "4/5", "8/10")
-            r"(?<![\d./:+-]|\d[ ]|[\p{L}]-)\b(?P<phi>(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])"
-            r"|(?:0[1-9]|1[0-2])/(?:0[1-9]|1[0-2])|(?:[1-9]|1[0-2])/0[1-9])"
+            r"(?<![\d./:+-]|\d[ ]|[\p{L}]-|(?i:ratio|score|vas|nrs|scale|grade|power|strength|acuity)[ ])"
+            r"\b(?P<phi>(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])"
+            r"|(?:0[1-9]|1[0-2])/(?:0[1-9]|1[0-2])|(?:[1-9]|1[0-2])/0[1-9]"
+            # a day above 12 first: day/month ("fell 22/2", "post-op XR 30/12")
+            r"|(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2]))"
             r"(?![/\d]|[.,]\d|[ ]?(?i:views?|mm|cm|ml|mg|grade|strength|power|scale|score|points?"
             r"|lymph|nodes?|of[ ]\d|[%x]|t\b|degrees?))",
             0.5,
@@ -2109,7 +2099,8 @@ _ID_LABEL = (
     r"|provider[ ](?:no\.?|number)|claim|urn|chi|nhi|ihi|pps(?:n)?|ramq|hcn|mbi|phin|medicare(?:[ ]no\.?)?"
     r"|gmc|nmc|hcpc|cpso|cpsbc|cpsa|ahpra|agb|big[ -]?(?:nr\.?|nummer|number|no\.?)|riziv|inami|imc|mcn|rpps"
     r"|adeli|lanr|bsnr|prescriber[ ](?:no\.?|number)|practice[ ](?:no\.?|number|code)|hpi(?:-?cpn)?|mcnz"
-    r"|cpn|npi|dva|bupa(?:[ ](?:no\.?|number|id))?|medibank|vhi|laya|licensed)"
+    r"|cpn|npi|dva|bupa(?:[ ](?:no\.?|number|id))?|medibank|vhi|laya|licensed|philhealth(?:[ ]no\.?)?|aadhaar"
+    r"(?:[ ]\(last[ ]4\))?|gms|folder|bill[ ]no\.?)"
 )
 #: the first words of the identifier labels (the anchor of the labelled-id rule)
 _ID_LABEL_ANCHOR = word_start(
@@ -2120,7 +2111,8 @@ _ID_LABEL_ANCHOR = word_start(
     " confirmation tracking barcode ris pacs ipp nda pid hospital k-number knumber fall auftrags patienten"
     " pat n° dossier badge employee staff series rxh examen uhid our your opd cr hosp dict job reg provider"
     " urn chi nhi ihi pps ramq hcn mbi phin gmc nmc hcpc cpso cpsbc cpsa ahpra agb big riziv inami imc mcn"
-    " rpps adeli lanr bsnr prescriber practice hpi mcnz cpn dva bupa medibank vhi laya"
+    " rpps adeli lanr bsnr prescriber practice hpi mcnz cpn dva bupa medibank vhi laya philhealth aadhaar gms"
+    " folder bill"
 )
 #: an identifier: an optional letter prefix, a digit, then groups joined by - . / : or a space before digits
 _ID_VALUE = (
@@ -2223,6 +2215,24 @@ def identifier_rules() -> list[Rule]:
             r"(?<![\w)])(?:\(\d{2,4}\)[A-Za-z0-9./-]{1,40}){2,6}",
             0.8,
         ),
+        rule(
+            "ID",
+            "station id",
+            # a detector or station named with its serial: "DR-ROOM3-SN 88231", "CR-BAY2-SN 40718"
+            r"\b[A-Z]{2,5}(?:-[A-Z0-9]{1,10}){0,3}-SN[ -]?[A-Z0-9]{3,12}(?:-[A-Z0-9]{1,4})?\b",
+            0.75,
+            trigger=r"-SN",
+        ),
+        rule(
+            "ID",
+            "station and its serial",
+            # "modality DX-ED2 SN 44512-K": a station's own name (letters, a hyphen, a digit) with the serial;
+            # a maker's model before a serial is no PHI ("Unit: Canon CXDI-710C  SN ...": the serial only)
+            r"(?i:\b(?:station|detector|modality))[ :]+(?P<phi>[A-Z]{2,5}-[A-Z]*\d[A-Z0-9]*[ ]+(?:SN|S/N)"
+            r"[ :#]*[A-Z0-9][A-Z0-9-]{2,15})",
+            0.75,
+            trigger=r"\b(?:SN|S/N)\b",
+        ),
         rule("ID", "letters and digits", r"\b[A-Z]{1,5}[-#]?\d{4,14}[A-Z]{0,3}\b", 0.6),
         rule("ID", "digits and letters", r"\b\d{2,}[A-Z]{1,4}\d{2,}[A-Z0-9]*\b", 0.6),
         rule("ID", "long number", r"(?<![\d.,])\b\d{6,16}\b(?![.,]\d)", 0.6),
@@ -2269,7 +2279,8 @@ def contact_rules() -> list[Rule]:
     sep = r"(?:[ ]?[./–-][ ]?|[ ])?"
     number = rf"(?:\+?1{sep})?(?:\(\d{{3}}\){sep}|(?<!\d)\b\d{{3}}{sep})\d{{3}}{sep}\d{{4}}(?:\b|(?=x\d))"
     extension = (
-        r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?)[ ]*[:.#]?[ ]*\d{1,6}\b\)?)?"
+        r"(?:[ ]*[,;(]?[ ]*(?:ext(?:ension|n)?\.?|x\.?|#|option|opt\.?|local)[ ]*[:.#]?[ ]*\d{1,6}\b"
+        r"\)?)?"
     )
     return [
         rule(
@@ -2334,7 +2345,7 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "extension only",
-            r"(?i:\bext(?:ension|n)?\.?[ ]*[:#]?[ ]*\d{2,6}\b|(?<!\d[ ]?)\bx\.?[ ]?\d{3,6}\b)",
+            r"(?i:\bext(?:ension|n)?\.?[ ]*[:#]?[ ]*(?:\d-)?\d{2,6}\b|(?<!\d[ ]?)\bx\.?[ ]?\d{3,6}\b)",
             0.7,
         ),
         rule(
@@ -2345,7 +2356,7 @@ def contact_rules() -> list[Rule]:
             r"|mobile|callback"
             r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:no\.?|number|at|to|\#(?=[ ]*:))?[ ]*:?[ ]*"
             r"(?P<phi>#?[ ]?\d"
-            r"[\d-]{2,9}\d)\b",
+            r"[\d-]{1,9}\d)\b",
             0.75,
             anchor=_PAGER_ANCHOR,
         ),

@@ -39,7 +39,7 @@ _LONG_GAP = regex.compile(rf"[ \t]{{{GAP_KEPT + 1},}}")
 
 
 def fold(text: str) -> str:
-    """``text`` with space, dash and apostrophe variants replaced by ASCII ones; same length.
+    r"""``text`` with space, dash and apostrophe variants as ASCII ones, "\r\n" as " \n"; same length.
 
     A run of more than :data:`GAP_KEPT` spaces or tabs keeps its first :data:`GAP_KEPT` characters and the
     rest become NUL characters, which no rule reads as space: patterns that look through blank space
@@ -47,6 +47,10 @@ def fold(text: str) -> str:
     """
     if not text.isascii():
         text = text.translate(_table())
+    if "\r\n" in text:
+        text = text.replace(
+            "\r\n", " \n"
+        )  # Windows line ends read as Unix ones (an HL7 "\r" alone stays)
     if " " * 8 in text or "\t" * 8 in text:
         text = _LONG_GAP.sub(lambda gap: gap[0][:GAP_KEPT] + "\0" * (len(gap[0]) - GAP_KEPT), text)
     return text

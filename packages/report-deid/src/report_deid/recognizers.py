@@ -2355,7 +2355,7 @@ def contact_rules() -> list[Rule]:
             r"|cell"
             r"|mobile|callback"
             r"|call[ ]back|vocera|spectralink))\.?[ ]*(?:no\.?|number|at|to|\#(?=[ ]*:))?[ ]*:?[ ]*"
-            r"(?P<phi>#?[ ]?\d"
+            r"(?P<phi>#?[ ]?(?=\d-?\d-?\d)\d"
             r"[\d-]{1,9}\d)\b",
             0.75,
             anchor=_PAGER_ANCHOR,

@@ -94,6 +94,7 @@ FAMILIES = [
     ("NOK: Marit Solberg (sister) 0800 411 411", "Marit Solberg"),
     # dates, times and identifiers
     ("Sent: 11/7 21.14", "21.14"),
+    ("Sent: 11/7 21.14. Room 12", "21.14"),
     ("Sent: 11/7 21.14", "11/7"),
     ("/s/ Dr. Pell, Apr 3, 06.25", "06.25"),
     ("pain since Diwali 2021, worse on stairs", "Diwali 2021"),

@@ -492,7 +492,7 @@ _NOT_NAME_ROW = regex.compile(rf"\b{EXAM_WORD}\b|\b(?:XR|CT|MR|MRI|US|DX|CR|NM)\
 _DEPARTMENT = regex.compile(
     rf"{DEPARTMENT_WORD}|(?i:rheum\w*|ortho\w*|derm\w*|onc\w*|neuro\w*|gen[ ]?med|paed\w*|ped\w*|gastro\w*"
     rf"|cardio\w*|haem\w*|hem\w*|renal|resp\w*|uro\w*|endo\w*|geri\w*|surg\w*|anaes\w*|anes\w*|micro\w*"
-    rf"|vascular|plastics|ent|family|patient|staff|team|nursing|medics|gp|micro)\b",
+    rf"|vascular|plastics|ent|family|patient|staff|team|nursing|medics|gp)\b",
     _FLAGS,
 )
 #: a person, then their relation to the patient in commas ("Haruto Walker, niece, drove him down")
@@ -887,15 +887,10 @@ def context_names(text: str) -> list[Detection]:
             add(match.start("name"), match.end("name"))
     for match in _before(text, _ROW_ID, _ROW_LAST_FIRST):
         words = regex.findall(_ANY, match["name"])
-        lows = [plain(w) for w in words]
         if (
             not is_header_phrase(match["name"])
-            and not any(low in COMMON_WORDS for low in lows)
-            and any(low in surnames or low in first_names for low in lows)
-            and all(
-                word_ok(w) or low in first_names or low in surnames
-                for w, low in zip(words, lows, strict=True)
-            )
+            and all(word_ok(w) for w in words)
+            and any(plain(w) in surnames or plain(w) in first_names for w in words)
         ):
             add(match.start("name"), match.end("name"), 0.65)
     for match in _before(text, _ROW_ID, _ROW_FIRST_LAST):
@@ -934,16 +929,11 @@ def context_names(text: str) -> list[Detection]:
             add(match.start("name"), match.end("name"))
     for match in (*_PERSON_AT.finditer(text), *_before(text, _AWARE, _NAME_BEFORE)):
         words = regex.findall(_CAP, match["name"])
-        lows = [plain(w) for w in words]
         if (
             words
             and not is_header_phrase(match["name"])
             and not any(_DEPARTMENT.match(w) for w in words)
-            and not any(low in COMMON_WORDS for low in lows)
-            and all(
-                low in first_names or low in surnames or not is_vocabulary(w)
-                for w, low in zip(words, lows, strict=True)
-            )
+            and all(word_ok(w) for w in words)
         ):
             add(match.start("name"), match.end("name"))
     for match in _before(text, _RELATION_IN_COMMAS, _NAME_BEFORE_RELATION):

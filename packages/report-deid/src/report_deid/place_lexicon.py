@@ -201,13 +201,15 @@ def cued_places(text: str) -> list[Detection]:
     found = []
     for match in _PREP_RUN.finditer(text):
         words = match["run"].split(" ")
+        if plain(words[0]) in _NOT_PLACE_START:
+            continue
         start, end = match.start("run"), match.end("run")
         home = (
             plain(words[0]) not in _HOUSING_WORDS
             and _HOME_CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start) is not None
             and not is_header_phrase(match["run"])
         )
-        if plain(words[0]) in _NOT_PLACE_START or not (
+        if not (
             home or any(_unknown_word(word) for word in words) or plain(words[0]) in place_names()
         ):
             continue

@@ -996,7 +996,7 @@ _PT_NOT_NAME = (
     r"|no|not|prior|previous|initial|inital|outside|private|school|sports|rehab|injury|acute|chronic|urgent"
     r"|therapy|physical|hand|pool|land|gym|exercise|exercises|wbat|nwb|pwb|fwb|rom|strengthening|vestibular"
     r"|pelvic|floor|cardiac|pulmonary|neuro|neurologic|lymph\w*|precautions|manual|ortho|orthopedic"
-    r"|orthopaedic|spine|spinal|back|neck|geriatric|pediatric|paediatric|women's|men's|vestibular|balance)"
+    r"|orthopaedic|spine|spinal|back|neck|geriatric|pediatric|paediatric|women's|men's|balance)"
 )
 #: specialty words that make "X Medicine", "X Imaging" a department, not a facility
 _SPECIALTY = (

@@ -24,6 +24,7 @@ from report_deid.allow_list import allowed_spans, inside_allowed, overlaps_allow
 from report_deid.errors import ModelNotFoundError
 from report_deid.facility_extents import extend_facilities
 from report_deid.facility_mentions import named_facilities
+from report_deid.gazetteer import is_region
 from report_deid.hl7_fields import hl7_fields
 from report_deid.name_contexts import context_names, is_header_phrase
 from report_deid.name_lexicon import lexicon_names
@@ -105,6 +106,7 @@ class DetectionEngine:
             for d in found
             if d.score >= self.score_threshold
             and not (d.entity_type in _NAMED_TYPES and is_header_phrase(text[d.start : d.end]))
+            and not _region_alone(text, d)
         ]
 
     def detect(self, text: str) -> list[Detection]:
@@ -156,6 +158,25 @@ class DetectionEngine:
                         )
                     )
         return found
+
+
+#: a place preposition right before a span ("moved from Portugal", "lives in Georgia")
+_PLACE_PREPOSITION_BEFORE = regex.compile(r"(?i:\b(?:from|in|to|at|near|of))[ ]+$")
+
+
+def _region_alone(text: str, detection: Detection) -> bool:
+    """A state or a country alone, which is no PHI (Safe Harbor removes units smaller than a state).
+
+    A place is dropped; a name only after a place preposition ("moved from Portugal"), since "Georgia" and
+    "Jordan" are people too.
+    """
+    if detection.strong or detection.entity_type not in ("LOCATION", "NAME"):
+        return False
+    if not is_region(text[detection.start : detection.end]):
+        return False
+    return detection.entity_type == "LOCATION" or bool(
+        _PLACE_PREPOSITION_BEFORE.search(text, max(0, detection.start - 12), detection.start)
+    )
 
 
 #: types that make up one address when only spaces and commas separate them ("12 Oak St, Springfield, IL")

@@ -121,3 +121,20 @@ US_CITIES = [
 def place_words() -> frozenset[str]:
     """The states, countries and cities above, lower-case and accent-folded, for set look-ups."""
     return frozenset(fold_word(word) for word in (*US_STATES, *COUNTRIES, *US_CITIES))
+
+
+@cache
+def region_words() -> frozenset[str]:
+    """The states and countries alone (folded): they place a town, but are no PHI themselves.
+
+    Safe Harbor removes geographic units smaller than a state; the catalogue leaves states and countries
+    outside spans ("Mississippi license", "moved from Bangladesh"). Names that are also cities stay places
+    ("New York", "Washington").
+    """
+    cities = {fold_word(word) for word in US_CITIES} | {"new york", "washington"}
+    return frozenset(fold_word(word) for word in (*US_STATES, *COUNTRIES)) - cities
+
+
+def is_region(span: str) -> bool:
+    """Whether ``span`` is only a state or a country ("Ohio", "BANGLADESH", "New Zealand.")."""
+    return fold_word(" ".join(span.split()).rstrip(".")) in region_words()

@@ -40,7 +40,7 @@ from report_deid.name_lexicon import (
 )
 from report_deid.recognizers import DEPARTMENT_WORD, EXAM_WORD
 from report_deid.spans import Detection
-from report_deid.vocabulary import is_vocabulary, plain
+from report_deid.vocabulary import is_english_form, is_inflection, is_vocabulary, plain
 
 CONTEXT_SCORE = 0.6
 _FLAGS = regex.VERSION1 | regex.MULTILINE
@@ -67,7 +67,7 @@ _NICKNAME = regex.compile(
 #: a lower-case name after a patient or copy cue ("pt tamsin pascoe", "cc will carrington")
 _LOWER_AFTER_PATIENT = regex.compile(
     rf"(?<![\p{{L}}\d])(?:pt|patient|re|cc|patient[ ]name|name|mr|mrs|ms|miss)[ :,]+"
-    rf"(?P<first>{_LOW})[ ]+{_PARTICLE}{{0,2}}(?P<last>{_LOW})(?![\p{{L}}\d'’-])",
+    rf"(?P<first>{_LOW})[ ]+{_PARTICLE}{{0,2}}(?P<last>{_LOW_NAME})(?![\p{{L}}\d'’-])",
     _FLAGS,
 )
 #: a lower-case name after a spelled-out title ("doctor hamza al-rashid", "sister o'neill")
@@ -234,13 +234,16 @@ _INITIALS = tuple(
         r"(?i:\b(?:typed|transcribed|transcriptionist|trans|tx|dict|dictated|typist|sec|assigned)\b(?:[ ]by)?"
         r"[:.]?[ ]+)"
         r"(?P<x>[A-Za-z]{2,3})(?=[ ]+\d|[ ]*[/,;(]|[ ]*$|[ ]{2})",
-        r"(?<![\p{L}\d])(?P<x>[a-z]{2,3})[ ]+\d{1,2}[.:]\d{2}[ ]*$",
+        # "kw 11/5/2026 2:02p": initials, a date perhaps, and a clock time ending the line
+        r"(?<![\p{L}\d])(?P<x>[a-z]{2,3})[ ]+(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?[ ]+)?\d{1,2}[.:]\d{2}"
+        r"(?i:[ap]m?)?[ ]*$",
         r"[ ]/(?P<x>[a-z]{2,3})[ ]*$",
         r"(?:^|[ ])[-–—]{1,2}[ ]?(?P<x>[a-z]{2,3})(?=/)",
-        r"(?:(?<!\S)[-–—]|\bby)[ ]*(?P<x>[A-Z]{2,3})[ ]*$",
-        r"(?:^[ \t]*|[-–—][ ]?|(?i:typed|transcribed|dict|tx)\b[:.]?[ ]+(?:[\d/.]+[ ]+)?)"
-        r"(?P<x>[a-z]{2,3}/[a-z]{2,3}|[A-Z]{2,3}/[A-Z]{2,3})(?=[ ]*$|[ ]{2,}|\t)",
-        r"[-–—][ ]?(?P<x>[a-z]{2,3})[ ]*$",
+        r"(?:(?<!\S)[-–—]|\bby)[ ]*(?P<x>[A-Z]{2,3})[ ]*(?:\d{1,2}[:.]\d{2}(?i:[ap]m?)?[ ]*)?$",
+        r"(?:^[ \t]*|[-–—][ ]?|[ ]/[ ]?|(?i:typed|transcribed|dict|tx)\b[:.]?[ ]+(?:[\d/.]+[ ]+)?)"
+        r"(?P<x>[a-z]{2,3}[/:][a-z]{2,3}|[A-Z]{2,3}[/:][A-Z]{2,3})(?=[ ]*$|[ ]{2,}|\t)",
+        # a dash after a word is a hyphen ("X-ray", "post-op"), not a sign-off
+        r"(?<![\p{L}\d])[-–—][ ]?(?P<x>[a-z]{2,3})[ ]*$",
         rf"(?:^|[:;.][ ]*|[ ]-[ ])(?P<x>[A-Z]{{2,3}})(?=[ ]+to[ ]+{_ACTION_VERB}\b)",
     )
 )
@@ -271,7 +274,10 @@ _NOT_INITIALS = frozenset(
     lot pid csn fin har mrn dob sex age id nhs udi sn loc exam ord req fbc nbm pmh psh dxa abx lft tto ddx
     bil cm mm rv lt rt fu dh sh fh ix mx hpc pc u&e mane nocte stat prn tds bd od qds
     een het
-    de la le et und der die das
+    de la le et und der die das vom von am um bis zum zur dem den des mit bei auf aus nach seit
+    mvc mva rta rtc nof dvt acl mcl pcl lcl orif aki uti cva tia copd
+    due saw see met set let got put ran was has had did not may can all any new old now two one six ten pre
+    mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep oct nov dec yes ago off out end
     """.split()
 )
 #: a user name right after a dash at a line start, an opening bracket or "by" ("— kbaker", "(pstreet")
@@ -380,7 +386,7 @@ _INTRO_VERB = r"(?:from|calling|here|speaking|dictating)"
 _SELF_INTRO = regex.compile(
     rf"(?i:\b(?:this[ ]is|my[ ]name[ ]is|i[ ]am|i['’]m"
     rf"|it['’]s))[ ]+(?:(?P<title>(?i:dr|doctor|nurse|sister))\.?[ ]+)?(?P<first>{_ANY})"
-    rf"(?:[ ]+(?!{_INTRO_VERB}\b)(?P<last>{_ANY}))?(?=[ ]*(?:[,.;!\n]|$)|[ ]+(?P<verb>{_INTRO_VERB})\b)",
+    rf"(?:[ ]+(?!{_INTRO_VERB}\b)(?P<last>{_ANY}))?(?=[ ]*(?:[,.;!(\n]|$)|[ ]+(?P<verb>{_INTRO_VERB})\b)",
     _FLAGS,
 )
 #: a role after a self-introduction vouches for the name ("this is Lark, the nurse for Dr. X")
@@ -513,6 +519,13 @@ _LOWER_SINGLE_AFTER_CUE = regex.compile(
 )
 
 
+#: an implant's kind right before a word: the word is the implant's maker or model ("UKA Oxford",
+#: "prothèse unicompartimentale Oxford"), not a person or a town
+IMPLANT_BEFORE = regex.compile(
+    r"(?i:\b(?:uka|tka|tha|tkr|thr|ukr|pkr|unicompartmental|unicompartimentale|prosth[eè]se|prothese"
+    r"|prosthesis|implant|bearing|insert|stem|cup|liner)[ ]+)$",
+    _FLAGS,
+)
 #: words of report headers and tables: a "name" made only of them is a column or field label ("EXAM",
 #: "Resident", "Regn No", "RESULTS CALLED TO", "unassigned")
 HEADER_WORDS: frozenset[str] = frozenset(
@@ -528,7 +541,8 @@ HEADER_WORDS: frozenset[str] = frozenset(
     views view lat ap pa series study modality location loc visit order ordered requested request
     radiologie radiologia afdeling institut service dienst imagerie médicale medicale orthopädie oberarzt
     oberärztin chefarzt facharzt assistenzarzt interne externe huisarts trauma fracture fractures
-    physiotherapy
+    physiotherapy referral referrals for diagnostic requisition form worksheet worklist transcriptionist
+    med rec record records medicare gmc hcpc nmc imc ahpra dea licence license registration
     """.split()
 )
 _WORD_OF_SPAN = regex.compile(r"\p{L}[\p{L}\p{Mn}'’-]*", _FLAGS)
@@ -607,7 +621,12 @@ def context_names(text: str) -> list[Detection]:
             low not in COMMON_WORDS or (word_like and low in NAME_LIKE_WORDS)
         ):
             return True
-        return low not in COMMON_WORDS and not is_vocabulary(word) and len(low) >= 3
+        return (
+            low not in COMMON_WORDS
+            and not is_vocabulary(word)
+            and not is_inflection(word)
+            and len(low) >= 3
+        )
 
     found: list[Detection] = []
     capitals = [m.start() for m in _CAPITAL_START.finditer(text)]
@@ -623,6 +642,9 @@ def context_names(text: str) -> list[Detection]:
             continue
         same_case = first[0].isupper() == last[0].isupper()
         bracketed = "(" in match[0]
+        inner = match[0][match[0].find("(") + 1 : match[0].find(")")] if bracketed else ""
+        if any(plain(w) in COMMON_WORDS and plain(w) not in NAME_LIKE_WORDS for w in (inner, last)):
+            continue  # "H. KAPOOR (RHEUMATOLOGY) ON": a department in brackets, then a word
         if (
             same_case
             and given(first, word_like=first[0].isupper())
@@ -686,6 +708,8 @@ def context_names(text: str) -> list[Detection]:
         first, last = match["first"], match["last"]
         if first[0].islower() and "," in text[match.start() : match.start("first")]:
             continue  # "ED reg, bleep 2290": only a capitalised name follows a role and a comma
+        if text[max(0, match.start() - 2) : match.start()].rstrip().endswith("&"):
+            continue  # "Smith & Nephew Journii": a company's name, not a relative's
         known_last = bool(last) and word_ok(last) and not is_vocabulary(last)
         if (
             first[0].islower()
@@ -705,6 +729,8 @@ def context_names(text: str) -> list[Detection]:
         words = regex.findall(_CAP, match["name"])
         if len(words) == 1 and not given(words[0], word_like=True):
             continue
+        if IMPLANT_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue  # "L UKA Oxford 7yr": an implant and its age
         if (
             any(word_ok(w) and not is_vocabulary(w) for w in words)
             or (len(words) >= 2 and plain(words[0]) in first_names and plain(words[-1]) in surnames)
@@ -772,8 +798,8 @@ def context_names(text: str) -> list[Detection]:
             add(match.start("x"), match.end("x"), 0.55)
     for match in _USER_NAME.finditer(text):
         user = match["user"]
-        if is_vocabulary(user.replace(".", "")) or plain(user) in first_names:
-            continue
+        if is_english_form(user.replace(".", "")) or plain(user) in first_names:
+            continue  # "limited by hypoventilation", "exaggerated by overlapping bone"
         surname = (user.split(".", 1)[-1] if "." in user else user[1:]).rstrip("0123456789")
         if (
             ("." in user and not is_vocabulary(surname))
@@ -845,6 +871,8 @@ def context_names(text: str) -> list[Detection]:
                 continue
             if is_vocabulary(words[0]) and head not in first_names and head not in surnames:
                 continue  # "PT HAS BAKER'S CYST": a name opens on a name word
+            if head in COMMON_WORDS and head not in NAME_LIKE_WORDS:
+                continue  # "• Left TKA (Attune)": a side or a report word opens no name
             if any_name(words) and (head in first_names or word_ok(words[0]) or len(words) >= 2):
                 add(start, end)
     for match in _SELF_INTRO.finditer(text):
@@ -853,8 +881,11 @@ def context_names(text: str) -> list[Detection]:
         # "this is Lark, the nurse for ...": a role after the name vouches even for a word
         role = bool(_INTRO_ROLE.match(text, match.end())) and first[0].isupper()
         vouched = role or (bool(match["verb"]) and (first[0].isupper() or bool(match["title"])))
+        # "this is faith odumosu": a given name and a surname no dictionary has vouch for each other
+        known_pair = bool(last) and plain(first) in first_names and len(last) >= 3 and word_ok(last)
         if len(first) >= 3 and (
             given(first, word_like=first[0].isupper())
+            or (known_pair and not is_vocabulary(last))
             or (
                 vouched
                 and not is_header_phrase(first)

@@ -66,6 +66,30 @@ COMMON_WORDS: frozenset[str] = frozenset(
     root round rule second seen setting shallow shape sharp shoulder show shows single six slight
     smaller son states stent stone stones such surface than tiny tobacco top true vein vessels wall
     wedge weeks worst zone dr mr mrs ms mx prof sir dame rev fr sr jr st nurse sister
+    radiology cc bcc fyi attn ffr rcsi bch frcsi mrcpi lrcpsi geen meds worksheet worklist workstation
+    timesheet rontgen roentgen rheumatology orthopaedics orthopedics
+    physiotherapy neurology cardiology oncology haematology hematology paediatrics pediatrics geriatrics
+    podiatry urology dermatology endocrinology gastroenterology nephrology obstetrics gynaecology gynecology
+    ophthalmology anaesthetics anesthesiology radiography sonography teleradiology
+    """.split()
+) | frozenset(
+    # German, Dutch and French report words, which German capitalises as nouns ("Unauffälliger Verlauf",
+    # "Regelrechte Lage", "Mediale Gelenkspaltverschmälerung"), accent-folded as plain() folds them
+    _plain(word)
+    for word in """
+    regelrecht regelrechte regelrechter regelrechtes unauffällig unauffällige unauffälliger unauffälliges
+    kein keine keinen korrekt korrekte korrekter lage verlauf kontrolle sitz prothese rückfragen liebe
+    lieber kollegen kollegin mediale medialer laterale lateraler gelenkspalt gelenkspaltverschmälerung
+    befund beurteilung untersuchung aufnahme aufnahmen ebenen ebene knie kniegelenk hüfte hüftgelenk
+    sprunggelenk rechts links beidseits zustand fraktur frakturen hinweis lockerung lockerungssaum
+    lockerungssäume erguss gelenkerguss osteophyten sklerosierung subchondrale arthrose gonarthrose
+    coxarthrose vergleich voraufnahme voraufnahmen freundlichen grüßen grüssen klinische angaben
+    fragestellung diagnose empfehlung stellung kleiner geringer deutlicher deutliche beginnende
+    fortgeschrittene zentriert achsengerecht weichteile knöchern knöcherne periprothetische
+    leeftijd onderzoek verslag conclusie bevindingen vergelijking opname opnamen artrose gewrichtsspleet
+    versmalling fractuur aanvrager geboortedatum graag vriendelijke groet collegiale
+    compte rendu résultats genou hanche cheville droite gauche bilatéral absence pincement interligne
+    articulaire examen comparaison
     """.split()
 )
 #: the words of :data:`COMMON_WORDS` that are also common given names or surnames ("Rose", "Baker" is not
@@ -84,7 +108,7 @@ EPONYM_NOUNS = (
     r"(?:fracture|fractures|sign|disease|cyst|lesion|line|ligament|index|ratio|test|classification|grade|"
     r"procedure|syndrome|view|method|angle|score|criteria|maneuver|fat|pad|tubercle|body|bursa|tear|deformity"
     r"|operation|technique|type|stage|node|nodes|sarcoma|tumor|tumour|lines|calcification|changes?|phenomenon"
-    r"|effect|law|point|triangle|space|canal|notch|nerve|artery|vein|muscle|tendon|bone|joint|knee)"
+    r"|effect|law|point|triangle|space|canal|notch|nerve|artery|vein|muscle|tendon|bone|joint|knee|infraction)"
 )
 #: a capitalised name word, also with an inner capital after Mc, Mac, Di, De, La, Le, O' ("McAllister")
 TITLE_NAME = (

@@ -27,7 +27,7 @@ from pathlib import Path
 import regex
 
 from report_deid.gazetteer import place_words
-from report_deid.name_contexts import is_header_phrase
+from report_deid.name_contexts import IMPLANT_BEFORE, is_header_phrase
 from report_deid.name_lexicon import COMMON_WORDS, EPONYM_NOUNS
 from report_deid.recognizers import STREET_SUFFIX, lowered
 from report_deid.spans import Detection
@@ -54,6 +54,8 @@ _AFTER_CUE = regex.compile(
 )
 _NOT_AFTER = regex.compile(
     r"(?:['’]s|[ ]+(?i:fracture|sign|disease|joint|view|views|test|classification|grade|syndrome|lesion"
+    # a town that names an implant ("the Columbus tibial tray", "Columbus revision")
+    r"|tibial|femoral|tray|revision|hemiarthroplasty|arthroplasty|infraction"
     r"|hospital|clinic|medical|health|university|college|institute|imaging|radiology|infirmary|centre"
     r"|center|county|general|regional|memorial|rules?|criteria|knee|protocol|type|score|method"
     r"|partial|uni(?:compartmental)?|prosthes[ie]s|implants?|components?|hip|system|cup|stem|liner|insert"
@@ -89,6 +91,12 @@ def place_names() -> frozenset[str]:
                 found.add(fold_word(name))
     found.update(fold_word(county["name"]) for county in counties)
     return frozenset(found)
+
+
+def _abbreviation(word: str) -> bool:
+    """An upper-case word of two to four letters ("POA", "BIBA"), which reports use for abbreviations."""
+    core = word.rstrip(".")
+    return 2 <= len(core) <= 4 and core.isalpha() and core.isupper()
 
 
 def _ordinary(words: list[str]) -> bool:
@@ -192,6 +200,29 @@ def _unknown_word(word: str) -> bool:
     )
 
 
+#: first words of two-word town names ("Little Snoring", "St Ouen", "Chipping Norton", "Market Rasen")
+_TOWN_PREFIX_WORDS = frozenset(
+    """
+    little great nether much market chipping steeple kings king's bishops bishop's castle saint st st.
+    ste mount mt port fort glen isle
+    """.split()
+)
+
+
+def _prefixed_town(words: list[str]) -> bool:
+    """Two or three capitalised words opening on a town prefix ("Little Snoring", "St Ouen").
+
+    The next word is a name, not an abbreviation or a service ("Great ED", "St Radiology").
+    """
+    return (
+        2 <= len(words) <= 3
+        and plain(words[0]) in _TOWN_PREFIX_WORDS
+        and words[1][:1].isupper()
+        and not words[1].isupper()
+        and plain(words[1]) not in SERVICE_NOUNS
+    )
+
+
 def cued_places(text: str) -> list[Detection]:
     """Capitalised runs after a place cue ("lives in", "seen at", "films from") with a non-dictionary word.
 
@@ -210,7 +241,10 @@ def cued_places(text: str) -> list[Detection]:
             and not is_header_phrase(match["run"])
         )
         if not (
-            home or any(_unknown_word(word) for word in words) or plain(words[0]) in place_names()
+            home
+            or any(_unknown_word(word) for word in words)
+            or plain(words[0]) in place_names()
+            or _prefixed_town(words)
         ):
             continue
         if (
@@ -219,7 +253,7 @@ def cued_places(text: str) -> list[Detection]:
             or (
                 # "from Church Stretton.", "From Wymondham.": a word shaped like a town after a preposition
                 len(words) <= 3
-                and toponym_shaped(words[-1].rstrip(".'’&-"))
+                and (toponym_shaped(words[-1].rstrip(".'’&-")) or _prefixed_town(words))
                 and _PLACE_PREPOSITION.match(text, match.start())
                 and not is_header_phrase(match["run"])
             )
@@ -470,12 +504,26 @@ _NOT_AFFILIATION = frozenset(
     spr sho reg registrar consultant fellow resident physio physiotherapist patient pt mother father wife
     husband son daughter nurse rn gp pcp chair cns anp acp path radiology radiologist ortho orthopaedics
     interpreter tech radiographer sister brother nok carer surgeon attending np md pa ed
+    tr&orth tr orth glasg edin eng irel hon ct mr mri us cr dx nm ir xr poa epoa mtra mta mtr mrt jr sr sem
+    frcpc frcp frcs radiodiagnosis spanish french german polish portuguese arabic mandarin cantonese urdu
+    punjabi hindi bengali somali romanian italian russian turkish vietnamese korean japanese tagalog farsi
+    dari pashto tigrinya amharic swahili yoruba igbo hausa greek albanian lithuanian czech hungarian
+    dpt s&c it ot slt sw pharm dietetics
+    ukrainian dutch welsh irish gaelic bsl asl interpreter
+    """.split()
+)
+#: letters after a name that are degrees and fellowships, never a town ("Vi W., MD PhD")
+_CREDENTIAL_WORDS = frozenset(
+    """
+    md phd dphil do mbbs mbchb bmbs frcr frcs frcsi frcp frcpc frcsc facr facs mrcp mrcs fracs franzcr
+    rn np pa dpt msc bsc ma mba mph dnp mch mcsp rgn arrt
     """.split()
 )
 _NOT_SITE = frozenset(
     """
     radiology imaging department dept orthopaedic orthopedic orthopaedics orthopedics emergency trauma
     fracture clinic physiotherapy physio rheumatology surgery outpatients musculoskeletal msk service unit
+    sports family internal general pain spine spinal hand foot ankle knee hip shoulder plastics vascular
     ward theatres x-ray xray ct mri ultrasound nuclear medicine diagnostic diagnostics radiologie
     """.split()
 )
@@ -498,10 +546,14 @@ def places_beside_places(text: str, detections: list[Detection]) -> list[Detecti
         if d.entity_type == "NAME":
             # a clinician's affiliation in brackets ("Read by K. Asante, MD (Banner Desert)")
             affiliation = _AFFILIATION.match(text, d.end)
+            run = affiliation["run"].split(" ") if affiliation else []
             if (
                 affiliation
+                and len(affiliation["run"]) >= 2
                 and not is_header_phrase(affiliation["run"])
-                and not any(plain(w) in _NOT_AFFILIATION for w in affiliation["run"].split(" "))
+                and not any(plain(w) in _NOT_AFFILIATION for w in run)
+                # a department is no affiliation ("A. Ferrari (Rheumatology)")
+                and not all(plain(w) in SERVICE_NOUNS or plain(w) in _NOT_SITE for w in run)
             ):
                 found.append(
                     Detection(
@@ -516,6 +568,7 @@ def places_beside_places(text: str, detections: list[Detection]) -> list[Detecti
                 match
                 and any(_unknown_word(w) for w in words)
                 and not is_header_phrase(match["run"])
+                and not all(plain(w) in _CREDENTIAL_WORDS for w in words)
             ):
                 found.append(
                     Detection(match.start("run"), match.end("run"), "LOCATION", PLACE_SCORE)
@@ -581,11 +634,18 @@ def lexicon_places(text: str) -> list[Detection]:
                 continue
             start = offsets[start_index]
             end = start + len(" ".join(words[start_index:matched]).rstrip("."))
-            if not _NOT_AFTER.match(text, end) and (
-                known
-                or not _ordinary(words[start_index:matched])
-                or _CUE.search(text, max(0, start - 30), start)
-                or _AFTER_CUE.match(text, end)
+            place = words[start_index:matched]
+            if (
+                not _NOT_AFTER.match(text, end)
+                and not IMPLANT_BEFORE.search(text, max(0, start - 40), start)
+                # an upper-case word of up to four letters is an abbreviation ("POA", "AKI", "POP")
+                # unless a cue or a postal code vouches for it
+                and (
+                    known
+                    or (not _ordinary(place) and not (len(place) == 1 and _abbreviation(place[0])))
+                    or _CUE.search(text, max(0, start - 30), start)
+                    or _AFTER_CUE.match(text, end)
+                )
             ):
                 found.append(Detection(start, end, "LOCATION", PLACE_SCORE))
             start_index = matched

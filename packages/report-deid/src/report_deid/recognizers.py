@@ -657,11 +657,23 @@ def name_rules() -> list[Rule]:
             strong=True,
             anchor=_LABEL_ANCHOR,
         ),
-        rule("NAME", "after label, HL7", rf"(?P<phi>{_HL7})", 0.8, strong=True),
+        rule(
+            "NAME",
+            "after label, HL7",
+            # a coded element ends in its coding system or type code ("73560^XR KNEE 1 OR 2 VIEWS^CPT",
+            # "9871234560^^^NHS^NH", "XKNEBL^XR"): no name
+            rf"(?P<phi>(?>{_HL7}))(?<!\^(?:CPT4?|C4|LN|LOINC|SNM|SCT|SNOMED|I9C?|I10|ICD\d{{0,2}}|NH|PI|XR|HL7\w*"
+            rf"|99\w+))",
+            0.8,
+            strong=True,
+        ),
         rule(
             "NAME",
             "after label",
-            rf"{_LABEL}{_NOT_ORG}(?P<phi>{LOOSE_BODY})",
+            # a dump's value representation ("Patient's Name  PN: 'X^Y'") or an examination ("Films
+            # reviewed: R knee AP") after the label is no name
+            rf"{_LABEL}{_NOT_ORG}(?!{_DICOM_VR}(?:[ ]*[:\['\"]|[ ]{{2}})|(?:[LR][ ])?{EXAM_WORD}\b)"
+            rf"(?P<phi>{LOOSE_BODY})",
             0.7,
             anchor=_LABEL_ANCHOR,
         ),
@@ -713,7 +725,9 @@ def name_rules() -> list[Rule]:
         rule(
             "NAME",
             "salutation",
-            rf"{_SALUTATION}(?P<phi>{_PERSON})",
+            # "Liebe Kollegen", "Beste collega's", "Chers confrères": colleagues, not a person
+            rf"{_SALUTATION}(?!(?i:kolleg\w*|colleg\w*|coll[eè]gues?|confr[eè]res?|team|all|everyone)\b)"
+            rf"(?P<phi>{_PERSON})",
             0.8,
             strong=True,
             anchor=_SALUTATION_ANCHOR,
@@ -1010,7 +1024,8 @@ _SPECIALTY = (
 )
 #: a "name" made only of specialty or generic words: "Orthopedic Clinic", "Sports Medicine Center"
 _GENERIC_NAME = (
-    r"(?:(?i:the|a|an|our|this|outside|local|same|another|other|prior|previous|referring|outpatient|inpatient"
+    r"(?:(?i:the|a|an|our|this|my|his|her|their|your|outside|local|same|another|other|prior|previous|referring"
+    r"|outpatient|inpatient"
     r"|orthopa?edic|orthopa?edics|sports|medicine|fracture|knee|hand|foot|spine|pain|bone|joint|can"
     r"cer|heart|eye"
     r"|wound|infusion|dialysis|imaging|radiology|x-ray|mri|ct|ultrasound|walk-in|day|urgent|emergency|primary"
@@ -1020,7 +1035,9 @@ _GENERIC_NAME = (
 )
 _LOWER_FAC = (
     rf"(?:(?:st\.?[ ]|saint[ ]|mt\.?[ ]|mount[ ])?(?!{_GENERIC}\b|up\b|follow|see\b"
-    rf"|return)\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for"
+    # an instruction is no name ("please review before clinic")
+    rf"|return|please\b|review|before\b|after\b|until\b|next\b|book|attend|arrange|discuss)"
+    rf"\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for|before|after|until|next|review"
     rf"|with|from|by|on|and|or|our|this|outside|orthopa?edic|sports|urgent|outpatient|inpatient|emergency"
     rf"|fracture|pain|spine|knee)\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{0,2}})"
 )
@@ -1126,8 +1143,10 @@ def location_rules() -> list[Rule]:
         rule(
             "LOCATION",
             "number before foreign street",
-            r"\b\d{1,5}[a-z]?,?[ ]+(?i:rue|avenue|av\.|bd|boulevard|place|chemin|allée|quai|via|calle)[ ]+"
-            r"(?:(?i:de|du|des|de[ ]la|di|del|l')[ ]+)?\p{Lu}[\p{L}'’-]*(?:[ ]+\p{Lu}[\p{L}'’-]*){0,3}",
+            # never a clock time's minutes ("03:10 via A&E")
+            r"\b(?<![\d:.])\d{1,5}[a-z]?,?[ ]+(?i:rue|avenue|av\.|bd|boulevard|place|chemin|allée|quai|via"
+            r"|calle)[ ]+(?:(?i:de|du|des|de[ ]la|di|del|l')[ ]+)?(?!A&E)\p{Lu}[\p{L}'’-]*"
+            r"(?:[ ]+\p{Lu}[\p{L}'’-]*){0,3}",
             0.7,
         ),
         rule(
@@ -1168,7 +1187,7 @@ def location_rules() -> list[Rule]:
             "unit of an address",
             r"\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Bldg|BLDG|Building|Floor|Fl|Flat|FLAT|flat"
             r"|Office|Room|Shop|SHOP|Plot|PLOT|Sector|SECTOR|Lot|Level|Block|H\.?[ ]?No\.?|Gali[ ]No\.?"
-            r"|GALI[ ]NO\.?)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?(?:/\d{1,3})?|[A-Z](?:-?\d{1,4})?)\b",
+            r"|GALI[ ]NO\.?)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?(?:/\d{1,3})?|(?<=[ .\#])[A-Z](?:-?\d{1,4})?)\b",
             0.6,
         ),
         rule(
@@ -1797,7 +1816,8 @@ def date_rules() -> list[Rule]:
             "month/day after cue",
             rf"(?i:\b(?:on|dated|date|dob|since|from|until|till|seen|service|exam|comparison|prior|surgery|op"
             rf"|admitted|discharged|injured|fell|le|am|vom|du|op|injury|doi|dos|onset|mon|tues?|weds?|thurs?"
-            rf"|fri|sat|sun|lmp|mdt|clinic|appt|appointment|booked)\.?[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
+            rf"|fri|sat|sun|lmp|mdt|clinic|appt|appointment|booked|note|notes|mri|xr|scan|review|reviewed"
+            rf"|called|rang|phoned)\.?[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
             rf"(?![/\d]|[ ]?(?i:views?|mm|cm|grade|strength|power))",
             0.55,
             trigger=r"\d/\d{1,2}(?![/\d])",
@@ -1826,7 +1846,8 @@ def date_rules() -> list[Rule]:
             # "ED wet read 24/10 15h53"
             rf"(?<![\d/.]|(?i:power|strength|grade|score"
             rf"|views?)[ ])(?P<phi>{_DAY}/{_DAY})[ ]+(?:[01]?\d|2[0-3])"
-            rf"(?::|h|H|\.(?=[0-5]\d(?!\.?\d)))[0-5]\d\b",
+            # "11/6  7:05a", "4/11 7:15am"
+            rf"(?::|h|H|\.(?=[0-5]\d(?!\.?\d)))[0-5]\d(?:(?i:[ap])(?:\.?(?i:m)\.?)?)?\b",
             0.6,
             trigger=r"\d/\d{1,2}[ ]+\d{1,2}[:hH.]\d",
         ),
@@ -2196,8 +2217,12 @@ def identifier_rules() -> list[Rule]:
             # a word after the label is no prefix of its value ("PACS note 17 May")
             rf"(?:(?i:is|was)[ ]+)?(?!(?i:note|notes|noted|report|study|exam|image|images|film|films"
             rf"|done|on|at|from|dated|date|of"
-            rf"|and|the|is|was|see|sent|shows?|dated|today|view|views)\b)"
-            rf"(?P<phi>(?i:{_ID_VALUE}))",
+            rf"|and|the|is|was|see|sent|shows?|dated|today|view|views|in|to|for|within|after|before|by"
+            rf"|with|under|should|would|could|may|will|can)\b"
+            # a software version is no identifier ("verified in RIS v2.3.1")
+            rf"|(?i:v)\d+(?:\.\d+)+(?![\w.-]))"
+            # one character is a count or a set number ("visit 4", "PID|1|"), not an identifier
+            rf"(?=[A-Za-z0-9][A-Za-z0-9./:-])(?P<phi>(?i:{_ID_VALUE}))",
             0.85,
             anchor=_ID_LABEL_ANCHOR,
         ),
@@ -2207,6 +2232,16 @@ def identifier_rules() -> list[Rule]:
             r"(?i:\b(?:user(?:[ ]?name|[ ]?id)?|login|log-in|account[ ]name|screen[ ]name))[ ]*[:#][ ]*"
             r"(?P<phi>[A-Za-z][A-Za-z0-9._-]{2,30})",
             0.75,
+        ),
+        rule(
+            "MRN",
+            "record number in brackets",
+            # "Heather Moss (HJH 551203)": a hospital's letters and a number in brackets; never a code of a
+            # coding system or a standard ("(CPT 73562)", "(ISO 13485)")
+            r"\((?P<phi>(?!(?:CPT|ICD|HCPCS|LOINC|SNOMED|ISO|DIN|NDC|EN|ASTM|IEC|RVU|BS|AO|OTA)\b)[A-Z]{2,5}"
+            r"[ -]?\d{5,10})\)",
+            0.6,
+            trigger=r"\([A-Z]{2,5}[ -]?\d",
         ),
         rule("ID", "DICOM UID", r"(?<![\w.])\d{1,10}(?:\.\d{1,20}){4,}(?!\w|\.\w)", 0.8),
         rule(

@@ -95,6 +95,71 @@ def is_vocabulary(word: str) -> bool:
     return True
 
 
+def is_inflection(word: str) -> bool:
+    """Whether ``word`` is the -ed, -ing or -ly form of an English word ("Retrieved", "stopping", "Kindly").
+
+    The dictionary lists base forms only; a stem of at least three letters is tried as it is, with a final
+    ``e`` restored ("retriev" + "e"), with a doubled consonant undone ("stopp"), and with ``i`` for ``y``
+    ("carri" -> "carry").
+    """
+    low = plain(word)
+    vocabulary = english_vocabulary()
+    for suffix in ("ed", "ing", "ly"):
+        stem = low.removesuffix(suffix)
+        if stem == low or len(stem) < 3:
+            continue
+        forms = (
+            stem,
+            stem + "e",
+            stem[:-1] if stem[-1] == stem[-2] else "",
+            stem[:-1] + "y" if stem.endswith("i") else "",
+        )
+        if any(form and form in vocabulary for form in forms):
+            return True
+    return False
+
+
+#: prefixes of medical compounds the dictionary lacks ("hypoventilation", "hyperinflated", "subchondral")
+_PREFIXES = (
+    "hypo",
+    "hyper",
+    "peri",
+    "para",
+    "sub",
+    "supra",
+    "infra",
+    "intra",
+    "inter",
+    "post",
+    "pre",
+    "trans",
+    "non",
+    "anti",
+    "micro",
+    "macro",
+    "multi",
+    "semi",
+    "pseudo",
+    "over",
+    "under",
+    "re",
+    "un",
+)
+
+
+def is_english_form(word: str) -> bool:
+    """Whether ``word`` is vocabulary, an inflection of it, or a prefix before either ("hypoinflation")."""
+    if is_vocabulary(word) or is_inflection(word):
+        return True
+    low = plain(word)
+    return any(
+        low.startswith(prefix)
+        and len(low) - len(prefix) >= 4
+        and (is_vocabulary(low[len(prefix) :]) or is_inflection(low[len(prefix) :]))
+        for prefix in _PREFIXES
+    )
+
+
 def _known(part: str, vocabulary: frozenset[str]) -> bool:
     """``part`` or its singular is in ``vocabulary``."""
     forms = (

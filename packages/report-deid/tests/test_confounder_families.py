@@ -82,6 +82,10 @@ KEEP = [
     ("Opacity exaggerated by overlapping bone.", "overlapping"),
     ("Arrived 03:10 via A&E from home.", "A&E"),
     ("Her hospital number is RXH7654321.", "Her hospital"),
+    ("see Ref. Table 2 and Fig 3.", "Table 2"),
+    ("Seen in Neutral on 4 views.", "Neutral"),
+    ("d/w team 1400 re plan", "team"),
+    ("(ph +1 903 555 2549).", ")"),
 ]
 
 FAMILIES = [
@@ -105,6 +109,19 @@ FAMILIES = [
     ("Ines Ferro, MD / ivf:rla", "ivf:rla"),
     ("pt ronan o'donnell , 19 , hurling", "ronan o'donnell"),
     ("hi there, this is grace adebanjo ( my date of birth", "grace adebanjo"),
+    ("workstation fe80::a1b2:c30ff:fe12:3456 logged", "fe80::a1b2:c30ff:fe12:3456"),
+    ("PACS note 23-Nov-1999 14h53 QRT: repeat lateral", "QRT"),
+    ("PACS note 2/2/11 22:56:51 LMK: ?Osgood", "LMK"),
+    ("d/w xiu okafor 07.20 10-feb-2026. ph 0800", "xiu okafor"),
+    ("d/w pat 2222 february 2018", "pat"),
+    ("Implant registry\nNikhil R. Ma  K1317060  DOB 24.09.1990", "Nikhil R. Ma"),
+    ("Theatre log\nRohan Tapsell  K3879487  DOB 11/10/52", "Rohan Tapsell"),
+    ("Please upload.\njf\nBrackenwater Orthopedics | (02) 6355 6355", "jf"),
+    ("ph (304) 555-9241.\n-- ms\n", "ms"),
+    ("Interpreter needed (Faadumo translated).", "Faadumo"),
+    ("Interpreter Min-jun de Vries present today.", "Min-jun de Vries"),
+    ("KL 3 on XR, ?MRI. Ref Pemberton.", "Pemberton"),
+    ("Ivy was reviewed in Blackwater on 13 Apr 2019.", "Blackwater"),
 ]
 
 

@@ -38,7 +38,12 @@ _END = (
 _CUE_BEFORE = regex.compile(
     r"(?i:\b(?:seen|reviewed|followed(?:[ ]up)?|treated|admitted|presented|imaged|scanned|operated[ ]on"
     r"|managed|assessed|x-?rayed|performed|done|obtained|images|films|studies|radiographs|scans|transferred"
-    r"|discharged|then)(?:[ ][\w&-]+){0,4}?[ ])\Z",
+    r"|discharged|then|saw|clinic|surgery|practice|office|branch)(?:[ ][\w&-]+){0,4}?[ ])\Z",
+    _FLAGS,
+)
+#: a date after the name ("was reviewed in Blackwater on 13 Apr 2019"): the name is where it happened
+_ON_DATE = regex.compile(
+    r"[ ]+on[ ]+(?:\d|(?i:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
     _FLAGS,
 )
 #: how far back from its preposition a cue may start
@@ -102,7 +107,8 @@ def named_facilities(text: str) -> list[Detection]:
             continue
         for group in ("first", "second", "site"):
             name = match[group]
-            if name is not None and _facility(name, None if group == "site" else prep):
+            dated = name is not None and _ON_DATE.match(text, match.end(group)) is not None
+            if name is not None and _facility(name, None if group == "site" or dated else prep):
                 found.append(
                     Detection(match.start(group), match.end(group), "HOSPITAL", MENTION_SCORE)
                 )

@@ -252,8 +252,12 @@ _INITIALS = tuple(
 _SURE_INITIALS = tuple(
     regex.compile(pattern, _FLAGS)
     for pattern in (
-        r"^[ \t]*[/-](?P<x>\p{L}{2,3})[ ]*$",
+        # "/TO", "-ra", "-- ms", "— dc": a sign-off alone on its line after a slash or dashes
+        r"^[ \t]*(?:[/-]|--|[–—])[ ]?(?P<x>\p{L}{2,3})[ ]*$",
         r"(?i:\b(?:typed|transcribed)(?:[ ]by)?[:.]?[ ]+)(?P<x>\p{L}{2,3})[ ]*$",
+        # "Transcriptionist: nr (ID T2995)"
+        r"(?i:\b(?:transcriptionist|typist|transcribed[ ]by|typed[ ]by)[ ]*:[ ]*)(?P<x>\p{L}{2,3})"
+        r"(?=[ ]+\(|[ ]{2}|\t)",
         r"(?i:\bjob[ ]?(?:#|no\.?|id)?[ ]*[A-Z]*\d+)[ ]*/[ ]*(?P<x>\p{L}{2,3})(?=[ ]{2}|[ ]*$)",
         r"(?i:\b(?:tech|technologist|radiographer|rt|typist))[ ]*:[ ]*(?P<x>[A-Z]{2,3})(?=[ ]{2}|[ ]*$|\t)",
     )
@@ -417,6 +421,18 @@ _DUTY_SUFFIX = regex.compile(
     r"|radiographer)\b",
     _FLAGS,
 )
+#: a person named by an interpreting or a referring cue: "(Faadumo translated)", "Interpreter Min-jun de
+#: Vries present", "?MRI. Ref Pemberton."
+_CUED_PERSONS = tuple(
+    regex.compile(pattern, _FLAGS)
+    for pattern in (
+        rf"\((?P<name>{_CAP}(?:[ ]{_PARTICLE}{{0,2}}{_CAP})?)[ ]+(?:translated|translating|interpreted"
+        rf"|interpreting)\)",
+        rf"(?i:\binterpreter)[ ]+(?P<name>{_CAP}(?:[ ]{_PARTICLE}{{0,2}}{_CAP})?)[ ]+(?:present|used"
+        rf"|attended|via|on)\b",
+        rf"(?<![\p{{L}}\d])Ref\.?[ ]+(?P<name>{_CAP}(?:[ ]{_CAP})?)(?=[ ]*(?:[.;,]|$))",
+    )
+)
 #: a short handle after "by" or "user" ("Retrieved from ... by kk89 on 07/13/1996")
 _SHORT_HANDLE = regex.compile(
     r"\b(?:by|user|login)[ :]+(?P<user>[a-z]{2,4}\d{2,4})(?![\p{L}\d@'’.-])", _FLAGS
@@ -424,14 +440,16 @@ _SHORT_HANDLE = regex.compile(
 #: two or three lower-case letters alone on a line: a sign-off's initials ("lc" above a letterhead in
 #: capitals, or on the last line)
 _LONE_INITIALS = regex.compile(
-    r"^[ \t]*(?P<x>\p{Ll}{2,3})[ \t]*\n(?=[ \t]*(?:\p{Lu}[\p{Lu}\d &'’.,-]{3,}(?:[ ]\||$)|\Z))|"
+    # above a letterhead in capitals, or a title-case one that goes on after a bar ("Blackwater Ortho | (02)")
+    r"^[ \t]*(?P<x>\p{Ll}{2,3})[ \t]*\n(?=[ \t]*(?:\p{Lu}[\p{Lu}\d &'’.,-]{3,}(?:[ ]\||$)"
+    r"|\p{Lu}[\p{L}\d &'’.,-]{3,}?[ ]\||\Z))|"
     r"^[ \t]*(?P<x>\p{Ll}{2,3})[ \t]*\Z",
     _FLAGS,
 )
 #: initials that open a note after its clock time ("PACS note 17 May 2010 0713 HQB: ...", "0357h da: ...")
 _INITIALS_AFTER_TIME = regex.compile(
-    r"\b(?<![\d.:/-])(?:(?!(?:19|20)\d\d[ ])(?:[01]\d|2[0-3])[0-5]\dh?|\d{1,2}[:.]\d{2}(?:[ ]?(?i:am"
-    r"|pm))?)[ ]+(?P<x>\p{L}{2,3}):[ ]",
+    r"\b(?<![\d.:/-])(?:(?!(?:19|20)\d\d[ ])(?:[01]\d|2[0-3])[0-5]\dh?|\d{1,2}[:.h]\d{2}(?::\d{2})?"
+    r"(?:[ ]?(?i:am|pm))?)[ ]+(?P<x>\p{L}{2,3}):[ ]",
     _FLAGS,
 )
 #: a lower-case person a finding was discussed with, then the clock time ("d/w cem richter 12:03pm")
@@ -913,7 +931,15 @@ def context_names(text: str) -> list[Detection]:
             words
             and not is_header_phrase(match["name"])
             and not any(_DEPARTMENT.match(w) for w in words)
-            and all(word_ok(w) and (len(w) >= 4 or plain(w) in first_names) for w in words)
+            # "d/w te whare 10.01", "d/w xiu hernandez 07.20", "d/w pat 2222": a given name, a particle or
+            # a word that may be a name; one of three letters at least
+            and all(
+                (word_ok(w) and (len(w) >= 4 or plain(w) in first_names))
+                or plain(w) in first_names
+                or (_PARTICLE_WORD.fullmatch(w) is not None and len(words) > 1)
+                or (len(w) == 3 and not is_vocabulary(w) and plain(w) not in COMMON_WORDS)
+                for w in words
+            )
         ):
             add(match.start("name"), match.end("name"))
     for match in _before(text, _ROW_ID, _ROW_LAST_FIRST):
@@ -931,6 +957,7 @@ def context_names(text: str) -> list[Detection]:
         first, last = tokens[0], tokens[-1]
         initial = regex.fullmatch(r"\p{Lu}\.", first) is not None
         known_first = initial or plain(first) in first_names
+        middle_initial = any(regex.fullmatch(r"\p{Lu}\.", t) for t in tokens[1:-1])
         if (
             len(tokens) >= 2
             and len({t[0].isupper() for t in tokens if not _PARTICLE_WORD.fullmatch(t)}) == 1
@@ -939,8 +966,17 @@ def context_names(text: str) -> list[Detection]:
             and not _NOT_NAME_ROW.search(match["name"])
             and plain(first) not in COMMON_WORDS
             and plain(last) not in COMMON_WORDS
-            and (known_first or not is_vocabulary(first))
-            and (not is_vocabulary(last) or (known_first and plain(last) in surnames))
+            # "Rohan Horomona": a census name first and a surname no dictionary has;
+            # "Nikhil S. Ma": a middle initial vouches for a short census surname
+            and (
+                known_first
+                or not is_vocabulary(first)
+                or (plain(first) in surnames and not is_vocabulary(last))
+            )
+            and (
+                not is_vocabulary(last)
+                or ((known_first or middle_initial) and plain(last) in surnames)
+            )
         ):
             add(match.start("name"), match.end("name"), 0.6)
     for match in _INITIAL_SURNAME_LINE.finditer(text):
@@ -988,6 +1024,14 @@ def context_names(text: str) -> list[Detection]:
         last = match["last"]
         if word_ok(last) and not is_vocabulary(last):
             add(match.start("last"), match.end("last"), 0.55)
+    for match in (m for pattern in _CUED_PERSONS for m in pattern.finditer(text)):
+        words = regex.findall(_CAP, match["name"])
+        if (
+            words
+            and not is_header_phrase(match["name"])
+            and all(word_ok(w) or plain(w) in first_names for w in words)
+        ):
+            add(match.start("name"), match.end("name"), 0.6)
     for match in _before(text, _DUTY_SUFFIX, _FIRST_THEN_DUTY):
         if given(match["first"], word_like=True):
             add(match.start("first"), match.end("first"), 0.55)

@@ -2218,7 +2218,7 @@ def identifier_rules() -> list[Rule]:
             rf"(?:(?i:is|was)[ ]+)?(?!(?i:note|notes|noted|report|study|exam|image|images|film|films"
             rf"|done|on|at|from|dated|date|of"
             rf"|and|the|is|was|see|sent|shows?|dated|today|view|views|in|to|for|within|after|before|by"
-            rf"|with|under|should|would|could|may|will|can)\b"
+            rf"|with|under|should|would|could|may|will|can|table|figure|fig|page|section|appendix)\b"
             # a software version is no identifier ("verified in RIS v2.3.1")
             rf"|(?i:v)\d+(?:\.\d+)+(?![\w.-]))"
             # one character is a count or a set number ("visit 4", "PID|1|"), not an identifier
@@ -2336,7 +2336,9 @@ def contact_rules() -> list[Rule]:
         rule(
             "PHONE",
             "grouped digits",
-            r"(?<![\w.+/-])(?=(?:[ .()–-]{0,2}\d){9})\(?\d{2,5}\)?(?:[ .–-]\(?\d{2,5}\)?){2,4}"
+            # a bracket only around a group ("(02) 6355 6355"), never one left open or closed alone
+            r"(?<![\w.+/-])(?=(?:[ .()–-]{0,2}\d){9})(?:\(\d{2,5}\)|\d{2,5})"
+            r"(?:[ .–-](?:\(\d{2,5}\)|\d{2,5})){2,4}"
             r"(?![\w]|[./-]\d)",
             0.6,
         ),
@@ -2444,7 +2446,11 @@ def contact_rules() -> list[Rule]:
             "URL",
             "ipv6 address",
             r"(?<![\w:])(?=[0-9a-fA-F:]*:[0-9a-fA-F]*:)(?=[0-9a-fA-F:]*[0-9a-fA-F]{3})(?:[0-9a-fA-F]{0,4}:){2,7}"
-            r"[0-9a-fA-F]{1,4}(?![\w:])",
+            r"[0-9a-fA-F]{1,4}(?![\w:])"
+            # a mistyped group of five digits in a compressed address ("fe80::c63c:c30ff:febb:5564") is still
+            # the machine's address
+            r"|(?<![\w:])(?=[0-9a-fA-F:]*::)(?=[0-9a-fA-F:]*[0-9a-fA-F]{5})(?:[0-9a-fA-F]{0,5}:){3,7}"
+            r"[0-9a-fA-F]{1,5}(?![\w:])",
             0.7,
         ),
     ]

@@ -1043,7 +1043,7 @@ _LOWER_FAC = (
 )
 #: facility nouns that make a lower-case name a facility ("mercy hospital"); never "imaging" or "institute"
 _LOWER_FAC_NOUN = (
-    r"(?:hospital|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary|family[ ]practice"
+    r"(?:hospitals?|hosp|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary|family[ ]practice"
     r"|medical[ ]practice|medical[ ]group|imaging[ ]cent(?:er|re)|surgery[ ]cent(?:er|re)|urgent[ ]care"
     r"|radiology[ ]associates|orthop(?:a)?edic[ ]associates|health[ ]cent(?:er|re)|day[ ]surgery"
     r"|bone[ ](?:and|&)[ ]joint[ ](?:institute|clinic|cent(?:er|re))|orthop(?:a)?edics)"
@@ -1539,7 +1539,18 @@ def location_rules() -> list[Rule]:
             0.6,
             trigger=rf"(?i:\b(?:room|rm|bed|bay|cubicle|suite)\b)|\d[ ]{_COMPASS}[ ]+\d",
         ),
-        rule("HOSPITAL", "facility", facility, 0.75, lowered_trigger=rf"\b{_FACILITY_NOUN}\b"),
+        rule("HOSPITAL", "facility", facility, 0.75, lowered_trigger=rf"\b(?:{_FACILITY_NOUN}|hosp)\b"),
+        rule(
+            "HOSPITAL",
+            "lower-case hospital by its short name",
+            # "xray done at bantry general 6th march", "referred from robina private": a place word and
+            # "general" or "private" after a place preposition, in dictation
+            rf"(?<=\b(?:at|from|to|into)[ ]+(?:the[ ]+)?)(?P<phi>(?!(?:{_GENERIC})\b)\p{{Ll}}[\p{{Ll}}'’-]{{2,}}"
+            rf"(?:[ ](?!(?:{_GENERIC})\b)\p{{Ll}}[\p{{Ll}}'’-]{{2,}})?[ ](?:general|private|gen))"
+            rf"(?=[ ]*(?:$|[,.;:)?!])|[ ]+(?:on|in|at|last|today|yesterday|tonight|this|\d))",
+            0.55,
+            trigger=r"[ ](?:general|private|gen)\b",
+        ),
         rule("HOSPITAL", "facility first", facility_first, 0.75, anchor=_FACILITY_FIRST_ANCHOR),
         rule(
             "HOSPITAL",

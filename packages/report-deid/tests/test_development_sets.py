@@ -1,4 +1,4 @@
-"""Floors on the development sets (``development/README.md``: A-E, H, I, N, Q tuned on; F, G, J-M, O, P, R
+"""Floors on the development sets (``development/README.md``: A-E, H, I, N, Q, S tuned on; F, G, J-M, O, P, R, T
 held out).
 
 A floor a little below the measured score per file: a rule change that breaks a family these sets hold
@@ -17,27 +17,31 @@ from report_deid.evaluation import evaluate, keep_survival
 HERE = Path(__file__).parent / "development"
 #: file -> (span recall floor, precision floor, keep-term survival floor), measured minus a margin
 FLOORS = {
-    "devA.jsonl": (0.93, 0.955, 0.96),
-    "devB.jsonl": (0.915, 0.97, 0.96),
-    "devC.jsonl": (0.91, 0.96, 0.97),
-    "devD.jsonl": (0.885, 0.96, 0.96),
-    "devE.jsonl": (0.865, 0.945, 0.96),
-    "devF.jsonl": (0.87, 0.945, 0.93),  # held out: never tuned on
-    "devG.jsonl": (0.875, 0.935, 0.97),  # held out: never tuned on
+    "devA.jsonl": (0.955, 0.975, 0.985),
+    "devB.jsonl": (0.93, 0.98, 0.97),
+    "devC.jsonl": (0.935, 0.975, 0.98),
+    "devD.jsonl": (0.91, 0.97, 0.97),
+    "devE.jsonl": (0.915, 0.97, 0.985),
+    "devF.jsonl": (0.895, 0.96, 0.945),  # held out: never tuned on
+    "devG.jsonl": (0.895, 0.95, 0.97),  # held out: never tuned on
     # 0.7.0: H (HL7, DICOM dumps, worklists) and I (chat, dictation, messages) tuned on; J and K held out
-    "devH.jsonl": (0.88, 0.915, 0.975),
-    "devI.jsonl": (0.825, 0.96, 0.96),
-    "devJ.jsonl": (0.905, 0.925, 0.87),  # held out: never tuned on
-    "devK.jsonl": (0.88, 0.945, 0.95),  # held out: never tuned on
-    "devL.jsonl": (0.855, 0.93, 0.945),  # held out: never tuned on
-    "devM.jsonl": (0.875, 0.955, 0.94),  # held out: never tuned on
+    "devH.jsonl": (0.92, 0.95, 0.985),
+    "devI.jsonl": (0.87, 0.975, 0.975),
+    "devJ.jsonl": (0.925, 0.945, 0.92),  # held out: never tuned on
+    "devK.jsonl": (0.895, 0.955, 0.955),  # held out: never tuned on
+    "devL.jsonl": (0.88, 0.95, 0.955),  # held out: never tuned on
+    "devM.jsonl": (0.89, 0.965, 0.945),  # held out: never tuned on
     # 0.8.0: N (generated, 400 reports) tuned on; P (generated) and O (hand-written) held out
-    "devN.jsonl": (0.985, 0.975, 0.97),
-    "devO.jsonl": (0.89, 0.945, 0.95),  # held out: never tuned on
-    "devP.jsonl": (0.93, 0.965, 0.965),  # held out: never tuned on
+    "devN.jsonl": (0.99, 0.99, 0.99),
+    "devO.jsonl": (0.905, 0.955, 0.955),  # held out: never tuned on
+    "devP.jsonl": (0.95, 0.97, 0.97),  # held out: never tuned on
     # 0.9.0: Q (generated, 400 RIS/PACS-export reports) tuned on; R (hand-written cohort mail) held out
-    "devQ.jsonl": (0.98, 0.96, 0.975),
-    "devR.jsonl": (0.865, 0.96, 0.975),  # held out: never tuned on
+    "devQ.jsonl": (0.985, 0.99, 0.99),
+    "devR.jsonl": (0.87, 0.965, 0.98),  # held out: never tuned on
+    # 0.10.0: S (hand-written, confounder-heavy) tuned on after one held-out score; T (generated,
+    # teleradiology clients) held out
+    "devS.jsonl": (0.9, 0.975, 0.98),
+    "devT.jsonl": (0.95, 0.95, 0.975),  # held out: never tuned on
 }
 
 

@@ -14,7 +14,7 @@ from bench.config import BenchConfig, load_config, profile_names, profile_text
 from bench.errors import BenchError, ConfigError, DataError, LeakageError, StageError
 from bench.pipeline import RunResult, run
 
-__version__ = "0.2.2"
+__version__ = "0.2.6"
 
 __all__ = [
     "BenchConfig",

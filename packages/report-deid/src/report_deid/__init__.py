@@ -14,7 +14,7 @@ os.environ.setdefault(
     "TRANSFORMERS_VERBOSITY", "error"
 )  # tokenizer classes only; torch is not used
 
-__version__ = "0.9.0"
+__version__ = "0.10.0"
 
 _EXPORTS = {
     "ALLOW_PHRASES": "report_deid.allow_list",

@@ -86,6 +86,24 @@ KEEP = [
     ("Seen in Neutral on 4 views.", "Neutral"),
     ("d/w team 1400 re plan", "team"),
     ("(ph +1 903 555 2549).", ")"),
+    # the cold review's over-redactions (0.10.0 before its fixes)
+    ("Plan:\n- Ice\n- Leg elevation\n-- Lt", "Ice"),
+    ("Plan:\n- Ice\n- Leg elevation\n-- Lt", "Lt"),
+    ("She would prefer to pay private.", "pay private"),
+    ("Referred to physio private.", "physio private"),
+    ("switched to third gen.", "third gen"),
+    ("Images sent from both hospitals.", "both hospitals"),
+    ("Transferred from district hosp yesterday.", "district hosp"),
+    ("Code (SCT 22298006); study (NCT 01234567); (RID 39050).", "SCT"),
+    ("Plan: review 6/12 with XR.", "6/12"),
+    ("MRI 3/4 tear of the tendon.", "3/4"),
+    ("PMH:OA", "PMH:OA"),
+    ("Consent (Punjabi translated).", "Punjabi"),
+    ("Clinic in Spanish with interpreter.", "Spanish"),
+    ("Seen in Person on 13 Apr 2019.", "Person"),
+    ("Pain in Little Finger.", "Little Finger"),
+    ("Thrombus extends from Great Saphenous Vein.", "Great Saphenous Vein"),
+    ("Erythema at Port Site.", "Port Site"),
 ]
 
 FAMILIES = [
@@ -122,6 +140,13 @@ FAMILIES = [
     ("Interpreter Min-jun de Vries present today.", "Min-jun de Vries"),
     ("KL 3 on XR, ?MRI. Ref Pemberton.", "Pemberton"),
     ("Ivy was reviewed in Blackwater on 13 Apr 2019.", "Blackwater"),
+    ("knee xray done at bantry general 6th march", "bantry general"),
+    ("referred from robina private; dr aware", "robina private"),
+    ("Phone (02 6355 6355).", "(02 6355 6355)"),
+    # names the cold review found lost, and kept
+    ("Kleiner, Anna  DOB 01/02/1960", "Kleiner, Anna"),
+    ("Handed to India at reception.", "India"),
+    ("Call from Cuba re results.", "Cuba"),
 ]
 
 

@@ -27,13 +27,14 @@ from report_deid.facility_mentions import named_facilities
 from report_deid.gazetteer import is_region
 from report_deid.hl7_fields import hl7_fields
 from report_deid.name_contexts import context_names, is_header_phrase
-from report_deid.name_lexicon import lexicon_names
+from report_deid.name_lexicon import census_names, lexicon_names
 from report_deid.place_lexicon import lexicon_places, places_beside_places
 from report_deid.recognizers import Rule, radiology_rules
 from report_deid.repeated_mentions import repeated_mentions
 from report_deid.spans import Detection, merge_overlaps
 from report_deid.table_columns import table_columns
 from report_deid.text_forms import fold
+from report_deid.vocabulary import plain
 
 #: types whose spans are dropped when made only of header words ("EXAM", "Hospital No", "ORTHO CLINIC")
 _NAMED_TYPES = frozenset({"NAME", "HOSPITAL", "LOCATION"})
@@ -160,23 +161,35 @@ class DetectionEngine:
         return found
 
 
-#: a place preposition right before a span ("moved from Portugal", "lives in Georgia")
+#: a place preposition right before a span ("moved from Portugal", "lives in Vermont")
 _PLACE_PREPOSITION_BEFORE = regex.compile(r"(?i:\b(?:from|in|to|at|near|of))[ ]+$")
+#: where someone lives, was born or travelled: the place after it is a place, whatever else it names
+_RESIDENCE_BEFORE = regex.compile(
+    r"(?i:\b(?:moved|relocated|emigrated|immigrated|travell?ed|returned|holidays?|holidaying|vacation"
+    r"|lives|living|lived|born|raised|grew[ ]up|visiting|visited|trip|flew|originally|native)"
+    r"(?:[ ]\w+){0,2}?[ ](?:from|to|in|of))[ ]+$"
+)
 
 
 def _region_alone(text: str, detection: Detection) -> bool:
     """A state or a country alone, which is no PHI (Safe Harbor removes units smaller than a state).
 
-    A place is dropped; a name only after a place preposition ("moved from Portugal"), since "Georgia" and
-    "Jordan" are people too.
+    After a residence or travel cue ("moved from Portugal", "lives in Vermont") it is dropped whatever its
+    type. Otherwise a country that is also a census name stays ("Handed to India at reception", "Call from
+    Cuba"); a place is dropped, and a name only after a place preposition.
     """
     if detection.strong or detection.entity_type not in ("LOCATION", "NAME"):
         return False
-    if not is_region(text[detection.start : detection.end]):
+    span = text[detection.start : detection.end]
+    if not is_region(span):
         return False
-    return detection.entity_type == "LOCATION" or bool(
-        _PLACE_PREPOSITION_BEFORE.search(text, max(0, detection.start - 12), detection.start)
-    )
+    before = text[max(0, detection.start - 40) : detection.start]
+    if _RESIDENCE_BEFORE.search(before):
+        return True
+    first_names, surnames = census_names()
+    if plain(span) in first_names or plain(span) in surnames:
+        return False
+    return detection.entity_type == "LOCATION" or bool(_PLACE_PREPOSITION_BEFORE.search(before))
 
 
 #: types that make up one address when only spaces and commas separate them ("12 Oak St, Springfield, IL")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import regex
 
 from report_deid.name_contexts import is_header_phrase
+from report_deid.name_lexicon import COMMON_WORDS, LANGUAGE_WORDS
 from report_deid.place_lexicon import SERVICE_NOUNS
 from report_deid.recognizers import DEPARTMENT_WORD, EXAM_WORD
 from report_deid.spans import Detection
@@ -57,8 +58,9 @@ _MENTION = regex.compile(
 )
 _NOT_NAME = regex.compile(rf"\b(?:{DEPARTMENT_WORD}|{EXAM_WORD})", _FLAGS)
 #: unit, modality, finding and system acronyms, and words that are no facility after "seen in", "films from"
-_NOT_FACILITY = frozenset(
-    """
+_NOT_FACILITY = (
+    frozenset(
+        """
     ed er icu itu hdu ccu amu mau sau cdu opd a&e ae miu utc gp or ir ct mr mri xr us dx cr nm pet ap pa lat
     oa ra kl tka tha uka orif nad mdt pacs ris ehr emr epr nhs hse ent msk ot pt slt dexa nwb fwb pwb wbat rom
     acl pcl mcl lcl dna bp hr iv im sc po pr prn uk usa nz irl eu clinic hospital home work school house
@@ -68,8 +70,10 @@ _NOT_FACILITY = frozenset(
     apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun dr mr mrs ms miss prof the this that
     his her their our my your its triage reception admissions stir pd t1 t2 flair dwi adc swi pip dip mtp
     mcp cmc acj ip tmj si sij segment zone level grade neutral prone supine erect decubitus abduction
-    adduction inspiration expiration synapse
+    adduction inspiration expiration synapse person private public
     """.split()
+    )
+    | LANGUAGE_WORDS
 )
 
 
@@ -94,6 +98,30 @@ def _facility(name: str, prep: str | None) -> bool:
     return any(not is_vocabulary(w) for w in words)
 
 
+#: dictation's lower-case hospital by its place and "general" or "private" after a place preposition ("xray
+#: done at bantry general 6th march", "referred from robina private;")
+_LOWER_SHORT_NAME = regex.compile(
+    r"\b(?:at|from|to|into)[ ]+(?:the[ ]+)?"
+    r"(?P<name>(?P<place>\p{Ll}[\p{Ll}'’-]{2,}(?:[ ]\p{Ll}[\p{Ll}'’-]{2,})?)[ ](?:general|private))"
+    r"(?=[ ]*(?:$|[,.;:)?!])|[ ]+(?:on|in|at|last|today|yesterday|tonight|this|\d))",
+    _FLAGS,
+)
+
+
+def _lower_short_names(text: str) -> list[Detection]:
+    """:data:`_LOWER_SHORT_NAME` when a word of the place is no dictionary word ("pay private" is not)."""
+    return [
+        Detection(match.start("name"), match.end("name"), "HOSPITAL", MENTION_SCORE)
+        for match in _LOWER_SHORT_NAME.finditer(text)
+        if any(
+            not is_vocabulary(word)
+            and plain(word) not in COMMON_WORDS
+            and plain(word) not in SERVICE_NOUNS
+            for word in match["place"].split(" ")
+        )
+    ]
+
+
 def named_facilities(text: str) -> list[Detection]:
     """HOSPITAL spans for facilities named after a care cue or an ``@`` (see the module docstring)."""
     found = []
@@ -112,4 +140,5 @@ def named_facilities(text: str) -> list[Detection]:
                 found.append(
                     Detection(match.start(group), match.end(group), "HOSPITAL", MENTION_SCORE)
                 )
+    found.extend(_lower_short_names(text))
     return found

@@ -34,6 +34,7 @@ import regex
 from report_deid.name_lexicon import (
     COMMON_WORDS,
     EPONYM_NOUNS,
+    LANGUAGE_WORDS,
     NAME_LIKE_WORDS,
     TITLE_NAME,
     census_names,
@@ -241,7 +242,7 @@ _INITIALS = tuple(
         r"(?:^|[ ])[-–—]{1,2}[ ]?(?P<x>[a-z]{2,3})(?=/)",
         r"(?:(?<!\S)[-–—]|\bby)[ ]*(?P<x>[A-Z]{2,3})[ ]*(?:\d{1,2}[:.]\d{2}(?i:[ap]m?)?[ ]*)?$",
         r"(?:^[ \t]*|[-–—][ ]?|[ ]/[ ]?|(?i:typed|transcribed|dict|tx)\b[:.]?[ ]+(?:[\d/.]+[ ]+)?)"
-        r"(?P<x>[a-z]{2,3}[/:][a-z]{2,3}|[A-Z]{2,3}[/:][A-Z]{2,3})(?=[ ]*$|[ ]{2,}|\t)",
+        r"(?P<x>[a-z]{2,3}[/:][a-z]{2,3}|[A-Z]{2,3}/[A-Z]{2,3})(?=[ ]*$|[ ]{2,}|\t)",
         # a dash after a word is a hyphen ("X-ray", "post-op"), not a sign-off
         r"(?<![\p{L}\d])[-–—][ ]?(?P<x>[a-z]{2,3})[ ]*$",
         rf"(?:^|[:;.][ ]*|[ ]-[ ])(?P<x>[A-Z]{{2,3}})(?=[ ]+to[ ]+{_ACTION_VERB}\b)",
@@ -252,8 +253,9 @@ _INITIALS = tuple(
 _SURE_INITIALS = tuple(
     regex.compile(pattern, _FLAGS)
     for pattern in (
-        # "/TO", "-ra", "-- ms", "— dc": a sign-off alone on its line after a slash or dashes
-        r"^[ \t]*(?:[/-]|--|[–—])[ ]?(?P<x>\p{L}{2,3})[ ]*$",
+        r"^[ \t]*[/-](?P<x>\p{L}{2,3})[ ]*$",
+        # "-- ms": lower-case letters after a double dash, alone on their line (a bullet is one dash)
+        r"^[ \t]*--[ ]?(?P<x>\p{Ll}{2,3})[ ]*$",
         r"(?i:\b(?:typed|transcribed)(?:[ ]by)?[:.]?[ ]+)(?P<x>\p{L}{2,3})[ ]*$",
         # "Transcriptionist: nr (ID T2995)"
         r"(?i:\b(?:transcriptionist|typist|transcribed[ ]by|typed[ ]by)[ ]*:[ ]*)(?P<x>\p{L}{2,3})"
@@ -282,6 +284,7 @@ _NOT_INITIALS = frozenset(
     mvc mva rta rtc nof dvt acl mcl pcl lcl orif aki uti cva tia copd
     due saw see met set let got put ran was has had did not may can all any new old now two one six ten pre
     mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep oct nov dec yes ago off out end
+    rpt adm tel dc op eta arr inj rv dis fu pmh psh dx rx hx
     """.split()
 )
 #: a user name right after a dash at a line start, an opening bracket or "by" ("— kbaker", "(pstreet")
@@ -1029,6 +1032,7 @@ def context_names(text: str) -> list[Detection]:
         if (
             words
             and not is_header_phrase(match["name"])
+            and not any(plain(w) in LANGUAGE_WORDS for w in words)
             and all(word_ok(w) or plain(w) in first_names for w in words)
         ):
             add(match.start("name"), match.end("name"), 0.6)

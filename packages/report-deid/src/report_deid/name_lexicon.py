@@ -102,8 +102,20 @@ NAME_LIKE_WORDS: frozenset[str] = frozenset(
     major marshall sterling earnest frank guy will bill mark art cliff dale dean glen lane wade miles chase
     hunter carter mason cash sage rain river sky star storm penny jewel angel pat ray rob max lee ted tom
     jack jean nick page reed rod russ sue tad val small short long young bright dean gross hall husband
+    kleiner lieber liebe lage sitz
     """.split()
 ) - frozenset({"husband", "gross"})
+#: languages, which follow "interpreter" and stand in brackets where a person could ("Consent (Punjabi
+#: translated)", "Marisol (Spanish)"): never a person, a place or an affiliation
+LANGUAGE_WORDS: frozenset[str] = frozenset(
+    """
+    english spanish french german polish portuguese arabic mandarin cantonese urdu punjabi hindi bengali
+    somali romanian italian russian turkish vietnamese korean japanese tagalog farsi dari pashto tigrinya
+    amharic swahili yoruba igbo hausa greek albanian lithuanian czech hungarian ukrainian dutch welsh irish
+    gaelic bsl asl sign makaton gujarati tamil telugu malayalam nepali sinhala thai khmer burmese hmong
+    creole haitian kurdish hebrew latvian estonian slovak bulgarian serbian croatian bosnian
+    """.split()
+)
 EPONYM_NOUNS = (
     r"(?:fracture|fractures|sign|disease|cyst|lesion|line|ligament|index|ratio|test|classification|grade|"
     r"procedure|syndrome|view|method|angle|score|criteria|maneuver|fat|pad|tubercle|body|bursa|tear|deformity"

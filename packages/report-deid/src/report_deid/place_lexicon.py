@@ -28,7 +28,7 @@ import regex
 
 from report_deid.gazetteer import place_words
 from report_deid.name_contexts import IMPLANT_BEFORE, is_header_phrase
-from report_deid.name_lexicon import COMMON_WORDS, EPONYM_NOUNS
+from report_deid.name_lexicon import COMMON_WORDS, EPONYM_NOUNS, LANGUAGE_WORDS
 from report_deid.recognizers import STREET_SUFFIX, lowered
 from report_deid.spans import Detection
 from report_deid.vocabulary import fold_word, is_vocabulary, plain
@@ -209,6 +209,15 @@ _TOWN_PREFIX_WORDS = frozenset(
 )
 
 
+#: anatomy and procedures that follow those prefixes ("Little Finger", "Great Saphenous Vein", "Port Site")
+_NOT_TOWN_AFTER_PREFIX = frozenset(
+    """
+    finger fingers toe toes thumb saphenous vessel vessels vein veins artery arteries site sites placement
+    wine auricular curvature omentum trochanter tuberosity
+    """.split()
+)
+
+
 def _prefixed_town(words: list[str]) -> bool:
     """Two or three capitalised words opening on a town prefix ("Little Snoring", "St Ouen").
 
@@ -220,6 +229,7 @@ def _prefixed_town(words: list[str]) -> bool:
         and words[1][:1].isupper()
         and not words[1].isupper()
         and plain(words[1]) not in SERVICE_NOUNS
+        and plain(words[1]) not in _NOT_TOWN_AFTER_PREFIX
     )
 
 
@@ -499,18 +509,17 @@ _AFFILIATION = regex.compile(
     regex.VERSION1,
 )
 #: words in brackets after a name that are a role, not a place ("(SpR)", "(Physio)", "(Patient)")
-_NOT_AFFILIATION = frozenset(
-    """
+_NOT_AFFILIATION = (
+    frozenset(
+        """
     spr sho reg registrar consultant fellow resident physio physiotherapist patient pt mother father wife
     husband son daughter nurse rn gp pcp chair cns anp acp path radiology radiologist ortho orthopaedics
     interpreter tech radiographer sister brother nok carer surgeon attending np md pa ed
     tr&orth tr orth glasg edin eng irel hon ct mr mri us cr dx nm ir xr poa epoa mtra mta mtr mrt jr sr sem
-    frcpc frcp frcs radiodiagnosis spanish french german polish portuguese arabic mandarin cantonese urdu
-    punjabi hindi bengali somali romanian italian russian turkish vietnamese korean japanese tagalog farsi
-    dari pashto tigrinya amharic swahili yoruba igbo hausa greek albanian lithuanian czech hungarian
-    dpt s&c it ot slt sw pharm dietetics
-    ukrainian dutch welsh irish gaelic bsl asl interpreter
+    frcpc frcp frcs radiodiagnosis dpt s&c it ot slt sw pharm dietetics interpreter
     """.split()
+    )
+    | LANGUAGE_WORDS
 )
 #: letters after a name that are degrees and fellowships, never a town ("Vi W., MD PhD")
 _CREDENTIAL_WORDS = frozenset(

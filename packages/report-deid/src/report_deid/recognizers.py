@@ -1036,14 +1036,18 @@ _GENERIC_NAME = (
 _LOWER_FAC = (
     rf"(?:(?:st\.?[ ]|saint[ ]|mt\.?[ ]|mount[ ])?(?!{_GENERIC}\b|up\b|follow|see\b"
     # an instruction is no name ("please review before clinic")
-    rf"|return|please\b|review|before\b|after\b|until\b|next\b|book|attend|arrange|discuss)"
+    rf"|return|please\b|review|before\b|after\b|until\b|next\b|book|attend|arrange|discuss"
+    # quantities and kinds of hospital ("both hospitals", "district hosp")
+    rf"|both\b|various\b|several\b|multiple\b|many\b|two\b|three\b|different\b|district\b|base\b"
+    rf"|area\b|nearest\b|nearby\b)"
     rf"\p{{Ll}}[\p{{Ll}}'’-]+[ ](?:(?!(?:in|at|the|a|an|of|to|for|before|after|until|next|review"
     rf"|with|from|by|on|and|or|our|this|outside|orthopa?edic|sports|urgent|outpatient|inpatient|emergency"
     rf"|fracture|pain|spine|knee)\b)\p{{Ll}}[\p{{Ll}}'’-]+[ ]){{0,2}})"
 )
 #: facility nouns that make a lower-case name a facility ("mercy hospital"); never "imaging" or "institute"
 _LOWER_FAC_NOUN = (
-    r"(?:hospitals?|hosp|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary|family[ ]practice"
+    r"(?:hospitals?|hosp|medical[ ]cent(?:er|re)|clinic|health[ ]system|healthcare|infirmary"
+    r"|family[ ]practice"
     r"|medical[ ]practice|medical[ ]group|imaging[ ]cent(?:er|re)|surgery[ ]cent(?:er|re)|urgent[ ]care"
     r"|radiology[ ]associates|orthop(?:a)?edic[ ]associates|health[ ]cent(?:er|re)|day[ ]surgery"
     r"|bone[ ](?:and|&)[ ]joint[ ](?:institute|clinic|cent(?:er|re))|orthop(?:a)?edics)"
@@ -1539,17 +1543,12 @@ def location_rules() -> list[Rule]:
             0.6,
             trigger=rf"(?i:\b(?:room|rm|bed|bay|cubicle|suite)\b)|\d[ ]{_COMPASS}[ ]+\d",
         ),
-        rule("HOSPITAL", "facility", facility, 0.75, lowered_trigger=rf"\b(?:{_FACILITY_NOUN}|hosp)\b"),
         rule(
             "HOSPITAL",
-            "lower-case hospital by its short name",
-            # "xray done at bantry general 6th march", "referred from robina private": a place word and
-            # "general" or "private" after a place preposition, in dictation
-            rf"(?<=\b(?:at|from|to|into)[ ]+(?:the[ ]+)?)(?P<phi>(?!(?:{_GENERIC})\b)\p{{Ll}}[\p{{Ll}}'’-]{{2,}}"
-            rf"(?:[ ](?!(?:{_GENERIC})\b)\p{{Ll}}[\p{{Ll}}'’-]{{2,}})?[ ](?:general|private|gen))"
-            rf"(?=[ ]*(?:$|[,.;:)?!])|[ ]+(?:on|in|at|last|today|yesterday|tonight|this|\d))",
-            0.55,
-            trigger=r"[ ](?:general|private|gen)\b",
+            "facility",
+            facility,
+            0.75,
+            lowered_trigger=rf"\b(?:{_FACILITY_NOUN}|hosp)\b",
         ),
         rule("HOSPITAL", "facility first", facility_first, 0.75, anchor=_FACILITY_FIRST_ANCHOR),
         rule(
@@ -1827,8 +1826,9 @@ def date_rules() -> list[Rule]:
             "month/day after cue",
             rf"(?i:\b(?:on|dated|date|dob|since|from|until|till|seen|service|exam|comparison|prior|surgery|op"
             rf"|admitted|discharged|injured|fell|le|am|vom|du|op|injury|doi|dos|onset|mon|tues?|weds?|thurs?"
-            rf"|fri|sat|sun|lmp|mdt|clinic|appt|appointment|booked|note|notes|mri|xr|scan|review|reviewed"
-            rf"|called|rang|phoned)\.?[ ]*:?[ ]+|\()(?P<phi>{_DAY}/{_DAY})"
+            rf"|fri|sat|sun|lmp|mdt|clinic|appt|appointment|booked|note|notes|called|rang|phoned)\.?[ ]*:?"
+            rf"[ ]+"
+            rf"|\()(?P<phi>{_DAY}/{_DAY})"
             rf"(?![/\d]|[ ]?(?i:views?|mm|cm|grade|strength|power))",
             0.55,
             trigger=r"\d/\d{1,2}(?![/\d])",
@@ -2249,7 +2249,8 @@ def identifier_rules() -> list[Rule]:
             "record number in brackets",
             # "Heather Moss (HJH 551203)": a hospital's letters and a number in brackets; never a code of a
             # coding system or a standard ("(CPT 73562)", "(ISO 13485)")
-            r"\((?P<phi>(?!(?:CPT|ICD|HCPCS|LOINC|SNOMED|ISO|DIN|NDC|EN|ASTM|IEC|RVU|BS|AO|OTA)\b)[A-Z]{2,5}"
+            r"\((?P<phi>(?!(?:CPT|ICD|HCPCS|LOINC|SNOMED|SCT|NCT|PMID|PMC|DOI|RID|REF|LOT|CAT|ISBN|ISSN|ISO"
+            r"|DIN|NDC|EN|ASTM|IEC|RVU|BS|AO|OTA)\b)[A-Z]{2,5}"
             r"[ -]?\d{5,10})\)",
             0.6,
             trigger=r"\([A-Z]{2,5}[ -]?\d",
@@ -2348,8 +2349,8 @@ def contact_rules() -> list[Rule]:
             "PHONE",
             "grouped digits",
             # a bracket only around a group ("(02) 6355 6355"), never one left open or closed alone
-            r"(?<![\w.+/-])(?=(?:[ .()–-]{0,2}\d){9})(?:\(\d{2,5}\)|\d{2,5})"
-            r"(?:[ .–-](?:\(\d{2,5}\)|\d{2,5})){2,4}"
+            r"(?<![\w.+/-])(?=(?:[ .()–-]{0,2}\d){9})(?P<open>\()?(?:\(\d{2,5}\)|\d{2,5})"
+            r"(?:[ .–-](?:\(\d{2,5}\)|\d{2,5})){2,4}(?(open)\))"
             r"(?![\w]|[./-]\d)",
             0.6,
         ),

@@ -243,8 +243,7 @@ _INITIALS = tuple(
         r"(?:(?<!\S)[-–—]|\bby)[ ]*(?P<x>[A-Z]{2,3})[ ]*(?:\d{1,2}[:.]\d{2}(?i:[ap]m?)?[ ]*)?$",
         r"(?:^[ \t]*|[-–—][ ]?|[ ]/[ ]?|(?i:typed|transcribed|dict|tx)\b[:.]?[ ]+(?:[\d/.]+[ ]+)?)"
         r"(?P<x>[a-z]{2,3}[/:][a-z]{2,3}|[A-Z]{2,3}/[A-Z]{2,3})(?=[ ]*$|[ ]{2,}|\t)",
-        # a dash after a word is a hyphen ("X-ray", "post-op"), not a sign-off
-        r"(?<![\p{L}\d])[-–—][ ]?(?P<x>[a-z]{2,3})[ ]*$",
+        r"[-–—][ ]?(?P<x>[a-z]{2,3})[ ]*$",
         rf"(?:^|[:;.][ ]*|[ ]-[ ])(?P<x>[A-Z]{{2,3}})(?=[ ]+to[ ]+{_ACTION_VERB}\b)",
     )
 )
@@ -569,6 +568,21 @@ HEADER_WORDS: frozenset[str] = frozenset(
 _WORD_OF_SPAN = regex.compile(r"\p{L}[\p{L}\p{Mn}'’-]*", _FLAGS)
 
 
+def _hyphenated(text: str, start: int) -> bool:
+    """Whether the letters at ``start`` end a hyphenated word ("X-ray", "post-op"), not a sign-off ("x-jw").
+
+    Text is folded (every dash is a hyphen), so the word decides: an English word or "op" joins.
+    """
+    if start < 2 or text[start - 1] != "-" or not text[start - 2].isalnum():
+        return False
+    word = regex.match(r"\p{L}+", text[start:])
+    return word is not None and (is_english_form(word[0]) or plain(word[0]) in _HYPHEN_ENDINGS)
+
+
+#: short words after a hyphen that the dictionary lacks ("post-op", "pre-op", "f-up")
+_HYPHEN_ENDINGS = frozenset("op ops up ed".split())
+
+
 def is_header_phrase(span: str) -> bool:
     """Whether ``span`` has no digit and every word of it is a header word (:data:`HEADER_WORDS`)."""
     if any(ch.isdigit() for ch in span):  # "Ward 7B", "Bed 4" are places
@@ -645,7 +659,8 @@ def context_names(text: str) -> list[Detection]:
         return (
             low not in COMMON_WORDS
             and not is_vocabulary(word)
-            and not is_inflection(word)
+            # "Retrieved" is no name; "Manning" and "Fielding" are census surnames first
+            and (low in surnames or not is_inflection(word))
             and len(low) >= 3
         )
 
@@ -812,7 +827,7 @@ def context_names(text: str) -> list[Detection]:
                     items_start + item.start() + named.end("name"),
                 )
     for match in (m for pattern in _INITIALS for m in pattern.finditer(text)):
-        if plain(match["x"]) not in _NOT_INITIALS:
+        if plain(match["x"]) not in _NOT_INITIALS and not _hyphenated(text, match.start("x")):
             add(match.start("x"), match.end("x"), 0.55)
     for match in (m for pattern in _SURE_INITIALS for m in pattern.finditer(text)):
         if plain(match["x"]) not in _NOT_SURE_INITIALS:

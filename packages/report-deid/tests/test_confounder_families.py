@@ -31,6 +31,7 @@ KEEP = [
     ("Signed: Aoife Brennan, MB BCh BAO FFR RCSI", "FFR RCSI"),
     # software, stations and dump codes
     ("** Verified in RIS v4.12.3 on 02/02/2022", "v4.12.3"),
+    ("Report verified in RIS v4.12.3. Signed.", "v4.12.3"),
     ("(0010,0010) Patient's Name          PN: 'DOE^JANE'", "PN"),
     ("Review: R knee AP/lat 3/3/2023", "R knee AP"),
     ("Follow-up exam in 4 to 6 weeks.", "in 4"),

@@ -2231,7 +2231,7 @@ def identifier_rules() -> list[Rule]:
             rf"|and|the|is|was|see|sent|shows?|dated|today|view|views|in|to|for|within|after|before|by"
             rf"|with|under|should|would|could|may|will|can|table|figure|fig|page|section|appendix)\b"
             # a software version is no identifier ("verified in RIS v2.3.1")
-            rf"|(?i:v)\d+(?:\.\d+)+(?![\w.-]))"
+            rf"|(?i:v)\d{{1,2}}(?:\.\d{{1,3}}){{1,3}}(?![\w-]|\.\w))"
             # one character is a count or a set number ("visit 4", "PID|1|"), not an identifier
             rf"(?=[A-Za-z0-9][A-Za-z0-9./:-])(?P<phi>(?i:{_ID_VALUE}))",
             0.85,

@@ -1,10 +1,12 @@
-"""Place names found without a cue: US states, countries and large US cities, in Title or upper case.
+"""Place names found without a cue: large US cities, in Title or upper case; US states and countries.
 
-Safe Harbor removes every geographic subdivision smaller than a state; the i2b2 guidelines also mark states
-and countries. Radiology text rarely names a place for any other reason, but some place names are ordinary
-words or eponyms (``Mobile``, ``Reading``, ``Normal``, ``Jordan``, ``Chad``, ``Georgia``), so those are left
-out or need a cue. They are matched by :func:`report_deid.place_lexicon.lexicon_places` without its vocabulary
-gate, on capitalised runs only: ``Boston`` and ``BOSTON``, never ``boston``.
+Safe Harbor removes every geographic subdivision smaller than a state, and the catalogue leaves states and
+countries outside spans. Radiology text rarely names a place for any other reason, but some place names are
+ordinary words or eponyms (``Mobile``, ``Reading``, ``Normal``, ``Jordan``, ``Chad``, ``Georgia``), so those
+are left out or need a cue. They are matched by :func:`report_deid.place_lexicon.lexicon_places` without its
+vocabulary gate, on capitalised runs only: ``Boston`` and ``BOSTON``, never ``boston``. States and countries
+are matched so that a run stops at them and a town before them is found (``Greywater, Ontario``); alone they
+are no PHI (:func:`region_words`, :func:`is_region`, used by the engine to drop them).
 """
 
 from __future__ import annotations

@@ -87,6 +87,8 @@ KEEP = [
     ("Seen in Neutral on 4 views.", "Neutral"),
     ("d/w team 1400 re plan", "team"),
     ("(ph +1 903 555 2549).", ")"),
+    ("Bought from Smith & Co. Limited; carry it co down the corridor.", "Co. Limited"),
+    ("Bought from Smith & Co. Limited; carry it co down the corridor.", "co down"),
     # the cold review's over-redactions (0.10.0 before its fixes)
     ("Plan:\n- Ice\n- Leg elevation\n-- Lt", "Ice"),
     ("Plan:\n- Ice\n- Leg elevation\n-- Lt", "Lt"),
@@ -144,6 +146,9 @@ FAMILIES = [
     ("knee xray done at bantry general 6th march", "bantry general"),
     ("referred from robina private; dr aware", "robina private"),
     ("Phone (02 6355 6355).", "(02 6355 6355)"),
+    ("2 the square, ballyconree, co cork P81 X276", "co cork"),
+    ("ROAD, KILLORAN, CO. BALLINTRA", "CO. BALLINTRA"),
+    ("main st, gortnaclohy, co. kilkenny   tel", "co. kilkenny"),
     # names the cold review found lost, and kept
     ("Kleiner, Anna  DOB 01/02/1960", "Kleiner, Anna"),
     ("Handed to India at reception.", "India"),

@@ -1090,6 +1090,14 @@ _FACILITY_FIRST_ANCHOR = word_start(
 )
 
 
+#: the Irish counties but Down (lower-case "co down" may be no county)
+_IRISH_COUNTIES = (
+    r"antrim|armagh|carlow|cavan|clare|cork|derry|donegal|dublin|fermanagh|galway|kerry|kildare|kilkenny"
+    r"|laois|leitrim|limerick|longford|louth|mayo|meath|monaghan|offaly|roscommon|sligo|tipperary|tyrone"
+    r"|waterford|westmeath|wexford|wicklow"
+)
+
+
 def location_rules() -> list[Rule]:
     """Street addresses, city/state/ZIP lines, facility names and cities after facilities."""
     facility = (
@@ -1193,6 +1201,16 @@ def location_rules() -> list[Rule]:
             r"|Office|Room|Shop|SHOP|Plot|PLOT|Sector|SECTOR|Lot|Level|Block|H\.?[ ]?No\.?|Gali[ ]No\.?"
             r"|GALI[ ]NO\.?)\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Z]?(?:/\d{1,3})?|(?<=[ .\#])[A-Z](?:-?\d{1,4})?)\b",
             0.6,
+        ),
+        rule(
+            "LOCATION",
+            "Irish county",
+            # "co cork", "co. kilkenny", "CO. LISMEELAN": a county is a unit smaller than a state ("Co. Mayo"
+            # is found by the county rule); lower-case "co down" could be a verb's object, so Down needs a dot
+            r"\b(?:(?:(?i:county)|[Cc]o\.|CO\.?)[ ]?(?:(?i:down)|(?i:" + _IRISH_COUNTIES + r"))"
+            r"|co[ ](?i:" + _IRISH_COUNTIES + r")|CO\.[ ]?[A-Z]{4,})\b",
+            0.7,
+            lowered_trigger=r"\b(?:co\.?|county)[ ]",
         ),
         rule(
             "LOCATION",
@@ -1332,7 +1350,7 @@ def location_rules() -> list[Rule]:
             "LOCATION",
             "county",
             r"\b(?:(?:\p{Lu}[\p{Ll}'’-]+|St\.?)[ ]){1,2}(?:County|Parish|Borough|COUNTY)\b"
-            r"|\b(?:County|Co\.)[ ]\p{Lu}[\p{Ll}]+\b",
+            r"|\b(?:County|Co\.)[ ](?!(?:Ltd|Limited|Inc|KG|LLC|Pty|Plc|Operative)\b)\p{Lu}[\p{Ll}]+\b",
             0.6,
         ),
         rule(

@@ -146,6 +146,8 @@ FAMILIES = [
     ("knee xray done at bantry general 6th march", "bantry general"),
     ("referred from robina private; dr aware", "robina private"),
     ("Phone (02 6355 6355).", "(02 6355 6355)"),
+    ("Spoke to the ward at 3:15 p.m, results given.", "3:15 p.m"),
+    ("Seen at 9 a.m today.", "9 a.m"),
     ("2 the square, ballyconree, co cork P81 X276", "co cork"),
     ("ROAD, KILLORAN, CO. BALLINTRA", "CO. BALLINTRA"),
     ("main st, gortnaclohy, co. kilkenny   tel", "co. kilkenny"),

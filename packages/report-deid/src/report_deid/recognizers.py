@@ -1713,7 +1713,7 @@ _ZONE = (
 #: "hours"/"hrs"/"h" and a zone after a time
 _TIME_SUFFIX = rf"(?:[ ]?(?i:hours|hrs|hr|h|uhr|heures?|uur)\b)?{_ZONE}"
 _TIME = (
-    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z])"
+    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[ ]?(?:[ap]\.m\.?|[ap]m)(?![a-z])"
     r"|[ap](?![\w]))?)"
 )
 _DATE_CORE = (
@@ -1994,7 +1994,7 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "hour am/pm",
-            rf"\b(?:1[0-2]|0?[1-9])[ ]?(?:[ap]\.m\.|[ap]m)(?![a-z]){_ZONE}",
+            rf"\b(?:1[0-2]|0?[1-9])[ ]?(?:[ap]\.m\.?|[ap]m)(?![a-z]){_ZONE}",
             0.7,
             flags=NOCASE,
         ),
@@ -2026,7 +2026,7 @@ def date_rules() -> list[Rule]:
         rule(
             "TIME",
             "dotted time",
-            rf"\b(?:[01]?\d|2[0-3])\.[0-5]\d[ ]?(?:[ap]\.m\.|[ap]m|hours|hrs|h|uhr|heures?|uur)\b{_ZONE}",
+            rf"\b(?:[01]?\d|2[0-3])\.[0-5]\d[ ]?(?:[ap]\.m\.?|[ap]m|hours|hrs|h|uhr|heures?|uur)\b{_ZONE}",
             0.7,
             flags=NOCASE,
         ),

@@ -279,11 +279,11 @@ _NOT_INITIALS = frozenset(
     lot pid csn fin har mrn dob sex age id nhs udi sn loc exam ord req fbc nbm pmh psh dxa abx lft tto ddx
     bil cm mm rv lt rt fu dh sh fh ix mx hpc pc u&e mane nocte stat prn tds bd od qds
     een het
-    de la le et und der die das vom von am um bis zum zur dem den des mit bei auf aus nach seit
+    de la le et und der die das vom von um bis zum zur dem den des mit bei auf aus nach seit
     mvc mva rta rtc nof dvt acl mcl pcl lcl orif aki uti cva tia copd
     due saw see met set let got put ran was has had did not may can all any new old now two one six ten pre
     mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep oct nov dec yes ago off out end
-    rpt adm tel dc op eta arr inj rv dis fu pmh psh dx rx hx
+    rpt adm tel dc op eta arr inj dis
     """.split()
 )
 #: a user name right after a dash at a line start, an opening bracket or "by" ("— kbaker", "(pstreet")
@@ -567,6 +567,10 @@ HEADER_WORDS: frozenset[str] = frozenset(
 )
 _WORD_OF_SPAN = regex.compile(r"\p{L}[\p{L}\p{Mn}'’-]*", _FLAGS)
 
+#: short words after a hyphen that the dictionary lacks ("post-op", "pre-op", "f-up")
+_HYPHEN_ENDINGS = frozenset("op ops up ed".split())
+_LETTERS = regex.compile(r"\p{L}+", _FLAGS)
+
 
 def _hyphenated(text: str, start: int) -> bool:
     """Whether the letters at ``start`` end a hyphenated word ("X-ray", "post-op"), not a sign-off ("x-jw").
@@ -575,12 +579,8 @@ def _hyphenated(text: str, start: int) -> bool:
     """
     if start < 2 or text[start - 1] != "-" or not text[start - 2].isalnum():
         return False
-    word = regex.match(r"\p{L}+", text[start:])
+    word = _LETTERS.match(text, start)
     return word is not None and (is_english_form(word[0]) or plain(word[0]) in _HYPHEN_ENDINGS)
-
-
-#: short words after a hyphen that the dictionary lacks ("post-op", "pre-op", "f-up")
-_HYPHEN_ENDINGS = frozenset("op ops up ed".split())
 
 
 def is_header_phrase(span: str) -> bool:
@@ -918,10 +918,16 @@ def context_names(text: str) -> list[Detection]:
         role = bool(_INTRO_ROLE.match(text, match.end())) and first[0].isupper()
         vouched = role or (bool(match["verb"]) and (first[0].isupper() or bool(match["title"])))
         # "this is faith odumosu": a given name and a surname no dictionary has vouch for each other
-        known_pair = bool(last) and plain(first) in first_names and len(last) >= 3 and word_ok(last)
+        known_pair = (
+            bool(last)
+            and plain(first) in first_names
+            and len(last) >= 3
+            and not is_vocabulary(last)
+            and plain(last) not in COMMON_WORDS
+        )
         if len(first) >= 3 and (
             given(first, word_like=first[0].isupper())
-            or (known_pair and not is_vocabulary(last))
+            or known_pair
             or (
                 vouched
                 and not is_header_phrase(first)
@@ -952,7 +958,7 @@ def context_names(text: str) -> list[Detection]:
             # "d/w te whare 10.01", "d/w xiu hernandez 07.20", "d/w pat 2222": a given name, a particle or
             # a word that may be a name; one of three letters at least
             and all(
-                (word_ok(w) and (len(w) >= 4 or plain(w) in first_names))
+                (word_ok(w) and len(w) >= 4)
                 or plain(w) in first_names
                 or (_PARTICLE_WORD.fullmatch(w) is not None and len(words) > 1)
                 or (len(w) == 3 and not is_vocabulary(w) and plain(w) not in COMMON_WORDS)

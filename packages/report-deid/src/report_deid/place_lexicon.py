@@ -516,7 +516,7 @@ _NOT_AFFILIATION = (
     husband son daughter nurse rn gp pcp chair cns anp acp path radiology radiologist ortho orthopaedics
     interpreter tech radiographer sister brother nok carer surgeon attending np md pa ed
     tr&orth tr orth glasg edin eng irel hon ct mr mri us cr dx nm ir xr poa epoa mtra mta mtr mrt jr sr sem
-    frcpc frcp frcs radiodiagnosis dpt s&c it ot slt sw pharm dietetics interpreter
+    frcpc frcp frcs radiodiagnosis dpt s&c it ot slt sw pharm dietetics
     """.split()
     )
     | LANGUAGE_WORDS

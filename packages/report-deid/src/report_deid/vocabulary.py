@@ -120,30 +120,9 @@ def is_inflection(word: str) -> bool:
 
 
 #: prefixes of medical compounds the dictionary lacks ("hypoventilation", "hyperinflated", "subchondral")
-_PREFIXES = (
-    "hypo",
-    "hyper",
-    "peri",
-    "para",
-    "sub",
-    "supra",
-    "infra",
-    "intra",
-    "inter",
-    "post",
-    "pre",
-    "trans",
-    "non",
-    "anti",
-    "micro",
-    "macro",
-    "multi",
-    "semi",
-    "pseudo",
-    "over",
-    "under",
-    "re",
-    "un",
+_PREFIXES = tuple(
+    "hypo hyper peri para sub supra infra intra inter post pre trans non anti micro macro multi semi pseudo"
+    " over under re un".split()
 )
 
 
